@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+/*
+ * check.c - the oracle: after every event, recount every modelled counter
+ * from the entity graph and compare (kernel-model.md §12.2).
+ *
+ * The recount never looks at a counter to compute another counter's
+ * expected value, except for the owner term of A, which by definition
+ * counts the owned namespaces that are active.  Holders:
+ *   ns P:  nsproxy slots, creds (user ns, until put_cred_rcu), struct pids
+ *          (deepest pid ns, until put_pid), owned namespaces (their owner;
+ *          a pid ns also its parent, until destroyed), mm->user_ns (until
+ *          __mmdrop), the nsfs inode, plus for 6.18/6.19-prefix initial
+ *          namespaces the static references of objects nssim does not model;
+ *   ns A:  slots of installed nsproxies, tasks between copy_creds and
+ *          release_task (real_cred->user_ns), struct pids between alloc_pid
+ *          and free_pid (deepest pid ns), the nsfs inode, and one per active
+ *          namespace it owns (ns_owner(), which skips init_user_ns).
+ * A violation is reported once per (rule, object) until its numbers change.
+ */
+#include "core-private.h"
+
+struct expect {
+	int64_t ref;
+	int64_t active;
+	int64_t owned_active;
+};
+
+struct recount {
+	GHashTable *ns;       /* struct ns * -> struct expect * */
+	GHashTable *objs;     /* counter * -> int64 expected (non-ns counters) */
+};
+
+static struct expect *ex(struct recount *rc, struct ns *ns)
+{
+	struct expect *e = g_hash_table_lookup(rc->ns, ns);
+
+	if (!e) {
+		e = g_new0(struct expect, 1);
+		g_hash_table_insert(rc->ns, ns, e);
+	}
+	return e;
+}
+
+static void expect_ctr(struct recount *rc, struct counter *c, int64_t add)
+{
+	int64_t *v = g_hash_table_lookup(rc->objs, c);
+
+	if (!v) {
+		v = g_new0(int64_t, 1);
+		g_hash_table_insert(rc->objs, c, v);
+	}
+	*v += add;
+}
+
+static void recount(struct world *w, struct recount *rc, bool objects)
+{
+	GHashTable *tables = g_hash_table_new(NULL, NULL);
+	GHashTable *fss = g_hash_table_new(NULL, NULL);
+
+	for (GList *l = w->nsproxies.head; l; l = l->next) {
+		struct nsproxy *n = l->data;
+
+		for (int s = 0; s < NR_SLOTS; s++) {
+			ex(rc, n->slot[s])->ref++;
+			if (n->active)
+				ex(rc, n->slot[s])->active++;
+		}
+	}
+	for (GList *l = w->creds.head; l; l = l->next) {
+		struct cred *c = l->data;
+
+		ex(rc, c->user_ns)->ref++;
+		if (objects)
+			expect_ctr(rc, &c->usage, 0);
+	}
+	for (GList *l = w->pids.head; l; l = l->next) {
+		struct pid *p = l->data;
+
+		ex(rc, pid_ns_of(p))->ref++;
+		if (!p->freed)
+			ex(rc, pid_ns_of(p))->active++;
+		if (objects)
+			expect_ctr(rc, &p->count, !p->rcu_put_done); /* alloc_pid's */
+	}
+	for (GList *l = w->mms.head; l; l = l->next) {
+		struct mm *mm = l->data;
+
+		ex(rc, mm->user_ns)->ref++;
+		if (objects) {
+			expect_ctr(rc, &mm->users, 0);
+			expect_ctr(rc, &mm->count, 0);
+		}
+	}
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+		struct ns *o = ns_owner(w, ns);
+
+		if (ns->owner)
+			ex(rc, ns->owner)->ref++;
+		if (ns->type == NS_PID && ns->parent)
+			ex(rc, ns->parent)->ref++;
+		if (ns->inode) {
+			ex(rc, ns)->ref++;
+			ex(rc, ns)->active++;
+			if (objects)
+				expect_ctr(rc, &ns->inode->dentry, 0);
+		}
+		if (o && ns->active.val > 0)
+			ex(rc, o)->owned_active++;
+	}
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *t = l->data;
+
+		if (t->cred_ns_active)
+			ex(rc, t->cred->user_ns)->active++;
+		if (!objects)
+			continue;
+		expect_ctr(rc, &t->cred->usage, 2);
+		if (t->nsproxy)
+			expect_ctr(rc, &t->nsproxy->count, 1);
+		if (t->mm) {
+			expect_ctr(rc, &t->mm->users, 1);
+		} else if (t->active_mm) {
+			expect_ctr(rc, &t->active_mm->count,
+				   w->cfg.lazy_tlb == NSS_LAZY_TLB_REFCOUNT);
+		}
+		if (t->files)
+			g_hash_table_add(tables, t->files);
+		if (t->files)
+			expect_ctr(rc, &t->files->count, 1);
+		if (t->fs) {
+			g_hash_table_add(fss, t->fs);
+			expect_ctr(rc, &t->fs->users, 1);
+		}
+	}
+	if (objects) {
+		GHashTableIter it;
+		gpointer key;
+
+		for (GList *l = w->mms.head; l; l = l->next) {
+			struct mm *mm = l->data;
+
+			/* the users own one mm_count between them */
+			if (mm->users.val > 0)
+				expect_ctr(rc, &mm->count, 1);
+		}
+		for (unsigned int i = 0; i < w->nr_cpus; i++)
+			if (w->cpus[i].idle_mm)
+				expect_ctr(rc, &w->cpus[i].idle_mm->count,
+					   w->cfg.lazy_tlb == NSS_LAZY_TLB_REFCOUNT);
+		for (GList *l = w->files.head; l; l = l->next) {
+			struct file *f = l->data;
+
+			expect_ctr(rc, &f->count, 0);
+			expect_ctr(rc, &f->f_cred->usage, 1);
+			if (f->kind == FILE_NSFS)
+				expect_ctr(rc, &f->inode->dentry, 1);
+			else if (f->kind == FILE_PIDFD)
+				expect_ctr(rc, &f->pid->count, 1);
+		}
+		g_hash_table_iter_init(&it, tables);
+		while (g_hash_table_iter_next(&it, &key, NULL)) {
+			GPtrArray *fd = ((struct files *)key)->fd;
+
+			for (guint i = 0; i < fd->len; i++)
+				if (fd->pdata[i])
+					expect_ctr(rc, &((struct file *)fd->pdata[i])->count, 1);
+		}
+	}
+	g_hash_table_destroy(tables);
+	g_hash_table_destroy(fss);
+}
+
+/* Reported (rule, object) pairs, so a lasting violation is reported once. */
+struct reported {
+	const char *rule;
+	enum nss_obj_kind kind;
+	uint64_t obj;
+	int64_t expected, actual;
+};
+
+static void report(struct world *w, GHashTable *seen, const char *rule,
+		   enum nss_obj_kind kind, uint64_t obj, int64_t expected,
+		   int64_t actual, const char *detail)
+{
+	g_autofree char *key = g_strdup_printf("%s/%d/%" G_GUINT64_FORMAT, rule, kind, obj);
+	struct reported *r = g_hash_table_lookup(seen, key);
+
+	if (r && r->expected == expected && r->actual == actual)
+		return;
+	if (!r) {
+		r = g_new0(struct reported, 1);
+		g_hash_table_insert(seen, g_steal_pointer(&key), r);
+	}
+	*r = (struct reported){ rule, kind, obj, expected, actual };
+	violation(w, rule, kind, obj, expected, actual, detail);
+}
+
+static GHashTable *seen_table(struct world *w)
+{
+	if (!w->reported)
+		w->reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	return w->reported;
+}
+
+static void check_ns(struct world *w, struct ns *ns, struct expect *e,
+		     GHashTable *seen)
+{
+	int64_t ref = ns->ref.val, active = ns->active.val;
+	struct ns *o = ns_owner(w, ns);
+	bool counted = !ns->initial || w->v->init_counted;
+
+	if (ns->initial && !w->v->init_counted) {
+		if (ref != 1 || active != 1)
+			report(w, seen, "init-constant", OBJ_NS, ns->id, 1,
+			       ref != 1 ? ref : active,
+			       "initial namespace counters must stay (1, 1)");
+	}
+	if (counted && ref != e->ref + ns->static_ref)
+		report(w, seen, "ref-recount", OBJ_NS, ns->id, e->ref + ns->static_ref,
+		       ref, "__ns_ref differs from its holders");
+	if (counted && w->v->has_active) {
+		int64_t want = e->active + e->owned_active + ns->static_active;
+
+		if (active != want)
+			report(w, seen, "active-recount", OBJ_NS, ns->id, want, active,
+			       "__ns_ref_active differs from its active holders");
+	}
+	if (!w->v->has_active && active != 0)
+		report(w, seen, "active-absent", OBJ_NS, ns->id, 0, active,
+		       "6.18 has no active count");
+	if (active < 0)
+		report(w, seen, "active-negative", OBJ_NS, ns->id, 0, active,
+		       "__ns_ref_active below 0");
+	if (active > 0 && ref <= 0)
+		report(w, seen, "active-without-ref", OBJ_NS, ns->id, 1, ref,
+		       "active namespace with __ns_ref 0");
+	if (active > 0 && o && o->active.val <= 0)
+		report(w, seen, "owner-inactive", OBJ_NS, ns->id, 1, o->active.val,
+		       "active namespace whose owner is inactive");
+	if (!ns->in_tree || ns_tree_lookup(w, ns->id, ns->type) != ns ||
+	    (w->v->unified_tree && ns_tree_lookup(w, ns->id, -1) != ns))
+		report(w, seen, "tree-membership", OBJ_NS, ns->id, 1, ns->in_tree,
+		       "live namespace missing from its trees");
+	if (ns->dying != (ref == 0))
+		report(w, seen, "dying-state", OBJ_NS, ns->id, ns->dying, ref,
+		       "destruction queued iff __ns_ref is 0");
+	if (!ns->initial && w->v->unified_tree && ns->id <= 8)
+		report(w, seen, "id-range", OBJ_NS, ns->id, 9, ns->id,
+		       "dynamic namespace with an initial id");
+	if (ns->inode && ns->inode->ns != ns)
+		report(w, seen, "inode-stash", OBJ_NS, ns->id, 1, 0,
+		       "stashed inode belongs to another namespace");
+}
+
+static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
+{
+	/* Walk the entity lists, not the hash, so reports come in a fixed order. */
+	struct {
+		GQueue *q;
+		size_t off[2];
+		int n;
+	} lists[] = {
+		{ &w->creds, { offsetof(struct cred, usage) }, 1 },
+		{ &w->pids, { offsetof(struct pid, count) }, 1 },
+		{ &w->mms, { offsetof(struct mm, users), offsetof(struct mm, count) }, 2 },
+		{ &w->files, { offsetof(struct file, count) }, 1 },
+		{ &w->nsproxies, { offsetof(struct nsproxy, count) }, 1 },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(lists); i++) {
+		for (GList *l = lists[i].q->head; l; l = l->next) {
+			for (int k = 0; k < lists[i].n; k++) {
+				struct counter *c = (struct counter *)((char *)l->data + lists[i].off[k]);
+				int64_t *want = g_hash_table_lookup(rc->objs, c);
+				int64_t exp = want ? *want : 0;
+
+				/* a prepared setns copy or the boot nsproxy: no task */
+				if (lists[i].q == &w->nsproxies && exp == 0)
+					continue;
+				if (c->val != exp)
+					report(w, seen, "counter-recount", c->kind, c->obj, exp,
+					       c->val, nss_counter_name(c->name));
+			}
+		}
+	}
+	{
+		g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
+
+		for (GList *l = w->tasks.head; l; l = l->next) {
+			struct task *t = l->data;
+			struct counter *cs[2] = {
+				t->files ? &t->files->count : NULL,
+				t->fs ? &t->fs->users : NULL,
+			};
+
+			for (int k = 0; k < 2; k++) {
+				int64_t *want;
+
+				if (!cs[k] || !g_hash_table_add(done, cs[k]))
+					continue;
+				want = g_hash_table_lookup(rc->objs, cs[k]);
+				if (!want || *want != cs[k]->val)
+					report(w, seen, "counter-recount", cs[k]->kind, cs[k]->obj,
+					       want ? *want : 0, cs[k]->val,
+					       nss_counter_name(cs[k]->name));
+			}
+		}
+	}
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+
+		if (ns->inode) {
+			int64_t *want = g_hash_table_lookup(rc->objs, &ns->inode->dentry);
+
+			if (!want || *want != ns->inode->dentry.val)
+				report(w, seen, "counter-recount", OBJ_INODE, ns->inode->id,
+				       want ? *want : 0, ns->inode->dentry.val, "count");
+		}
+	}
+}
+
+void check_event(struct world *w, bool full)
+{
+	struct recount rc = {
+		.ns = g_hash_table_new_full(NULL, NULL, NULL, g_free),
+		.objs = g_hash_table_new_full(NULL, NULL, NULL, g_free),
+	};
+	GHashTable *seen = seen_table(w);
+	static const struct expect zero;
+
+	if (!full && w->touched->len == 0) {
+		g_hash_table_destroy(rc.ns);
+		g_hash_table_destroy(rc.objs);
+		return;
+	}
+	recount(w, &rc, full);
+	if (full) {
+		for (GList *l = w->namespaces.head; l; l = l->next) {
+			struct expect *e = g_hash_table_lookup(rc.ns, l->data);
+
+			check_ns(w, l->data, e ? e : (struct expect *)&zero, seen);
+		}
+		check_objects(w, &rc, seen);
+	} else {
+		for (guint i = 0; i < w->touched->len; i++) {
+			struct expect *e = g_hash_table_lookup(rc.ns, w->touched->pdata[i]);
+
+			check_ns(w, w->touched->pdata[i], e ? e : (struct expect *)&zero, seen);
+		}
+	}
+	g_hash_table_destroy(rc.ns);
+	g_hash_table_destroy(rc.objs);
+}
+
+/*
+ * The initial namespaces of 6.18 and 6.19-prefix start at the kernel's
+ * static counts; the part no modelled object accounts for is remembered
+ * once at boot, so the recount can add it back.
+ */
+void check_boot(struct world *w);
+void check_boot(struct world *w)
+{
+	struct recount rc = {
+		.ns = g_hash_table_new_full(NULL, NULL, NULL, g_free),
+		.objs = g_hash_table_new_full(NULL, NULL, NULL, g_free),
+	};
+
+	recount(w, &rc, false);
+	for (int t = 0; t < NS_NR_TYPES; t++) {
+		struct ns *ns = w->init_ns[t];
+		struct expect *e = g_hash_table_lookup(rc.ns, ns);
+
+		ns->static_ref = ns->ref.val - (e ? e->ref : 0);
+		ns->static_active = ns->active.val -
+				    (e ? e->active + e->owned_active : 0);
+	}
+	g_hash_table_destroy(rc.ns);
+	g_hash_table_destroy(rc.objs);
+}

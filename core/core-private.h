@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core-private.h - entity layouts and internal interfaces of core/.
+ *
+ * Only core/ and the white-box tests include this.  Every counter field is a
+ * struct counter and is written by refcount.c alone (the choke point).
+ */
+#ifndef NSSIM_CORE_PRIVATE_H
+#define NSSIM_CORE_PRIVATE_H
+
+#include <errno.h>
+#include "nssim-core.h"
+
+struct cred;
+struct task;
+struct nsfs_inode;
+struct nsproxy;
+
+/* ---- counters and the choke point (refcount.c) -------------------- */
+
+#define REFCOUNT_SATURATED (INT32_MIN / 2)
+
+struct counter {
+	int32_t val;
+	uint8_t kind;       /* enum nss_obj_kind */
+	uint8_t name;       /* enum nss_counter_name */
+	bool atomic;        /* atomic_t (no refcount_t checks) */
+	uint64_t obj;       /* id of the object owning the counter */
+};
+
+void counter_setup(struct counter *c, enum nss_obj_kind kind,
+		   enum nss_counter_name name, uint64_t obj, bool atomic);
+
+/* refcount_set() on a fresh object: records 0 -> @v. */
+void ref_init(struct world *w, struct counter *c, int32_t v, const char *site);
+/* refcount_inc() / refcount_add(): warns and saturates on 0 and overflow. */
+void ref_add(struct world *w, struct counter *c, int32_t n, const char *site);
+static inline void ref_inc(struct world *w, struct counter *c, const char *site)
+{
+	ref_add(w, c, 1, site);
+}
+/* refcount_inc_not_zero(): fails silently on 0. */
+bool ref_inc_not_zero(struct world *w, struct counter *c, const char *site);
+/* refcount_sub_and_test(): true when it reached 0; warns on underflow. */
+bool ref_sub_and_test(struct world *w, struct counter *c, int32_t n, const char *site);
+static inline bool ref_dec_and_test(struct world *w, struct counter *c, const char *site)
+{
+	return ref_sub_and_test(w, c, 1, site);
+}
+/* refcount_dec(): warns when it reaches 0 ("leaking memory"). */
+void ref_dec(struct world *w, struct counter *c, const char *site);
+/* atomic_add_return() on an atomic_t counter. */
+int32_t atomic_add_return_ctr(struct world *w, struct counter *c, int32_t d,
+			      const char *site);
+
+/* ---- world: events, warnings, violations (world.c) ------------------ */
+
+void kwarn(struct world *w, const char *rule, const char *site,
+	   enum nss_obj_kind kind, uint64_t obj, const char *detail);
+void violation(struct world *w, const char *rule, enum nss_obj_kind kind,
+	       uint64_t obj, int64_t expected, int64_t actual, const char *detail);
+void notify_object(struct world *w, enum nss_object_change what,
+		   enum nss_obj_kind kind, uint64_t id);
+
+/* Brackets every syscall: returns the task, or NULL (and *err = -ESRCH). */
+struct task *event_begin(struct world *w, const char *op, uint64_t task,
+			 int64_t a0, int64_t a1, int64_t a2);
+int64_t event_end(struct world *w, int64_t result);
+
+/* ---- namespaces (ns.c) -------------------------------------------- */
+
+struct nsfs_inode;
+struct task;
+
+struct id_extent {
+	bool set;
+	uint32_t first;   /* inside */
+	uint32_t lower;   /* outside (kuid) */
+	uint32_t count;
+};
+
+struct ucounts_entry {
+	uint32_t uid;
+	int32_t count[NS_NR_TYPES];
+};
+
+struct ns {
+	GList link;              /* world->namespaces, creation order */
+	uint64_t id;             /* ns_id */
+	uint32_t inum;
+	enum ns_type type;
+	struct counter ref;      /* __ns_ref (P) */
+	struct counter active;   /* __ns_ref_active (A) */
+	/* x->user_ns for non-user types; the parent for a user ns. P held. */
+	struct ns *owner;
+	/* pid ns: parent pid ns (P held); user ns: same as owner. */
+	struct ns *parent;
+	unsigned int level;
+	bool initial;
+	bool in_tree;
+	bool dying;              /* P hit 0; destructor queued or running */
+	bool touched;            /* in the current event's touched set */
+	struct nsfs_inode *inode;/* ns->stashed */
+	int32_t static_ref;      /* 6.18/prefix init ns: holders not modelled */
+	int32_t static_active;
+
+	/* user ns */
+	uint32_t owner_uid;      /* kuid of the creator (euid) */
+	uint32_t owner_gid;
+	struct id_extent uid_map, gid_map;
+	int32_t ucount_max[NS_NR_TYPES];
+	GArray *ucounts;         /* struct ucounts_entry, charged in this ns */
+	uint32_t creator_uid;    /* the creator's euid, charged in the parent */
+
+	/* pid ns */
+	struct task *child_reaper;  /* cleared when that task is freed */
+	bool had_reaper;             /* child_reaper was ever set */
+	bool pid_adding;         /* PIDNS_ADDING: still accepts new pids */
+	int32_t last_pid;
+	int32_t nr_hashed;       /* struct pids with a number here */
+
+	/* the ucounts charged for this namespace (released at free) */
+	struct ns *ucount_ns;
+	uint32_t ucount_uid;
+};
+
+struct world;
+
+const char *ns_name(const struct ns *ns);
+bool ns_is_init(const struct world *w, const struct ns *ns);
+struct ns *ns_owner(struct world *w, struct ns *ns);
+struct ns *ns_init(struct world *w, enum ns_type t);
+
+/*
+ * Creation: allocate, ns_common_init (P = 1, A = 0, inum), take P on the
+ * owner user ns (and the parent pid ns), insert into the trees.
+ */
+int ns_create(struct world *w, enum ns_type t, struct ns *owner_user,
+	      struct ns *parent, uint32_t creator_uid, struct ns **out);
+int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
+		      struct ns *parent, uint32_t creator_uid, struct ns **out);
+int create_user_ns(struct world *w, struct cred *new);
+int userns_install(struct world *w, struct task *t, struct cred *nsset_cred,
+		   struct ns *user_ns);
+void ns_boot(struct world *w);
+void nstree_init(struct world *w);
+void nstree_fini(struct world *w);
+/* P helpers (include/linux/ns_common.h). */
+bool ns_ref_get(struct world *w, struct ns *ns, const char *site);
+void ns_ref_inc(struct world *w, struct ns *ns, const char *site);
+void ns_ref_put(struct world *w, struct ns *ns, const char *site);
+/* A helpers with the owner cascade (kernel/nscommon.c). */
+void ns_active_get(struct world *w, struct ns *ns, const char *site);
+void ns_active_put(struct world *w, struct ns *ns, const char *site);
+/* nsfs_init_inode's get: the resurrecting one in every variant. */
+void ns_active_resurrect(struct world *w, struct ns *ns, const char *site);
+/* ns_get_unless_inactive(): P get only while A > 0 (6.18: P > 0). */
+bool ns_get_unless_inactive(struct world *w, struct ns *ns, const char *site);
+void ns_touch(struct world *w, struct ns *ns);
+/* Run a namespace destructor queued by ns_ref_put (deferred work). */
+void ns_destroy(struct world *w, struct ns *ns);
+
+/* user namespaces (user_namespace.c) */
+bool ns_capable(const struct world *w, const struct cred *c, struct ns *user_ns,
+		int cap);
+bool kuid_has_mapping(const struct ns *user_ns, uint32_t kuid, bool gid);
+int64_t make_kid(const struct ns *user_ns, uint32_t id, bool gid);
+bool ns_is_ancestor_or_same(const struct ns *ancestor, const struct ns *ns);
+int ucount_charge(struct world *w, struct ns *ns_owner_user, uint32_t uid,
+		  enum ns_type t);
+void ucount_uncharge(struct world *w, struct ns *user_ns, uint32_t uid,
+		     enum ns_type t);
+
+/* ---- trees and ids (nstree.c) ------------------------------------ */
+
+uint64_t ns_tree_gen_id(struct world *w, unsigned int cpu);
+void ns_tree_add(struct world *w, struct ns *ns);
+void ns_tree_remove(struct world *w, struct ns *ns);
+struct ns *ns_tree_lookup(struct world *w, uint64_t id, int type /* -1 any */);
+uint32_t proc_alloc_inum(struct world *w);
+void proc_free_inum(struct world *w, uint32_t inum);
+
+/* ---- capabilities and creds (cred.c) ------------------------------ */
+
+enum {
+	CAP_SETGID = 6,
+	CAP_SETUID = 7,
+	CAP_NET_ADMIN = 12,
+	CAP_SYS_CHROOT = 18,
+	CAP_SYS_PTRACE = 19,
+	CAP_SYS_ADMIN = 21,
+	CAP_SYS_RESOURCE = 24,
+};
+#define CAP_FULL_SET ((1ULL << 41) - 1)
+
+struct cred {
+	GList link;
+	uint64_t id;
+	struct counter usage;
+	struct ns *user_ns;      /* P held by this object */
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, sgid, fsgid;
+	uint64_t cap_permitted, cap_effective;
+	bool dead;               /* usage hit 0: put_cred_rcu queued */
+};
+
+struct cred *prepare_creds(struct world *w, const struct cred *old, const char *site);
+/* Discard a prepared, never committed cred (abort_creds). */
+void abort_creds(struct world *w, struct cred *c);
+void get_cred_many(struct world *w, struct cred *c, int n, const char *site);
+void put_cred_many(struct world *w, struct cred *c, int n, const char *site);
+/* commit_creds(): installs @new on @t, moving A when the user ns changes. */
+void commit_creds(struct world *w, struct task *t, struct cred *new);
+void put_cred_rcu(struct world *w, struct cred *c);
+void set_cred_user_ns(struct world *w, struct cred *c, struct ns *user_ns);
+bool ptrace_may_access(const struct world *w, const struct task *caller,
+		       const struct task *target, bool realcreds);
+void get_cred_namespaces(struct world *w, struct task *t);
+void exit_cred_namespaces(struct world *w, struct task *t);
+
+/* ---- nsproxy (nsproxy.c) ------------------------------------------ */
+
+enum nsproxy_slot {
+	SLOT_MNT,
+	SLOT_UTS,
+	SLOT_IPC,
+	SLOT_PID_FOR_CHILDREN,
+	SLOT_CGROUP,
+	SLOT_NET,
+	SLOT_TIME,
+	SLOT_TIME_FOR_CHILDREN,
+	NR_SLOTS,
+};
+
+struct nsproxy {
+	GList link;
+	uint64_t id;
+	struct counter count;
+	struct ns *slot[NR_SLOTS];
+	bool active;             /* nsproxy_ns_active_get() was done (oracle) */
+};
+
+struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
+				      struct task *t, struct ns *user_ns,
+				      uint32_t creator_uid, int *err);
+void get_nsproxy(struct world *w, struct nsproxy *n, const char *site);
+void put_nsproxy(struct world *w, struct nsproxy *n, const char *site);
+void nsproxy_free(struct world *w, struct nsproxy *n);
+void nsproxy_ns_active_get(struct world *w, struct nsproxy *n);
+void switch_task_namespaces(struct world *w, struct task *t, struct nsproxy *n);
+void nsproxy_set_slot(struct world *w, struct nsproxy *n, enum nsproxy_slot s,
+		      struct ns *ns, bool put_first, const char *site);
+
+/* ---- pid (pid.c) --------------------------------------------------- */
+
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
+
+struct upid {
+	int32_t nr;
+	struct ns *ns;
+};
+
+struct pid {
+	GList link;
+	uint64_t id;
+	struct counter count;
+	unsigned int level;
+	int attached[PIDTYPE_MAX];  /* tasks attached per type */
+	bool freed;                 /* free_pid done: no number, no A */
+	bool rcu_put_done;          /* delayed_put_pid dropped alloc_pid's ref */
+	struct upid numbers[];      /* level + 1 entries */
+};
+
+struct pid *alloc_pid(struct world *w, struct ns *pid_ns, int *err);
+void attach_pid(struct task *t, enum pid_type type, struct pid *p);
+/* detach_pid(): true when @p lost its last task (free_pid is due). */
+bool detach_pid(struct task *t, enum pid_type type);
+void free_pid(struct world *w, struct pid *p);
+void get_pid(struct world *w, struct pid *p, const char *site);
+void put_pid(struct world *w, struct pid *p, const char *site);
+struct ns *pid_ns_of(const struct pid *p);
+int32_t pid_nr_ns(const struct pid *p, const struct ns *ns);
+struct ns *task_active_pid_ns(const struct task *t);
+int copy_pid_ns(struct world *w, uint64_t flags, struct ns *user_ns,
+		struct ns *old, struct task *t, uint32_t creator_uid, struct ns **out);
+int pidns_install(struct world *w, struct task *t, struct nsproxy *n,
+		  const struct cred *c, struct ns *new);
+void zap_pid_ns_processes(struct world *w, struct ns *pid_ns, struct task *reaper);
+
+/* ---- files (file.c, nsfs.c) ---------------------------------------- */
+
+enum file_kind { FILE_NSFS, FILE_PIDFD };
+
+struct nsfs_inode {
+	uint64_t id;
+	struct ns *ns;
+	struct counter dentry;   /* d_count: files, bind mounts, fds in flight */
+};
+
+struct file {
+	GList link;
+	uint64_t id;
+	struct counter count;    /* f_count */
+	enum file_kind kind;
+	struct cred *f_cred;
+	struct nsfs_inode *inode;/* FILE_NSFS */
+	struct pid *pid;         /* FILE_PIDFD */
+	bool pidfd_thread;
+};
+
+struct files {
+	uint64_t id;
+	struct counter count;
+	GPtrArray *fd;           /* index = fd number; NULL = free */
+};
+
+struct fs_struct {
+	uint64_t id;
+	struct counter users;
+};
+
+struct file *alloc_file(struct world *w, struct task *opener, enum file_kind k);
+void get_file(struct world *w, struct file *f, const char *site);
+/* fput(): the final __fput runs now (or is queued on @deferred). */
+void fput(struct world *w, struct file *f, GPtrArray *deferred);
+void fput_final(struct world *w, struct file *f);
+int fd_install(struct world *w, struct task *t, struct file *f);
+struct file *fd_lookup(struct task *t, int fd);
+struct files *files_new(struct world *w);
+struct files *dup_fd(struct world *w, struct files *old);
+void put_files_struct(struct world *w, struct files *fs, GPtrArray *deferred);
+int nsfs_path_from_stashed(struct world *w, struct ns *ns, struct nsfs_inode **out);
+void nsfs_dput(struct world *w, struct nsfs_inode *ino);
+struct ns *file_ns(struct file *f);
+
+/* ---- mm and CPUs (mm.c) --------------------------------------------- */
+
+struct mm {
+	GList link;
+	uint64_t id;
+	struct counter users;    /* mm_users */
+	struct counter count;    /* mm_count */
+	struct ns *user_ns;      /* P held until __mmdrop */
+};
+
+struct cpu {
+	unsigned int id;
+	struct task *curr;       /* NULL: the idle task runs */
+	struct mm *idle_mm;      /* idle task's borrowed active_mm */
+	uint64_t shootdown_ipis;
+};
+
+struct mm *mm_alloc(struct world *w, struct ns *user_ns, const char *site);
+void mmget(struct world *w, struct mm *mm);
+void mmput(struct world *w, struct mm *mm);
+void mmdrop(struct world *w, struct mm *mm, const char *site);
+void mmgrab_lazy_tlb(struct world *w, struct mm *mm);
+void mmdrop_lazy_tlb(struct world *w, struct mm *mm);
+/* Make @t the running task of its CPU (context_switch + finish_task_switch). */
+void sched_run(struct world *w, struct task *t);
+/* do_task_dead(): the last switch away from an exiting task. */
+void sched_task_dead(struct world *w, struct task *t);
+
+/* ---- tasks (task.c) ----------------------------------------------- */
+
+enum task_state { TASK_RUNNING, TASK_ZOMBIE, TASK_DEAD };
+
+struct task {
+	GList link;
+	uint64_t id;
+	struct task *parent;
+	GPtrArray *children;     /* struct task *, creation order */
+	struct task *group_leader;
+	GPtrArray *threads;      /* on the leader: every live thread incl. itself */
+	struct pid *pids[PIDTYPE_MAX];
+	struct cred *cred;       /* real_cred == cred: usage counts 2 */
+	bool cred_ns_active;     /* between get_cred_namespaces and exit_cred_namespaces */
+	struct nsproxy *nsproxy;
+	struct mm *mm;
+	struct mm *active_mm;
+	struct files *files;
+	struct fs_struct *fs;
+	enum task_state state;
+	int exit_code;
+	int exit_signal;         /* 0 for threads */
+	unsigned int cpu;
+	bool sigchld_ignored;    /* as a parent: children are auto-reaped */
+	bool is_thread;          /* created with CLONE_THREAD */
+};
+
+struct task *task_lookup(const struct world *w, uint64_t id);
+void task_release(struct world *w, struct task *p);
+void task_deferred_free(struct world *w, struct task *t);
+struct fs_struct *fs_new(struct world *w, const char *site);
+void put_fs_struct(struct world *w, struct fs_struct *fs, const char *site);
+struct cred *cred_boot(struct world *w, struct ns *init_user);
+struct nsproxy *nsproxy_boot(struct world *w);
+struct pid *pid_boot(struct world *w);
+void task_boot(struct world *w);
+bool thread_group_empty(const struct task *t);
+void task_do_exit(struct world *w, struct task *t, int code);
+
+/* ---- the world (world.c) ------------------------------------------ */
+
+struct deferred {
+	enum { DEFER_CRED, DEFER_PID, DEFER_NS, DEFER_TASK } kind;
+	void *obj;
+	const char *site;
+};
+
+struct world {
+	const struct nss_variant *v;
+	struct nss_config cfg;
+	GArray *observers;       /* struct nss_observer */
+
+	/* entities, in creation order */
+	GQueue namespaces, tasks, creds, nsproxies, pids, files, mms;
+	GHashTable *task_by_id;  /* uint64 id -> struct task* */
+	GHashTable *ns_by_id;    /* uint64 id -> struct ns* (alive) */
+	uint64_t next_id[OBJ_NR_KINDS];
+	uint64_t next_task_id;
+
+	struct ns *init_ns[NS_NR_TYPES];
+	struct task *init_task;
+	struct cpu *cpus;
+	unsigned int nr_cpus;
+	unsigned int cur_cpu;    /* CPU of the task in the current event */
+
+	/* nstree.c */
+	GTree *tree_unified;
+	GTree *tree_type[NS_NR_TYPES];
+	uint64_t id_counter;     /* 6.19 */
+	uint64_t cookie_global;  /* 6.18 */
+	uint64_t *cookie_next, *cookie_end;
+	uint32_t inum_next;
+	GTree *inum_free;
+
+	/* events */
+	struct nss_event ev;
+	bool in_event;
+	uint64_t event_seq;
+	uint64_t transitions;
+	uint64_t warnings;
+	uint64_t violations;
+	GPtrArray *touched;      /* struct ns *, this event */
+
+	GQueue deferred;         /* struct deferred * */
+	GHashTable *reported;    /* check.c: violations already reported */
+};
+
+void world_queue_deferred(struct world *w, int kind, void *obj, const char *site);
+void check_event(struct world *w, bool full);
+
+#endif /* NSSIM_CORE_PRIVATE_H */

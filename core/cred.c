@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cred.c - struct cred (kernel/cred.c, kernel/sys.c).
+ *
+ *   usage (refcount): 2 per task using the cred (real_cred and cred), 1 per
+ *     file whose f_cred it is, 1 for a prepared, uncommitted cred.  At 0 the
+ *     cred is freed after an RCU grace period (put_cred_rcu, deferred work),
+ *     which is when it drops its P on cred->user_ns.
+ *   Per task, not per cred, one A on real_cred->user_ns, from
+ *     get_cred_namespaces() in copy_creds() to exit_cred_namespaces() in
+ *     release_task(); commit_creds() moves it when the user namespace changes.
+ */
+#include "core-private.h"
+
+static struct cred *cred_alloc(struct world *w)
+{
+	struct cred *c = g_new0(struct cred, 1);
+
+	c->id = ++w->next_id[OBJ_CRED];
+	c->link.data = c;
+	counter_setup(&c->usage, OBJ_CRED, CTR_USAGE, c->id, false);
+	g_queue_push_tail_link(&w->creds, &c->link);
+	return c;
+}
+
+struct cred *cred_boot(struct world *w, struct ns *init_user)
+{
+	struct cred *c = cred_alloc(w);
+
+	c->user_ns = init_user;
+	c->cap_permitted = c->cap_effective = CAP_FULL_SET;
+	c->usage.val = 0;
+	return c;
+}
+
+/* prepare_creds(): a copy of @old with usage 1 and its own P on the user ns. */
+struct cred *prepare_creds(struct world *w, const struct cred *old, const char *site)
+{
+	struct cred *c = cred_alloc(w);
+	uint64_t id = c->id;
+	GList link = c->link;
+	struct counter usage = c->usage;
+
+	*c = *old;
+	c->id = id;
+	c->link = link;
+	c->usage = usage;
+	c->dead = false;
+	ref_init(w, &c->usage, 1, site);
+	ns_ref_inc(w, c->user_ns, site);
+	return c;
+}
+
+void get_cred_many(struct world *w, struct cred *c, int n, const char *site)
+{
+	ref_add(w, &c->usage, n, site);
+}
+
+void put_cred_many(struct world *w, struct cred *c, int n, const char *site)
+{
+	if (ref_sub_and_test(w, &c->usage, n, site)) {
+		c->dead = true;
+		world_queue_deferred(w, DEFER_CRED, c, "put_cred_rcu");
+	}
+}
+
+void abort_creds(struct world *w, struct cred *c)
+{
+	put_cred_many(w, c, 1, "abort_creds");
+}
+
+/* The RCU callback: the cred's P on its user namespace goes now. */
+void put_cred_rcu(struct world *w, struct cred *c)
+{
+	struct ns *user_ns = c->user_ns;
+
+	g_queue_unlink(&w->creds, &c->link);
+	g_free(c);
+	ns_ref_put(w, user_ns, "put_cred_rcu");
+}
+
+void get_cred_namespaces(struct world *w, struct task *t)
+{
+	ns_active_get(w, t->cred->user_ns, "get_cred_namespaces");
+	t->cred_ns_active = true;
+}
+
+void exit_cred_namespaces(struct world *w, struct task *t)
+{
+	if (!t->cred_ns_active)
+		return;
+	t->cred_ns_active = false;
+	ns_active_put(w, t->cred->user_ns, "exit_cred_namespaces");
+}
+
+/*
+ * commit_creds(): eats the caller's reference to @new and takes one more
+ * for the subjective pointer; if the user namespace changes, the task's A
+ * moves with switch_cred_namespaces() (get the new one, then put the old).
+ */
+void commit_creds(struct world *w, struct task *t, struct cred *new)
+{
+	struct cred *old = t->cred;
+
+	get_cred_many(w, new, 1, "commit_creds");
+	if (new->user_ns != old->user_ns && t->cred_ns_active) {
+		ns_active_get(w, new->user_ns, "switch_cred_namespaces");
+		ns_active_put(w, old->user_ns, "switch_cred_namespaces");
+	}
+	t->cred = new;
+	put_cred_many(w, old, 2, "commit_creds");
+}
+
+bool ptrace_may_access(const struct world *w, const struct task *caller,
+		       const struct task *target, bool realcreds)
+{
+	const struct cred *c = caller->cred, *tc = target->cred;
+	uint32_t uid = realcreds ? c->uid : c->fsuid;
+	uint32_t gid = realcreds ? c->gid : c->fsgid;
+
+	if (caller->group_leader == target->group_leader)
+		return true;
+	if (uid == tc->euid && uid == tc->suid && uid == tc->uid &&
+	    gid == tc->egid && gid == tc->sgid && gid == tc->gid)
+		return true;
+	return ns_capable(w, c, tc->user_ns, CAP_SYS_PTRACE);
+}
+
+/* ---- the setuid family (kernel/sys.c) -------------------------------- */
+
+/* cap_emulate_setxuid(): leaving root drops capabilities, becoming it restores. */
+static void cap_emulate_setxuid(struct cred *new, const struct cred *old)
+{
+	int64_t root = make_kid(old->user_ns, 0, false);
+	bool old_root = old->uid == root || old->euid == root || old->suid == root;
+	bool new_root = new->uid == root || new->euid == root || new->suid == root;
+
+	if (old_root && !new_root)
+		new->cap_permitted = new->cap_effective = 0;
+	if (old->euid == root && new->euid != root)
+		new->cap_effective = 0;
+	if (old->euid != root && new->euid == root)
+		new->cap_effective = new->cap_permitted;
+}
+
+int sys_setuid(struct world *w, uint64_t task, int64_t uid)
+{
+	struct task *t = event_begin(w, "setuid", task, uid, 0, 0);
+	struct cred *old, *new;
+	int64_t kuid;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	old = t->cred;
+	kuid = uid < 0 ? -1 : make_kid(old->user_ns, (uint32_t)uid, false);
+	if (kuid < 0)
+		return event_end(w, -EINVAL);
+	new = prepare_creds(w, old, "prepare_creds");
+	if (ns_capable(w, old, old->user_ns, CAP_SETUID)) {
+		new->suid = new->uid = (uint32_t)kuid;
+	} else if (kuid != old->uid && kuid != new->suid) {
+		abort_creds(w, new);
+		return event_end(w, -EPERM);
+	}
+	new->fsuid = new->euid = (uint32_t)kuid;
+	cap_emulate_setxuid(new, old);
+	commit_creds(w, t, new);
+	return event_end(w, 0);
+}
+
+int sys_setgid(struct world *w, uint64_t task, int64_t gid)
+{
+	struct task *t = event_begin(w, "setgid", task, gid, 0, 0);
+	struct cred *old, *new;
+	int64_t kgid;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	old = t->cred;
+	kgid = gid < 0 ? -1 : make_kid(old->user_ns, (uint32_t)gid, true);
+	if (kgid < 0)
+		return event_end(w, -EINVAL);
+	new = prepare_creds(w, old, "prepare_creds");
+	if (ns_capable(w, old, old->user_ns, CAP_SETGID)) {
+		new->gid = new->egid = new->sgid = new->fsgid = (uint32_t)kgid;
+	} else if (kgid == old->gid || kgid == old->sgid) {
+		new->egid = new->fsgid = (uint32_t)kgid;
+	} else {
+		abort_creds(w, new);
+		return event_end(w, -EPERM);
+	}
+	commit_creds(w, t, new);
+	return event_end(w, 0);
+}
+
+/* setresuid()/setresgid(): the shared body; @gid selects the id kind. */
+static int setres(struct world *w, struct task *t, bool gid, int64_t r,
+		  int64_t e, int64_t s)
+{
+	const struct cred *old = t->cred;
+	struct cred *new;
+	int64_t kr = -1, ke = -1, ks = -1;
+	uint32_t o_r = gid ? old->gid : old->uid, o_e = gid ? old->egid : old->euid;
+	uint32_t o_s = gid ? old->sgid : old->suid, o_fs = gid ? old->fsgid : old->fsuid;
+
+	if (r != -1 && (r < 0 || (kr = make_kid(old->user_ns, (uint32_t)r, gid)) < 0))
+		return -EINVAL;
+	if (e != -1 && (e < 0 || (ke = make_kid(old->user_ns, (uint32_t)e, gid)) < 0))
+		return -EINVAL;
+	if (s != -1 && (s < 0 || (ks = make_kid(old->user_ns, (uint32_t)s, gid)) < 0))
+		return -EINVAL;
+	/* A no-op keeps the current cred object. */
+	if ((r == -1 || kr == o_r) && (e == -1 || (ke == o_e && ke == o_fs)) &&
+	    (s == -1 || ks == o_s))
+		return 0;
+#define NEWID(k) ((k) != -1 && (k) != o_r && (k) != o_e && (k) != o_s)
+	if ((NEWID(kr) || NEWID(ke) || NEWID(ks)) &&
+	    !ns_capable(w, old, old->user_ns, gid ? CAP_SETGID : CAP_SETUID))
+		return -EPERM;
+#undef NEWID
+	new = prepare_creds(w, old, "prepare_creds");
+	if (gid) {
+		if (kr != -1)
+			new->gid = (uint32_t)kr;
+		if (ke != -1)
+			new->egid = (uint32_t)ke;
+		if (ks != -1)
+			new->sgid = (uint32_t)ks;
+		new->fsgid = new->egid;
+	} else {
+		if (kr != -1)
+			new->uid = (uint32_t)kr;
+		if (ke != -1)
+			new->euid = (uint32_t)ke;
+		if (ks != -1)
+			new->suid = (uint32_t)ks;
+		new->fsuid = new->euid;
+		cap_emulate_setxuid(new, old);
+	}
+	commit_creds(w, t, new);
+	return 0;
+}
+
+int sys_setresuid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s)
+{
+	struct task *t = event_begin(w, "setresuid", task, r, e, s);
+
+	return event_end(w, t ? setres(w, t, false, r, e, s) : -ESRCH);
+}
+
+int sys_setresgid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s)
+{
+	struct task *t = event_begin(w, "setresgid", task, r, e, s);
+
+	return event_end(w, t ? setres(w, t, true, r, e, s) : -ESRCH);
+}
+
+/* setfsuid() never fails: it returns the old fsuid as seen in the caller's ns. */
+int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid)
+{
+	struct task *t = event_begin(w, "setfsuid", task, fsuid, 0, 0);
+	const struct cred *old;
+	struct cred *new;
+	int64_t k, old_fs;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	old = t->cred;
+	old_fs = kuid_has_mapping(old->user_ns, old->fsuid, false)
+		? old->fsuid - (old->user_ns->initial ? 0 : old->user_ns->uid_map.lower)
+			+ (old->user_ns->initial ? 0 : old->user_ns->uid_map.first)
+		: 65534;
+	k = fsuid < 0 ? -1 : make_kid(old->user_ns, (uint32_t)fsuid, false);
+	if (k < 0 || k == old->fsuid)
+		return event_end(w, old_fs);
+	if (k != old->uid && k != old->euid && k != old->suid &&
+	    !ns_capable(w, old, old->user_ns, CAP_SETUID))
+		return event_end(w, old_fs);
+	new = prepare_creds(w, old, "prepare_creds");
+	new->fsuid = (uint32_t)k;
+	commit_creds(w, t, new);
+	return event_end(w, old_fs);
+}

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nssim-core.h - the public interface of the namespace lifetime model.
+ *
+ * The core is a user-space model of the kernel objects that hold namespace
+ * references (tasks, creds, nsproxy, struct pid, nsfs inodes and files,
+ * mm_struct, CPUs).  It knows nothing of Lua, SQLite or time.  Callers drive
+ * it through a syscall-like API that returns a value or -errno exactly where
+ * the modelled kernel function does, and watch it through observers that see
+ * every counter transition, kernel warning and invariant violation.
+ *
+ * Objects are named by model ids (uint64_t), never by pointers, so a stale id
+ * (a reaped task, a closed fd) yields the kernel's errno instead of a crash.
+ */
+#ifndef NSSIM_CORE_H
+#define NSSIM_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* ---- namespace types ------------------------------------------------ */
+
+/* CLONE_NEW* values; a namespace's type is its clone flag, as in the kernel. */
+#define NSS_CLONE_NEWTIME   0x00000080ULL
+#define NSS_CLONE_VM        0x00000100ULL
+#define NSS_CLONE_FS        0x00000200ULL
+#define NSS_CLONE_FILES     0x00000400ULL
+#define NSS_CLONE_SIGHAND   0x00000800ULL
+#define NSS_CLONE_PIDFD     0x00001000ULL
+#define NSS_CLONE_PARENT    0x00008000ULL
+#define NSS_CLONE_THREAD    0x00010000ULL
+#define NSS_CLONE_NEWNS     0x00020000ULL
+#define NSS_CLONE_SYSVSEM   0x00040000ULL
+#define NSS_CLONE_NEWCGROUP 0x02000000ULL
+#define NSS_CLONE_NEWUTS    0x04000000ULL
+#define NSS_CLONE_NEWIPC    0x08000000ULL
+#define NSS_CLONE_NEWUSER   0x10000000ULL
+#define NSS_CLONE_NEWPID    0x20000000ULL
+#define NSS_CLONE_NEWNET    0x40000000ULL
+
+#define NSS_CLONE_NEWALL (NSS_CLONE_NEWNS | NSS_CLONE_NEWUTS | NSS_CLONE_NEWIPC | \
+                          NSS_CLONE_NEWPID | NSS_CLONE_NEWCGROUP |                \
+                          NSS_CLONE_NEWNET | NSS_CLONE_NEWTIME | NSS_CLONE_NEWUSER)
+
+/* Index of a namespace type; the order is create_new_namespaces()' order. */
+enum ns_type {
+	NS_MNT,
+	NS_UTS,
+	NS_IPC,
+	NS_PID,
+	NS_CGROUP,
+	NS_NET,
+	NS_TIME,
+	NS_USER,
+	NS_NR_TYPES,
+};
+
+const char *ns_type_name(enum ns_type t);
+uint64_t ns_type_clone_flag(enum ns_type t);
+/* -1 when @flag is not exactly one CLONE_NEW* bit. */
+int ns_type_from_clone_flag(uint64_t flag);
+/* -1 for an unknown name; accepts "mnt", "net", ... */
+int ns_type_from_name(const char *name);
+
+/* ---- model variants -------------------------------------------------- */
+
+/*
+ * One flag per place where the modelled kernels differ (kernel-model.md
+ * §9.4).  Code tests the flag, never the variant name.
+ */
+struct nss_variant {
+	const char *name;
+	bool has_active;             /* __ns_ref_active exists (6.19+) */
+	bool init_counted;           /* initial namespaces' counters really move */
+	bool init_net_active_zero;   /* init_net started with A == 0 (pre 0355dcae2d15) */
+	bool owner_charge_at_create; /* __ns_tree_add_raw charged the owner's A */
+	bool plain_get_no_cascade;   /* nsproxy/cred/pid active gets do not resurrect */
+	bool nsset_free_puts_active; /* put_nsset released A it never took (§9.1) */
+	bool unified_tree;           /* one id-ordered tree of all types */
+	bool cookie_ids;             /* 6.18: ids from per-CPU cookie batches */
+};
+
+/* "6.19" (default), "6.19-prefix", "6.18"; NULL for an unknown name. */
+const struct nss_variant *nss_variant_lookup(const char *name);
+extern const struct nss_variant nss_variant_6_19;
+extern const struct nss_variant nss_variant_6_19_prefix;
+extern const struct nss_variant nss_variant_6_18;
+
+/* ---- objects and counters as observers see them ----------------------- */
+
+enum nss_obj_kind {
+	OBJ_NS,
+	OBJ_NSPROXY,
+	OBJ_CRED,
+	OBJ_PID,
+	OBJ_FILE,
+	OBJ_INODE,
+	OBJ_MM,
+	OBJ_FILES,
+	OBJ_FS,
+	OBJ_NR_KINDS,
+};
+
+enum nss_counter_name {
+	CTR_REF,      /* ns __ns_ref, struct pid count */
+	CTR_ACTIVE,   /* ns __ns_ref_active */
+	CTR_COUNT,    /* nsproxy count, files_struct count, file f_count, dentry count */
+	CTR_USAGE,    /* cred usage */
+	CTR_USERS,    /* mm_users, fs_struct users */
+	CTR_MM_COUNT, /* mm_count */
+	CTR_NR_NAMES,
+};
+
+const char *nss_obj_kind_name(enum nss_obj_kind k);
+const char *nss_counter_name(enum nss_counter_name c);
+
+/* One counter move, as the choke point records it. */
+struct nss_transition {
+	uint64_t seq;        /* position in the world's transition stream */
+	uint64_t event;      /* the event that caused it */
+	enum nss_obj_kind kind;
+	uint64_t obj;        /* model id (ns_id for namespaces) */
+	enum nss_counter_name counter;
+	int32_t old_val;
+	int32_t new_val;
+	const char *site;    /* the kernel function modelled; static string */
+};
+
+/* A kernel assertion that fires (WARN_ON_ONCE, VFS_WARN_ON_ONCE, refcount_t). */
+struct nss_warning {
+	uint64_t event;
+	const char *rule;    /* "K3", "K7", "refcount" ... */
+	const char *site;
+	enum nss_obj_kind kind;
+	uint64_t obj;
+	const char *detail;  /* static string */
+};
+
+/* An oracle invariant that does not hold after an event. */
+struct nss_violation {
+	uint64_t event;
+	const char *rule;    /* "active-recount", "ref-recount", ... */
+	enum nss_obj_kind kind;
+	uint64_t obj;
+	int64_t expected;
+	int64_t actual;
+	const char *detail;  /* static string */
+};
+
+struct nss_event {
+	uint64_t seq;
+	const char *op;      /* static string: "clone", "setns", "put_cred_rcu" ... */
+	uint64_t task;       /* calling task id, 0 for deferred kernel work */
+	int64_t args[3];
+	int64_t result;      /* value or -errno, set at event end */
+};
+
+enum nss_object_change {
+	NSS_OBJ_CREATED,
+	NSS_OBJ_FREED,
+	NSS_NS_TREE_ADD,
+	NSS_NS_TREE_REMOVE,
+	NSS_TASK_EXITED,
+	NSS_TASK_REAPED,
+};
+
+struct world;
+
+struct nss_observer {
+	void (*event_begin)(void *data, const struct nss_event *ev);
+	void (*event_end)(void *data, const struct nss_event *ev);
+	void (*transition)(void *data, const struct nss_transition *t);
+	void (*warning)(void *data, const struct nss_warning *w);
+	void (*violation)(void *data, const struct nss_violation *v);
+	/* Lifecycle of objects (namespaces and tasks carry their id). */
+	void (*object)(void *data, enum nss_object_change what,
+		       enum nss_obj_kind kind, uint64_t id);
+	void *data;
+};
+
+/* ---- the world ---------------------------------------------------- */
+
+enum nss_audit {
+	NSS_AUDIT_OFF,
+	NSS_AUDIT_INCREMENTAL,
+	NSS_AUDIT_FULL,
+};
+
+enum nss_lazy_tlb {
+	NSS_LAZY_TLB_REFCOUNT,
+	NSS_LAZY_TLB_SHOOTDOWN,
+};
+
+struct nss_config {
+	const struct nss_variant *variant; /* NULL: 6.19 */
+	unsigned int cpus;                 /* 0: 1 */
+	enum nss_lazy_tlb lazy_tlb;
+	enum nss_audit audit;
+	/* /proc/sys/user/max_*_namespaces of the initial user namespace. */
+	int32_t init_max_namespaces;       /* 0: 96365, as observed on 6.18 */
+};
+
+struct world *world_new(const struct nss_config *cfg);
+void world_free(struct world *w);
+typedef struct world nss_world;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(nss_world, world_free)
+
+const struct nss_variant *world_variant(const struct world *w);
+void world_set_audit(struct world *w, enum nss_audit audit);
+void world_add_observer(struct world *w, const struct nss_observer *obs);
+
+/* The initial task: pid 1, all initial namespaces, root in init_user_ns. */
+uint64_t world_init_task(const struct world *w);
+
+/* Number of counter moves made so far (== transitions observers saw). */
+uint64_t world_transition_count(const struct world *w);
+uint64_t world_event_count(const struct world *w);
+uint64_t world_violation_count(const struct world *w);
+uint64_t world_warning_count(const struct world *w);
+
+/*
+ * Deferred kernel work (RCU callbacks, workqueues): queued in order, run
+ * when the caller says so.  Each item runs as an event of its own.
+ */
+size_t world_deferred_pending(const struct world *w);
+/* Runs up to @max queued items (0: all, including newly queued); count run. */
+size_t world_run_deferred(struct world *w, size_t max);
+
+/* Full audit now, as its own event; returns the number of new violations. */
+size_t world_check(struct world *w);
+
+/* ---- the syscall-like API (value or -errno) -------------------------- */
+
+#define NSS_WNOHANG 1
+
+/* clone3(): returns the child's task id; *pidfd gets the fd for CLONE_PIDFD. */
+int64_t sys_clone(struct world *w, uint64_t task, uint64_t flags, int *pidfd);
+int sys_unshare(struct world *w, uint64_t task, uint64_t flags);
+/* @fd is an nsfs fd (nstype 0 or its type) or a pidfd (a set of types). */
+int sys_setns(struct world *w, uint64_t task, int fd, uint64_t nstype);
+int sys_execve(struct world *w, uint64_t task);
+/* exit(2) of one thread; exit_group(2) of the whole thread group. */
+int sys_exit(struct world *w, uint64_t task, int code);
+int sys_exit_group(struct world *w, uint64_t task, int code);
+/*
+ * wait4(): @target 0 waits for any child.  Returns the reaped task id.  The
+ * model never blocks: with NSS_WNOHANG a live child gives 0, without it
+ * -EAGAIN (the simulation layer turns that into waiting).
+ */
+int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options);
+/* open("/proc/<target>/ns/<name>"): name as in /proc, e.g. "pid_for_children". */
+int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *name);
+int sys_close(struct world *w, uint64_t task, int fd);
+int sys_dup(struct world *w, uint64_t task, int fd);
+int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int flags);
+/* Credential changes; -1 leaves an id unchanged as in the kernel. */
+int sys_setuid(struct world *w, uint64_t task, int64_t uid);
+int sys_setgid(struct world *w, uint64_t task, int64_t gid);
+int sys_setresuid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s);
+int sys_setresgid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s);
+int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid);
+/*
+ * Writing /proc/<target>/uid_map (@gid false) or gid_map: one extent.
+ */
+int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
+		     uint32_t inside, uint32_t outside, uint32_t count);
+/* Writing /proc/sys/user/max_<type>_namespaces in the caller's user ns. */
+int sys_set_max_namespaces(struct world *w, uint64_t task, enum ns_type type,
+			   int32_t value);
+
+/* ---- introspection (not events) ----------------------------------- */
+
+struct nss_ns_info {
+	uint64_t id;
+	enum ns_type type;
+	uint32_t inum;
+	int32_t ref;
+	int32_t active;
+	uint64_t owner;    /* id of the owning user ns; 0 for init_user_ns */
+	uint64_t parent;   /* pid and user ns: parent id; 0 otherwise */
+	unsigned int level;
+	bool initial;
+	bool in_tree;
+	bool has_inode;    /* an nsfs inode is stashed */
+	bool dying;        /* __ns_ref reached 0, destruction queued */
+};
+
+/* false if no namespace with that id is alive. */
+bool nss_ns_info(const struct world *w, uint64_t id, struct nss_ns_info *out);
+/* Ids of all namespaces alive, ascending. */
+GArray *nss_ns_ids(const struct world *w);
+/*
+ * The namespace a task uses for @name ("net", "pid_for_children", "user",
+ * "pid" = its active pid ns ...); 0 when it has none (exited) or the task
+ * is unknown.
+ */
+uint64_t nss_task_ns(const struct world *w, uint64_t task, const char *name);
+
+enum nss_task_state {
+	NSS_TASK_NONE,     /* unknown or reaped */
+	NSS_TASK_RUNNING,
+	NSS_TASK_ZOMBIE,
+};
+enum nss_task_state nss_task_state(const struct world *w, uint64_t task);
+/* The task's pid number as seen from its own active pid namespace. */
+int64_t nss_task_pid_nr(const struct world *w, uint64_t task);
+
+G_END_DECLS
+
+#endif /* NSSIM_CORE_H */

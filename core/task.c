@@ -1,0 +1,709 @@
+// SPDX-License-Identifier: MIT
+/*
+ * task.c - task lifecycle: clone (kernel/fork.c copy_process), unshare
+ * (ksys_unshare), execve (fs/exec.c begin_new_exec), exit (kernel/exit.c
+ * do_exit, exit_notify) and reap (wait4, release_task).
+ *
+ * What a task holds, and when it lets go:
+ *   - its cred (usage 2) and one A on real_cred->user_ns: taken in
+ *     copy_creds(); the A goes at reap (exit_cred_namespaces), the usage
+ *     after an RCU grace period (delayed_put_task_struct -> exit_creds);
+ *   - its nsproxy (count 1): from copy_namespaces() to
+ *     exit_nsproxy_namespaces() in do_exit(), so a zombie holds nothing
+ *     through it;
+ *   - its struct pid (and the A on the deepest pid ns): from alloc_pid()
+ *     to free_pid() at reap;
+ *   - its mm (mm_users), files and fs_struct: until do_exit().
+ */
+#include "core-private.h"
+
+#define SIGCHLD 17
+
+
+struct task *task_lookup(const struct world *w, uint64_t id)
+{
+	return g_hash_table_lookup(w->task_by_id, &id);
+}
+
+static struct task *task_alloc(struct world *w)
+{
+	struct task *t = g_new0(struct task, 1);
+
+	t->id = ++w->next_task_id;
+	t->link.data = t;
+	t->children = g_ptr_array_new();
+	g_queue_push_tail_link(&w->tasks, &t->link);
+	g_hash_table_insert(w->task_by_id, &t->id, t);
+	return t;
+}
+
+static void task_free(struct world *w, struct task *t)
+{
+	g_ptr_array_free(t->children, TRUE);
+	if (t->threads)
+		g_ptr_array_free(t->threads, TRUE);
+	g_free(t);
+}
+
+bool thread_group_empty(const struct task *t)
+{
+	return t->group_leader->threads->len == 1;
+}
+
+/* The initial task, set up statically as the kernel's pid 1 after it execs. */
+void task_boot(struct world *w)
+{
+	struct task *t = task_alloc(w);
+	struct pid *pid = pid_boot(w);
+
+	t->group_leader = t;
+	t->threads = g_ptr_array_new();
+	g_ptr_array_add(t->threads, t);
+	t->cred = cred_boot(w, w->init_ns[NS_USER]);
+	t->cred->usage.val = 2;
+	t->cred_ns_active = true;
+	t->nsproxy = nsproxy_boot(w);
+	t->nsproxy->count.val = 1;
+	t->files = files_new(w);
+	t->files->count.val = 1;
+	t->fs = g_new0(struct fs_struct, 1);
+	t->fs->id = ++w->next_id[OBJ_FS];
+	counter_setup(&t->fs->users, OBJ_FS, CTR_USERS, t->fs->id, false);
+	t->fs->users.val = 1;
+	t->mm = g_new0(struct mm, 1);
+	t->mm->id = ++w->next_id[OBJ_MM];
+	t->mm->link.data = t->mm;
+	counter_setup(&t->mm->users, OBJ_MM, CTR_USERS, t->mm->id, false);
+	counter_setup(&t->mm->count, OBJ_MM, CTR_MM_COUNT, t->mm->id, false);
+	t->mm->users.val = t->mm->count.val = 1;
+	t->mm->user_ns = w->init_ns[NS_USER];
+	g_queue_push_tail_link(&w->mms, &t->mm->link);
+	t->active_mm = t->mm;
+	for (int i = 0; i < PIDTYPE_MAX; i++)
+		attach_pid(t, i, pid);
+	w->init_ns[NS_PID]->child_reaper = t;
+	w->init_ns[NS_PID]->had_reaper = true;
+	t->exit_signal = SIGCHLD;
+	w->init_task = t;
+	w->cpus[0].curr = t;
+}
+
+/* ---- clone ----------------------------------------------------------- */
+
+#define CLONE_ALLOWED (NSS_CLONE_NEWALL | NSS_CLONE_VM | NSS_CLONE_FS |       \
+		       NSS_CLONE_FILES | NSS_CLONE_SIGHAND | NSS_CLONE_PIDFD | \
+		       NSS_CLONE_PARENT | NSS_CLONE_THREAD | NSS_CLONE_SYSVSEM)
+
+static bool is_child_reaper(const struct task *t)
+{
+	return task_active_pid_ns(t)->child_reaper == t;
+}
+
+/* copy_creds(): share the cred with a thread, else a new one (maybe in a new user ns). */
+static int copy_creds(struct world *w, struct task *p, struct task *parent,
+		      uint64_t flags)
+{
+	struct cred *new;
+	int err;
+
+	if (flags & NSS_CLONE_THREAD) {
+		p->cred = parent->cred;
+		get_cred_many(w, p->cred, 2, "copy_creds");
+		get_cred_namespaces(w, p);
+		return 0;
+	}
+	new = prepare_creds(w, parent->cred, "prepare_creds");
+	if (flags & NSS_CLONE_NEWUSER) {
+		err = create_user_ns(w, new);
+		if (err) {
+			abort_creds(w, new);
+			return err;
+		}
+	}
+	get_cred_many(w, new, 1, "copy_creds");
+	p->cred = new;
+	get_cred_namespaces(w, p);
+	return 0;
+}
+
+/* timens_on_fork(): a pending time namespace becomes the child's. */
+static void timens_on_fork(struct world *w, struct nsproxy *n)
+{
+	struct ns *tfc = n->slot[SLOT_TIME_FOR_CHILDREN];
+
+	if (n->slot[SLOT_TIME] == tfc)
+		return;
+	nsproxy_set_slot(w, n, SLOT_TIME, tfc, false, "timens_on_fork");
+}
+
+static int copy_namespaces(struct world *w, struct task *p, struct task *parent,
+			   uint64_t flags)
+{
+	struct nsproxy *old = parent->nsproxy, *n;
+	uint64_t newflags = flags & NSS_CLONE_NEWALL & ~NSS_CLONE_NEWUSER;
+	int err;
+
+	if (!newflags && ((flags & NSS_CLONE_VM) ||
+			  old->slot[SLOT_TIME_FOR_CHILDREN] == old->slot[SLOT_TIME])) {
+		get_nsproxy(w, old, "copy_namespaces");
+		p->nsproxy = old;
+		return 0;
+	}
+	if (!ns_capable(w, parent->cred, p->cred->user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if ((flags & (NSS_CLONE_NEWIPC | NSS_CLONE_SYSVSEM)) ==
+	    (NSS_CLONE_NEWIPC | NSS_CLONE_SYSVSEM))
+		return -EINVAL;
+	n = create_new_namespaces(w, flags, parent, p->cred->user_ns,
+				  parent->cred->euid, &err);
+	if (!n)
+		return err;
+	if (!(flags & NSS_CLONE_VM))
+		timens_on_fork(w, n);
+	nsproxy_ns_active_get(w, n);
+	p->nsproxy = n;
+	return 0;
+}
+
+/* The undo path of copy_process(), from the step that failed backwards. */
+enum fork_step { FORK_CREDS, FORK_FILES, FORK_FS, FORK_MM, FORK_NS, FORK_PID };
+
+static void fork_unwind(struct world *w, struct task *p, enum fork_step done)
+{
+	switch (done) {
+	case FORK_PID:
+	case FORK_NS:
+		if (p->nsproxy)
+			switch_task_namespaces(w, p, NULL);   /* exit_nsproxy_namespaces */
+		/* fallthrough */
+	case FORK_MM:
+		if (p->mm)
+			mmput(w, p->mm);
+		/* fallthrough */
+	case FORK_FS:
+		put_fs_struct(w, p->fs, "exit_fs");
+		/* fallthrough */
+	case FORK_FILES:
+		put_files_struct(w, p->files, NULL);
+		/* fallthrough */
+	case FORK_CREDS:
+		exit_cred_namespaces(w, p);
+		put_cred_many(w, p->cred, 2, "exit_creds");
+	}
+	g_queue_unlink(&w->tasks, &p->link);
+	g_hash_table_remove(w->task_by_id, &p->id);
+	w->next_task_id--;
+	task_free(w, p);
+}
+
+static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
+			    int *pidfd)
+{
+	struct task *p, *leader = cur->group_leader;
+	struct pid *pid;
+	int err;
+
+	if (flags & ~CLONE_ALLOWED)
+		return -EINVAL;
+	if ((flags & (NSS_CLONE_NEWNS | NSS_CLONE_FS)) == (NSS_CLONE_NEWNS | NSS_CLONE_FS))
+		return -EINVAL;
+	if ((flags & (NSS_CLONE_NEWUSER | NSS_CLONE_FS)) == (NSS_CLONE_NEWUSER | NSS_CLONE_FS))
+		return -EINVAL;
+	if ((flags & NSS_CLONE_THREAD) && !(flags & NSS_CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & NSS_CLONE_SIGHAND) && !(flags & NSS_CLONE_VM))
+		return -EINVAL;
+	if ((flags & NSS_CLONE_PARENT) && is_child_reaper(leader))
+		return -EINVAL;
+	if ((flags & NSS_CLONE_THREAD) &&
+	    ((flags & (NSS_CLONE_NEWUSER | NSS_CLONE_NEWPID)) ||
+	     cur->nsproxy->slot[SLOT_PID_FOR_CHILDREN] != task_active_pid_ns(cur)))
+		return -EINVAL;
+
+	p = task_alloc(w);
+	p->cpu = cur->cpu;
+	p->is_thread = flags & NSS_CLONE_THREAD;
+	p->exit_signal = p->is_thread ? -1 : SIGCHLD;
+	p->group_leader = p->is_thread ? leader : p;
+	p->parent = p->is_thread || (flags & NSS_CLONE_PARENT) ? leader->parent : leader;
+
+	err = copy_creds(w, p, cur, flags);
+	if (err) {
+		g_queue_unlink(&w->tasks, &p->link);
+		g_hash_table_remove(w->task_by_id, &p->id);
+		w->next_task_id--;
+		task_free(w, p);
+		return err;
+	}
+	if (flags & NSS_CLONE_FILES) {
+		p->files = cur->files;
+		ref_inc(w, &p->files->count, "copy_files");
+	} else {
+		p->files = dup_fd(w, cur->files);
+	}
+	if (flags & NSS_CLONE_FS) {
+		p->fs = cur->fs;
+		ref_inc(w, &p->fs->users, "copy_fs");
+	} else {
+		p->fs = fs_new(w, "copy_fs_struct");
+	}
+	if (flags & NSS_CLONE_VM) {
+		p->mm = cur->mm;
+		mmget(w, p->mm);
+	} else {
+		p->mm = mm_alloc(w, cur->mm->user_ns, "dup_mm");
+	}
+	p->active_mm = p->mm;
+	err = copy_namespaces(w, p, cur, flags);
+	if (err) {
+		fork_unwind(w, p, FORK_MM);
+		return err;
+	}
+	pid = alloc_pid(w, p->nsproxy->slot[SLOT_PID_FOR_CHILDREN], &err);
+	if (!pid) {
+		fork_unwind(w, p, FORK_NS);
+		return err;
+	}
+	if (flags & NSS_CLONE_PIDFD) {
+		struct file *f = alloc_file(w, cur, FILE_PIDFD);
+
+		f->pid = pid;
+		get_pid(w, pid, "pidfd_prepare");
+		*pidfd = fd_install(w, cur, f);
+	}
+	if (p->is_thread) {
+		g_ptr_array_add(leader->threads, p);
+	} else {
+		p->threads = g_ptr_array_new();
+		g_ptr_array_add(p->threads, p);
+		attach_pid(p, PIDTYPE_TGID, pid);
+		attach_pid(p, PIDTYPE_PGID, leader->pids[PIDTYPE_PGID]);
+		attach_pid(p, PIDTYPE_SID, leader->pids[PIDTYPE_SID]);
+		g_ptr_array_add(p->parent->children, p);
+		if (pid->numbers[pid->level].nr == 1) {
+			pid_ns_of(pid)->child_reaper = p;
+			pid_ns_of(pid)->had_reaper = true;
+		}
+	}
+	if (p->is_thread)
+		p->pids[PIDTYPE_TGID] = leader->pids[PIDTYPE_TGID];
+	attach_pid(p, PIDTYPE_PID, pid);
+	notify_object(w, NSS_OBJ_CREATED, OBJ_NR_KINDS, p->id);
+	return (int64_t)p->id;
+}
+
+int64_t sys_clone(struct world *w, uint64_t task, uint64_t flags, int *pidfd)
+{
+	struct task *t = event_begin(w, "clone", task, (int64_t)flags, 0, 0);
+	int dummy;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	return event_end(w, copy_process(w, t, flags, pidfd ? pidfd : &dummy));
+}
+
+/* ---- unshare ------------------------------------------------------- */
+
+#define UNSHARE_ALLOWED (NSS_CLONE_THREAD | NSS_CLONE_FS | NSS_CLONE_NEWNS |     \
+			 NSS_CLONE_SIGHAND | NSS_CLONE_VM | NSS_CLONE_FILES |   \
+			 NSS_CLONE_SYSVSEM | NSS_CLONE_NEWUTS | NSS_CLONE_NEWIPC | \
+			 NSS_CLONE_NEWNET | NSS_CLONE_NEWUSER | NSS_CLONE_NEWPID | \
+			 NSS_CLONE_NEWCGROUP | NSS_CLONE_NEWTIME)
+
+static int ksys_unshare(struct world *w, struct task *t, uint64_t flags)
+{
+	struct fs_struct *new_fs = NULL;
+	struct files *new_fd = NULL;
+	struct cred *new_cred = NULL;
+	struct nsproxy *new_nsproxy = NULL;
+	int err = 0;
+
+	if (flags & NSS_CLONE_NEWUSER)
+		flags |= NSS_CLONE_THREAD | NSS_CLONE_FS;
+	if (flags & NSS_CLONE_VM)
+		flags |= NSS_CLONE_SIGHAND;
+	if (flags & NSS_CLONE_SIGHAND)
+		flags |= NSS_CLONE_THREAD;
+	if (flags & NSS_CLONE_NEWNS)
+		flags |= NSS_CLONE_FS;
+	/* check_unshare_flags() */
+	if (flags & ~UNSHARE_ALLOWED)
+		return -EINVAL;
+	if ((flags & (NSS_CLONE_THREAD | NSS_CLONE_SIGHAND | NSS_CLONE_VM)) &&
+	    !thread_group_empty(t))
+		return -EINVAL;
+	if ((flags & NSS_CLONE_VM) && t->mm->users.val > 1)
+		return -EINVAL;
+
+	/* unshare_fs(), unshare_fd() */
+	if ((flags & NSS_CLONE_FS) && t->fs->users.val > 1)
+		new_fs = fs_new(w, "copy_fs_struct");
+	if ((flags & NSS_CLONE_FILES) && t->files->count.val > 1)
+		new_fd = dup_fd(w, t->files);
+	/* unshare_userns() */
+	if (flags & NSS_CLONE_NEWUSER) {
+		new_cred = prepare_creds(w, t->cred, "prepare_creds");
+		err = create_user_ns(w, new_cred);
+		if (err)
+			goto cleanup;
+	}
+	/* unshare_nsproxy_namespaces() */
+	if (flags & NSS_CLONE_NEWALL & ~NSS_CLONE_NEWUSER) {
+		struct ns *user_ns = new_cred ? new_cred->user_ns : t->cred->user_ns;
+
+		if (!ns_capable(w, t->cred, user_ns, CAP_SYS_ADMIN)) {
+			err = -EPERM;
+			goto cleanup;
+		}
+		new_nsproxy = create_new_namespaces(w, flags, t, user_ns,
+						    t->cred->euid, &err);
+		if (!new_nsproxy)
+			goto cleanup;
+	}
+	/* the commit */
+	if (new_nsproxy)
+		switch_task_namespaces(w, t, new_nsproxy);
+	if (new_fs) {
+		struct fs_struct *old = t->fs;
+
+		t->fs = new_fs;
+		new_fs = NULL;
+		put_fs_struct(w, old, "unshare_fs");
+	}
+	if (new_fd) {
+		struct files *old = t->files;
+
+		t->files = new_fd;
+		new_fd = NULL;
+		put_files_struct(w, old, NULL);
+	}
+	if (new_cred) {
+		commit_creds(w, t, new_cred);
+		new_cred = NULL;
+	}
+cleanup:
+	if (new_cred)
+		abort_creds(w, new_cred);
+	if (new_fd)
+		put_files_struct(w, new_fd, NULL);
+	if (new_fs)
+		put_fs_struct(w, new_fs, "free_fs_struct");
+	return err;
+}
+
+int sys_unshare(struct world *w, uint64_t task, uint64_t flags)
+{
+	struct task *t = event_begin(w, "unshare", task, (int64_t)flags, 0, 0);
+
+	return event_end(w, t ? ksys_unshare(w, t, flags) : -ESRCH);
+}
+
+/* ---- exit and reap ---------------------------------------------------- */
+
+static void exit_mm(struct world *w, struct task *t)
+{
+	struct mm *mm = t->mm;
+
+	if (!mm)
+		return;
+	/* The task runs on the mm until its last switch; that needs a reference. */
+	mmgrab_lazy_tlb(w, mm);
+	t->mm = NULL;
+	if (w->cfg.lazy_tlb == NSS_LAZY_TLB_SHOOTDOWN)
+		t->active_mm = NULL;     /* the shootdown IPI moves it to init_mm */
+	mmput(w, mm);
+}
+
+/* May the parent reap @t?  A leader only once all its threads are gone. */
+static bool reapable(const struct task *t)
+{
+	return t->state == TASK_ZOMBIE && t->threads && t->threads->len == 1;
+}
+
+/* do_notify_parent(): true when the child is reaped at once (auto-reap). */
+static bool notify_parent_autoreap(struct task *t)
+{
+	struct task *parent = t->parent;
+
+	return t->exit_signal == -1 || !parent || parent->sigchld_ignored ||
+	       t->exit_signal == 0;
+}
+
+/* forget_original_parent(): the children move to a thread or the ns reaper. */
+static void forget_original_parent(struct world *w, struct task *father)
+{
+	struct task *leader = father->group_leader, *reaper = NULL;
+	struct ns *pid_ns = task_active_pid_ns(father);
+
+	if (father != leader || father->children->len == 0) {
+		if (pid_ns->child_reaper != father || !thread_group_empty(father))
+			return;
+	}
+	for (guint i = 0; i < leader->threads->len; i++) {
+		struct task *th = leader->threads->pdata[i];
+
+		if (th != father && th->state == TASK_RUNNING) {
+			reaper = th;
+			break;
+		}
+	}
+	if (pid_ns->child_reaper == father) {
+		if (reaper) {
+			pid_ns->child_reaper = reaper;
+		} else {
+			zap_pid_ns_processes(w, pid_ns, father);
+			sched_run(w, father);
+			return;
+		}
+	}
+	if (father != leader || reaper)
+		return;
+	reaper = pid_ns->child_reaper;
+	if (!reaper || reaper->state != TASK_RUNNING)
+		reaper = w->init_task;
+	while (father->children->len) {
+		struct task *c = g_ptr_array_steal_index(father->children, 0);
+
+		c->parent = reaper;
+		g_ptr_array_add(reaper->children, c);
+		if (reapable(c) && notify_parent_autoreap(c))
+			task_release(w, c);
+	}
+}
+
+void task_do_exit(struct world *w, struct task *t, int code)
+{
+	g_autoptr(GPtrArray) task_work = g_ptr_array_new();
+	struct files *files = t->files;
+	struct fs_struct *fs = t->fs;
+	struct task *leader = t->group_leader;
+
+	sched_run(w, t);
+	t->exit_code = code;
+	exit_mm(w, t);
+	t->files = NULL;
+	put_files_struct(w, files, task_work);         /* exit_files */
+	t->fs = NULL;
+	put_fs_struct(w, fs, "exit_fs");
+	switch_task_namespaces(w, t, NULL);            /* exit_nsproxy_namespaces */
+	for (guint i = 0; i < task_work->len; i++)     /* exit_task_work */
+		fput_final(w, task_work->pdata[i]);
+
+	/* exit_notify() */
+	t->state = TASK_ZOMBIE;
+	forget_original_parent(w, t);
+	notify_object(w, NSS_TASK_EXITED, OBJ_NR_KINDS, t->id);
+	sched_task_dead(w, t);
+	if (t != leader) {
+		task_release(w, t);   /* a thread is always auto-reaped */
+		return;
+	}
+	if (reapable(t) && notify_parent_autoreap(t))
+		task_release(w, t);
+}
+
+static void delayed_put_task_struct(struct world *w, struct task *t)
+{
+	put_cred_many(w, t->cred, 2, "exit_creds");
+	if (t->pids[PIDTYPE_PID] && pid_ns_of(t->pids[PIDTYPE_PID])) {
+		/* nothing else: the pids were freed at release */
+	}
+	task_free(w, t);
+}
+
+void task_deferred_free(struct world *w, struct task *t)
+{
+	delayed_put_task_struct(w, t);
+}
+
+/*
+ * release_task(): unhash the pids, drop the task's A on its user ns, free
+ * the struct pids that lost their last task, and leave the task struct to
+ * RCU.  If @p was the last thread of a zombie leader, the leader's parent
+ * is told now and the leader may be released too.
+ */
+void task_release(struct world *w, struct task *p)
+{
+	struct task *leader = p->group_leader;
+	struct pid *collected[PIDTYPE_MAX];
+	int n = 0;
+	bool group_dead = leader->threads->len == 1;
+
+	g_assert(p->state == TASK_ZOMBIE);
+	if (detach_pid(p, PIDTYPE_PID))
+		collected[n++] = p->pids[PIDTYPE_PID];
+	if (group_dead) {
+		for (int type = PIDTYPE_TGID; type < PIDTYPE_MAX; type++) {
+			struct pid *pp = p->pids[type];
+
+			if (!pp || (p->is_thread && type != PIDTYPE_TGID))
+				continue;
+			if (detach_pid(p, type)) {
+				bool dup = false;
+
+				for (int i = 0; i < n; i++)
+					dup |= collected[i] == pp;
+				if (!dup)
+					collected[n++] = pp;
+			}
+		}
+	}
+	g_ptr_array_remove(leader->threads, p);
+	if (!p->is_thread && p->parent)
+		g_ptr_array_remove(p->parent->children, p);
+	p->state = TASK_DEAD;
+	exit_cred_namespaces(w, p);
+	for (int i = 0; i < n; i++)
+		free_pid(w, collected[i]);
+	for (int t = 0; t < NS_NR_TYPES; t++)
+		if (w->init_ns[t]->child_reaper == p)
+			w->init_ns[t]->child_reaper = NULL;
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+
+		if (ns->child_reaper == p)
+			ns->child_reaper = NULL;
+	}
+	g_queue_unlink(&w->tasks, &p->link);
+	g_hash_table_remove(w->task_by_id, &p->id);
+	notify_object(w, NSS_TASK_REAPED, OBJ_NR_KINDS, p->id);
+	world_queue_deferred(w, DEFER_TASK, p, "delayed_put_task_struct");
+
+	if (p != leader && leader->state == TASK_ZOMBIE && reapable(leader) &&
+	    notify_parent_autoreap(leader))
+		task_release(w, leader);
+}
+
+int sys_exit(struct world *w, uint64_t task, int code)
+{
+	struct task *t = event_begin(w, "exit", task, code, 0, 0);
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (t == w->init_task)
+		return event_end(w, -EPERM);   /* the kernel would panic */
+	task_do_exit(w, t, code);
+	return event_end(w, 0);
+}
+
+int sys_exit_group(struct world *w, uint64_t task, int code)
+{
+	struct task *t = event_begin(w, "exit_group", task, code, 0, 0);
+	g_autoptr(GPtrArray) others = NULL;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (t->group_leader == w->init_task)
+		return event_end(w, -EPERM);
+	others = g_ptr_array_copy(t->group_leader->threads, NULL, NULL);
+	task_do_exit(w, t, code);
+	/* zap_other_threads(): the others die of SIGKILL afterwards. */
+	for (guint i = 0; i < others->len; i++) {
+		struct task *o = others->pdata[i];
+
+		if (o != t && o->state == TASK_RUNNING)
+			task_do_exit(w, o, code);
+	}
+	return event_end(w, 0);
+}
+
+static bool in_group(const struct task *a, const struct task *b)
+{
+	return a->group_leader == b->group_leader;
+}
+
+int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options)
+{
+	struct task *t = event_begin(w, "wait", task, (int64_t)target, options, 0);
+	struct task *leader, *tt = NULL, *found = NULL;
+	bool any = false;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	leader = t->group_leader;
+	if (target) {
+		tt = task_lookup(w, target);
+		if (!tt || tt->state == TASK_DEAD || tt->is_thread || !tt->parent ||
+		    !in_group(tt->parent, leader))
+			return event_end(w, -ECHILD);
+	}
+	for (guint i = 0; i < leader->children->len; i++) {
+		struct task *c = leader->children->pdata[i];
+
+		if (tt && c != tt)
+			continue;
+		any = true;
+		if (reapable(c)) {
+			found = c;
+			break;
+		}
+	}
+	if (!any)
+		return event_end(w, -ECHILD);
+	if (!found)
+		return event_end(w, (options & NSS_WNOHANG) ? 0 : -EAGAIN);
+	target = found->id;
+	task_release(w, found);
+	return event_end(w, (int64_t)target);
+}
+
+/* ---- execve ---------------------------------------------------------- */
+
+static void exec_task_namespaces(struct world *w, struct task *t)
+{
+	struct nsproxy *n;
+	int err;
+
+	if (t->nsproxy->slot[SLOT_TIME_FOR_CHILDREN] == t->nsproxy->slot[SLOT_TIME])
+		return;
+	n = create_new_namespaces(w, 0, t, t->cred->user_ns, t->cred->euid, &err);
+	if (!n)
+		return;
+	timens_on_fork(w, n);
+	switch_task_namespaces(w, t, n);
+}
+
+int sys_execve(struct world *w, uint64_t task)
+{
+	struct task *t = event_begin(w, "execve", task, 0, 0, 0);
+	struct mm *old;
+	struct cred *new;
+	int64_t root;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (t != t->group_leader)
+		return event_end(w, -ENOSYS);   /* de_thread's pid swap: not modelled */
+	/* de_thread(): the other threads are killed and released. */
+	while (t->threads->len > 1) {
+		struct task *o = t->threads->pdata[t->threads->len - 1];
+
+		task_do_exit(w, o, 9);
+		sched_run(w, t);
+	}
+	/* prepare_exec_creds(); caps as for a binary without file caps. */
+	new = prepare_creds(w, t->cred, "prepare_exec_creds");
+	root = make_kid(new->user_ns, 0, false);
+	if (new->euid == root || new->uid == root)
+		new->cap_permitted = CAP_FULL_SET;
+	else
+		new->cap_permitted = 0;
+	new->cap_effective = new->euid == root ? new->cap_permitted : 0;
+	exec_task_namespaces(w, t);
+	old = t->mm;
+	t->mm = t->active_mm = mm_alloc(w, t->cred->user_ns, "mm_alloc");
+	mmput(w, old);                      /* exec_mmap */
+	commit_creds(w, t, new);
+	return event_end(w, 0);
+}
+
+/* ---- introspection --------------------------------------------------- */
+
+enum nss_task_state nss_task_state(const struct world *w, uint64_t task)
+{
+	struct task *t = task_lookup(w, task);
+
+	if (!t || t->state == TASK_DEAD)
+		return NSS_TASK_NONE;
+	return t->state == TASK_ZOMBIE ? NSS_TASK_ZOMBIE : NSS_TASK_RUNNING;
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * user_namespace.c - what user namespaces decide beyond counting:
+ * capabilities (security/commoncap.c cap_capable), id maps
+ * (kernel/user_namespace.c map_id_down), and the per-user-namespace limits
+ * on namespace creation (kernel/ucount.c inc_ucount, the
+ * /proc/sys/user/max_*_namespaces sysctls).
+ *
+ * Id maps are one extent per map (the kernel allows 340); ids are kuids,
+ * global 32-bit numbers, and init_user_ns maps every id to itself.
+ */
+#include "core-private.h"
+
+bool ns_is_ancestor_or_same(const struct ns *ancestor, const struct ns *ns)
+{
+	for (; ns; ns = ns->parent) {
+		if (ns == ancestor)
+			return true;
+		if (ns->level <= ancestor->level)
+			return false;
+	}
+	return false;
+}
+
+/*
+ * cap_capable(): the cred has @cap in @target if it is in @target with @cap
+ * effective, or if it created (owns) @target or an ancestor of it from the
+ * parent namespace.
+ */
+bool ns_capable(const struct world *w, const struct cred *c, struct ns *target,
+		int cap)
+{
+	for (const struct ns *ns = target;;) {
+		if (ns == c->user_ns)
+			return (c->cap_effective >> cap) & 1;
+		if (ns->level <= c->user_ns->level)
+			return false;
+		if (ns->parent == c->user_ns && ns->owner_uid == c->euid)
+			return true;
+		ns = ns->parent;
+	}
+}
+
+static const struct id_extent *map_of(const struct ns *user_ns, bool gid)
+{
+	return gid ? &user_ns->gid_map : &user_ns->uid_map;
+}
+
+/* make_kuid(): the kuid for @id as seen in @user_ns, or -1 if unmapped. */
+int64_t make_kid(const struct ns *user_ns, uint32_t id, bool gid)
+{
+	const struct id_extent *m = map_of(user_ns, gid);
+
+	if (user_ns->initial && user_ns->type == NS_USER)
+		return id == UINT32_MAX ? -1 : (int64_t)id;
+	if (!m->set || id < m->first || id - m->first >= m->count)
+		return -1;
+	return (int64_t)m->lower + (id - m->first);
+}
+
+/* kuid_has_mapping(): is @kid visible inside @user_ns? */
+bool kuid_has_mapping(const struct ns *user_ns, uint32_t kid, bool gid)
+{
+	const struct id_extent *m = map_of(user_ns, gid);
+
+	if (user_ns->initial)
+		return kid != UINT32_MAX;
+	return m->set && kid >= m->lower && kid - m->lower < m->count;
+}
+
+static struct ucounts_entry *ucounts_find(struct ns *user_ns, uint32_t uid,
+					  bool create)
+{
+	struct ucounts_entry e = { .uid = uid };
+
+	for (guint i = 0; i < user_ns->ucounts->len; i++) {
+		struct ucounts_entry *p =
+			&g_array_index(user_ns->ucounts, struct ucounts_entry, i);
+		if (p->uid == uid)
+			return p;
+	}
+	if (!create)
+		return NULL;
+	g_array_append_val(user_ns->ucounts, e);
+	return &g_array_index(user_ns->ucounts, struct ucounts_entry,
+			      user_ns->ucounts->len - 1);
+}
+
+/*
+ * inc_ucount(): charge (@user_ns, @uid), then (parent, creator of
+ * @user_ns), ... up to init_user_ns; each level must stay below that
+ * namespace's max_<type>_namespaces, else ENOSPC and nothing stays charged.
+ * The model is single-threaded, so checking every level before charging any
+ * gives the same result as the kernel's charge-and-unwind.
+ */
+int ucount_charge(struct world *w, struct ns *user_ns, uint32_t uid,
+		  enum ns_type t)
+{
+	uint32_t u = uid;
+
+	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent) {
+		struct ucounts_entry *e = ucounts_find(ns, u, false);
+
+		if ((e ? e->count[t] : 0) >= ns->ucount_max[t])
+			return -ENOSPC;
+	}
+	u = uid;
+	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent)
+		ucounts_find(ns, u, true)->count[t]++;
+	return 0;
+}
+
+/* dec_ucount(): release what ucount_charge() took, at namespace free. */
+void ucount_uncharge(struct world *w, struct ns *user_ns, uint32_t uid,
+		     enum ns_type t)
+{
+	uint32_t u = uid;
+
+	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent) {
+		struct ucounts_entry *e = ucounts_find(ns, u, false);
+
+		g_assert(e && e->count[t] > 0);
+		e->count[t]--;
+	}
+}
+
+/*
+ * create_user_ns(): the new namespace takes over @new's reference on the
+ * parent (it becomes ns->parent), and @new then holds the new namespace's
+ * initial reference, with a full capability set in it.
+ */
+int create_user_ns(struct world *w, struct cred *new)
+{
+	struct ns *parent = new->user_ns, *ns;
+	int err;
+
+	if (parent->level > 32)
+		return -ENOSPC;
+	err = ucount_charge(w, parent, new->euid, NS_USER);
+	if (err)
+		return err;
+	if (!kuid_has_mapping(parent, new->euid, false) ||
+	    !kuid_has_mapping(parent, new->egid, true)) {
+		ucount_uncharge(w, parent, new->euid, NS_USER);
+		return -EPERM;
+	}
+	err = ns_create_charged(w, NS_USER, parent, parent, new->euid, &ns);
+	if (err)
+		return err;
+	ns->owner_gid = new->egid;
+	/* set_cred_user_ns(): the cred's P on the parent now belongs to ns. */
+	new->user_ns = ns;
+	new->cap_permitted = new->cap_effective = CAP_FULL_SET;
+	return 0;
+}
+
+void set_cred_user_ns(struct world *w, struct cred *c, struct ns *user_ns)
+{
+	c->user_ns = user_ns;
+	c->cap_permitted = c->cap_effective = CAP_FULL_SET;
+}
+
+/* userns_install(): setns() into a user namespace, on the prepared cred. */
+int userns_install(struct world *w, struct task *t, struct cred *nsset_cred,
+		   struct ns *user_ns)
+{
+	if (user_ns == t->cred->user_ns)
+		return -EINVAL;
+	if (!thread_group_empty(t))
+		return -EINVAL;
+	if (t->fs->users.val != 1)
+		return -EINVAL;
+	if (!ns_capable(w, t->cred, user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!nsset_cred)
+		return -EINVAL;
+	ns_ref_put(w, nsset_cred->user_ns, "userns_install");
+	ns_ref_inc(w, user_ns, "userns_install");
+	set_cred_user_ns(w, nsset_cred, user_ns);
+	return 0;
+}
+
+int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
+		     uint32_t inside, uint32_t outside, uint32_t count)
+{
+	struct task *t = event_begin(w, gid ? "write_gid_map" : "write_uid_map",
+				     task, (int64_t)target, inside, outside);
+	struct task *tt;
+	struct ns *ns;
+	struct id_extent *m;
+	int64_t lower;
+	uint32_t own;
+	int cap = gid ? CAP_SETGID : CAP_SETUID;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	tt = task_lookup(w, target);
+	if (!tt || tt->state == TASK_DEAD)
+		return event_end(w, -ENOENT);
+	ns = tt->cred->user_ns;
+	m = gid ? &ns->gid_map : &ns->uid_map;
+	if (ns->initial || m->set)
+		return event_end(w, -EPERM);
+	if (count == 0 || (uint64_t)inside + count > UINT32_MAX ||
+	    (uint64_t)outside + count > UINT32_MAX)
+		return event_end(w, -EINVAL);
+	if (t->cred->user_ns != ns && t->cred->user_ns != ns->parent)
+		return event_end(w, -EPERM);
+	lower = make_kid(ns->parent, outside, gid);
+	if (lower < 0 || make_kid(ns->parent, outside + count - 1, gid) < 0)
+		return event_end(w, -EPERM);
+	own = gid ? t->cred->egid : t->cred->euid;
+	if (!(count == 1 && ns->owner_uid == t->cred->euid && lower == own) &&
+	    !ns_capable(w, t->cred, ns->parent, cap))
+		return event_end(w, -EPERM);
+	*m = (struct id_extent){ .set = true, .first = inside,
+				 .lower = (uint32_t)lower, .count = count };
+	return event_end(w, 0);
+}
+
+int sys_set_max_namespaces(struct world *w, uint64_t task, enum ns_type type,
+			   int32_t value)
+{
+	struct task *t = event_begin(w, "set_max_namespaces", task, type, value, 0);
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if ((unsigned int)type >= NS_NR_TYPES || value < 0)
+		return event_end(w, -EINVAL);
+	/* The user sysctl table grants write access with CAP_SYS_RESOURCE. */
+	if (!ns_capable(w, t->cred, t->cred->user_ns, CAP_SYS_RESOURCE))
+		return event_end(w, -EACCES);
+	t->cred->user_ns->ucount_max[type] = value;
+	return event_end(w, 0);
+}
