@@ -91,6 +91,12 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			expect_ctr(rc, &mm->count, 0);
 		}
 	}
+	for (GList *l = w->files.head; l; l = l->next) {
+		struct file *f = l->data;
+
+		if (f->kind == FILE_SOCKET)
+			ex(rc, f->sk_net)->ref++;
+	}
 	for (GList *l = w->namespaces.head; l; l = l->next) {
 		struct ns *ns = l->data;
 		struct ns *o = ns_owner(w, ns);
@@ -133,6 +139,13 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			expect_ctr(rc, &t->fs->users, 1);
 		}
 	}
+	/* reaped tasks keep their cred until delayed_put_task_struct */
+	for (GList *l = w->deferred.head; objects && l; l = l->next) {
+		struct deferred *d = l->data;
+
+		if (d->kind == DEFER_TASK)
+			expect_ctr(rc, &((struct task *)d->obj)->cred->usage, 2);
+	}
 	if (objects) {
 		GHashTableIter it;
 		gpointer key;
@@ -158,6 +171,7 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			else if (f->kind == FILE_PIDFD)
 				expect_ctr(rc, &f->pid->count, 1);
 		}
+
 		g_hash_table_iter_init(&it, tables);
 		while (g_hash_table_iter_next(&it, &key, NULL)) {
 			GPtrArray *fd = ((struct files *)key)->fd;

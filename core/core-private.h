@@ -289,7 +289,7 @@ void zap_pid_ns_processes(struct world *w, struct ns *pid_ns, struct task *reape
 
 /* ---- files (file.c, nsfs.c) ---------------------------------------- */
 
-enum file_kind { FILE_NSFS, FILE_PIDFD };
+enum file_kind { FILE_NSFS, FILE_PIDFD, FILE_SOCKET };
 
 struct nsfs_inode {
 	uint64_t id;
@@ -305,6 +305,8 @@ struct file {
 	struct cred *f_cred;
 	struct nsfs_inode *inode;/* FILE_NSFS */
 	struct pid *pid;         /* FILE_PIDFD */
+	struct ns *sk_net;       /* FILE_SOCKET: sock_net(), P held */
+	int family;
 	bool pidfd_thread;
 };
 

@@ -45,6 +45,8 @@ void fput_final(struct world *w, struct file *f)
 		nsfs_dput(w, f->inode);
 	else if (f->kind == FILE_PIDFD)
 		put_pid(w, f->pid, "pidfs_release");
+	else if (f->kind == FILE_SOCKET)
+		ns_ref_put(w, f->sk_net, "__sk_destruct");
 	put_cred_many(w, f->f_cred, 1, "__fput");
 	g_queue_unlink(&w->files, &f->link);
 	g_free(f);

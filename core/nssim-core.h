@@ -256,6 +256,11 @@ int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *nam
 int sys_close(struct world *w, uint64_t task, int fd);
 int sys_dup(struct world *w, uint64_t task, int fd);
 int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int flags);
+/* socket(@family, SOCK_DGRAM, 0): the socket pins the current net ns (P only). */
+int sys_socket(struct world *w, uint64_t task, int family);
+#define NSS_SIOCGSKNS 0x894C
+/* ioctl(): SIOCGSKNS on a socket returns a new nsfs fd; others ENOTTY. */
+int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd);
 /* Credential changes; -1 leaves an id unchanged as in the kernel. */
 int sys_setuid(struct world *w, uint64_t task, int64_t uid);
 int sys_setgid(struct world *w, uint64_t task, int64_t gid);
