@@ -157,13 +157,22 @@ static inline int n_warnings(struct fx *f, const char *rule)
 	return n;
 }
 
-static inline int n_violations(struct fx *f, const char *rule)
+/* Violations of @rule; on namespace @obj only, unless @obj is 0. */
+static inline int n_violations_on(struct fx *f, const char *rule, uint64_t obj)
 {
 	int n = 0;
 
-	for (guint i = 0; i < f->rec.violations->len; i++)
-		n += g_strcmp0(g_array_index(f->rec.violations, struct nss_violation, i).rule, rule) == 0;
+	for (guint i = 0; i < f->rec.violations->len; i++) {
+		struct nss_violation *v = &g_array_index(f->rec.violations, struct nss_violation, i);
+
+		n += g_strcmp0(v->rule, rule) == 0 && (!obj || v->obj == obj);
+	}
 	return n;
+}
+
+static inline int n_violations(struct fx *f, const char *rule)
+{
+	return n_violations_on(f, rule, 0);
 }
 
 #endif
