@@ -60,6 +60,8 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 	for (GList *l = w->nsproxies.head; l; l = l->next) {
 		struct nsproxy *n = l->data;
 
+		if (objects)
+			expect_ctr(rc, &n->count, n->static_count);
 		for (int s = 0; s < NR_SLOTS; s++) {
 			ex(rc, n->slot[s])->ref++;
 			if (n->active)
@@ -71,7 +73,7 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 
 		ex(rc, c->user_ns)->ref++;
 		if (objects)
-			expect_ctr(rc, &c->usage, 0);
+			expect_ctr(rc, &c->usage, c->static_usage);
 	}
 	for (GList *l = w->pids.head; l; l = l->next) {
 		struct pid *p = l->data;
@@ -289,9 +291,6 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 				int64_t *want = g_hash_table_lookup(rc->objs, c);
 				int64_t exp = want ? *want : 0;
 
-				/* a prepared setns copy or the boot nsproxy: no task */
-				if (lists[i].q == &w->nsproxies && exp == 0)
-					continue;
 				if (c->val != exp)
 					report(w, seen, "counter-recount", c->kind, c->obj, exp,
 					       c->val, nss_counter_name(c->name));

@@ -202,6 +202,7 @@ struct cred {
 	uint32_t gid, egid, sgid, fsgid;
 	uint64_t cap_permitted, cap_effective;
 	bool dead;               /* usage hit 0: put_cred_rcu queued */
+	int32_t static_usage;    /* init_cred: the idle task's references */
 };
 
 struct cred *prepare_creds(struct world *w, const struct cred *old, const char *site);
@@ -238,6 +239,7 @@ struct nsproxy {
 	struct counter count;
 	struct ns *slot[NR_SLOTS];
 	bool active;             /* nsproxy_ns_active_get() was done (oracle) */
+	int32_t static_count;    /* init_nsproxy: the idle task's reference */
 };
 
 struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,

@@ -46,6 +46,7 @@ struct cred *prepare_creds(struct world *w, const struct cred *old, const char *
 	c->link = link;
 	c->usage = usage;
 	c->dead = false;
+	c->static_usage = 0;
 	ref_init(w, &c->usage, 1, site);
 	ns_ref_inc(w, c->user_ns, site);
 	return c;

@@ -59,11 +59,14 @@ void task_boot(struct world *w)
 	t->group_leader = t;
 	t->threads = g_ptr_array_new();
 	g_ptr_array_add(t->threads, t);
+	/* init_cred and init_nsproxy are also the idle task's, never freed */
 	t->cred = cred_boot(w, w->init_ns[NS_USER]);
-	t->cred->usage.val = 2;
+	t->cred->static_usage = 2;
+	t->cred->usage.val = 4;
 	t->cred_ns_active = true;
 	t->nsproxy = nsproxy_boot(w);
-	t->nsproxy->count.val = 1;
+	t->nsproxy->static_count = 1;
+	t->nsproxy->count.val = 2;
 	t->files = files_new(w);
 	t->files->count.val = 1;
 	t->fs = g_new0(struct fs_struct, 1);
@@ -225,7 +228,9 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 	p->is_thread = flags & NSS_CLONE_THREAD;
 	p->exit_signal = p->is_thread ? -1 : SIGCHLD;
 	p->group_leader = p->is_thread ? leader : p;
-	p->parent = p->is_thread || (flags & NSS_CLONE_PARENT) ? leader->parent : leader;
+	/* threads are never waited for; their group leader is */
+	p->parent = p->is_thread ? NULL
+		  : (flags & NSS_CLONE_PARENT) ? leader->parent : leader;
 
 	err = copy_creds(w, p, cur, flags);
 	if (err) {
@@ -425,44 +430,47 @@ static bool notify_parent_autoreap(struct task *t)
 {
 	struct task *parent = t->parent;
 
-	return t->exit_signal == -1 || !parent || parent->sigchld_ignored ||
-	       t->exit_signal == 0;
+	return t->exit_signal == -1 || !parent ||
+	       (t->exit_signal == SIGCHLD && parent->sigchld_ignored);
 }
 
-/* forget_original_parent(): the children move to a thread or the ns reaper. */
+/*
+ * forget_original_parent(): if @father is its pid namespace's init and the
+ * last thread of its group, the namespace is zapped; once the whole group
+ * is dead its children move to the namespace's reaper (init for the initial
+ * pid ns) and zombies among them are reaped if the new parent auto-reaps.
+ * Children hang off the group leader in this model, so a group with a live
+ * thread keeps them.
+ */
 static void forget_original_parent(struct world *w, struct task *father)
 {
-	struct task *leader = father->group_leader, *reaper = NULL;
+	struct task *leader = father->group_leader, *alive = NULL, *reaper;
 	struct ns *pid_ns = task_active_pid_ns(father);
 
-	if (father != leader || father->children->len == 0) {
-		if (pid_ns->child_reaper != father || !thread_group_empty(father))
-			return;
-	}
 	for (guint i = 0; i < leader->threads->len; i++) {
 		struct task *th = leader->threads->pdata[i];
 
 		if (th != father && th->state == TASK_RUNNING) {
-			reaper = th;
+			alive = th;
 			break;
 		}
 	}
 	if (pid_ns->child_reaper == father) {
-		if (reaper) {
-			pid_ns->child_reaper = reaper;
+		if (alive) {
+			pid_ns->child_reaper = alive;
 		} else {
 			zap_pid_ns_processes(w, pid_ns, father);
 			sched_run(w, father);
-			return;
 		}
 	}
-	if (father != leader || reaper)
+	if (alive)
 		return;
 	reaper = pid_ns->child_reaper;
-	if (!reaper || reaper->state != TASK_RUNNING)
+	if (!reaper || reaper->state != TASK_RUNNING || reaper->group_leader == leader)
 		reaper = w->init_task;
-	while (father->children->len) {
-		struct task *c = g_ptr_array_steal_index(father->children, 0);
+	reaper = reaper->group_leader;
+	while (leader->children->len) {
+		struct task *c = g_ptr_array_steal_index(leader->children, 0);
 
 		c->parent = reaper;
 		g_ptr_array_add(reaper->children, c);
@@ -505,9 +513,6 @@ void task_do_exit(struct world *w, struct task *t, int code)
 static void delayed_put_task_struct(struct world *w, struct task *t)
 {
 	put_cred_many(w, t->cred, 2, "exit_creds");
-	if (t->pids[PIDTYPE_PID] && pid_ns_of(t->pids[PIDTYPE_PID])) {
-		/* nothing else: the pids were freed at release */
-	}
 	task_free(w, t);
 }
 

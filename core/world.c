@@ -267,6 +267,29 @@ void world_free(struct world *w)
 		g_free(d);
 	}
 	/* Everything is freed by kind, without running the model. */
+	{
+		g_autoptr(GHashTable) tables = g_hash_table_new(NULL, NULL);
+		g_autoptr(GHashTable) fss = g_hash_table_new(NULL, NULL);
+		GHashTableIter it;
+		gpointer k;
+
+		for (GList *l = w->tasks.head; l; l = l->next) {
+			struct task *t = l->data;
+
+			if (t->files)
+				g_hash_table_add(tables, t->files);
+			if (t->fs)
+				g_hash_table_add(fss, t->fs);
+		}
+		g_hash_table_iter_init(&it, tables);
+		while (g_hash_table_iter_next(&it, &k, NULL)) {
+			g_ptr_array_free(((struct files *)k)->fd, TRUE);
+			g_free(k);
+		}
+		g_hash_table_iter_init(&it, fss);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			g_free(k);
+	}
 	for (GList *l = w->tasks.head, *n; l; l = n) {
 		struct task *t = l->data;
 
