@@ -410,6 +410,7 @@ struct deferred {
 	enum { DEFER_CRED, DEFER_PID, DEFER_NS, DEFER_TASK } kind;
 	void *obj;
 	const char *site;
+	uint64_t id;
 };
 
 struct world {
@@ -449,6 +450,7 @@ struct world {
 	GPtrArray *touched;      /* struct ns *, this event */
 
 	GQueue deferred;         /* struct deferred * */
+	uint64_t deferred_seq;
 	GHashTable *reported;    /* check.c: violations already reported */
 };
 

@@ -103,6 +103,8 @@ enum nss_obj_kind {
 	OBJ_FS,
 	OBJ_NR_KINDS,
 };
+/* Tasks appear in object notifications with this kind. */
+#define NSS_OBJ_TASK OBJ_NR_KINDS
 
 enum nss_counter_name {
 	CTR_REF,      /* ns __ns_ref, struct pid count */
@@ -178,6 +180,8 @@ struct nss_observer {
 	/* Lifecycle of objects (namespaces and tasks carry their id). */
 	void (*object)(void *data, enum nss_object_change what,
 		       enum nss_obj_kind kind, uint64_t id);
+	/* Deferred kernel work was queued: @site names it (put_cred_rcu ...). */
+	void (*deferred)(void *data, uint64_t id, const char *site);
 	void *data;
 };
 
@@ -218,6 +222,8 @@ uint64_t world_init_task(const struct world *w);
 /* Number of counter moves made so far (== transitions observers saw). */
 uint64_t world_transition_count(const struct world *w);
 uint64_t world_event_count(const struct world *w);
+/* The event running or last run (seq 0 before the first). */
+const struct nss_event *world_last_event(const struct world *w);
 uint64_t world_violation_count(const struct world *w);
 uint64_t world_warning_count(const struct world *w);
 
@@ -228,6 +234,10 @@ uint64_t world_warning_count(const struct world *w);
 size_t world_deferred_pending(const struct world *w);
 /* Runs up to @max queued items (0: all, including newly queued); count run. */
 size_t world_run_deferred(struct world *w, size_t max);
+/* Runs one queued item by the id its observer notification gave; false if gone. */
+bool world_run_deferred_id(struct world *w, uint64_t id);
+/* true for workqueue items (free_user_ns, cleanup_net, free_ipc), false for RCU. */
+bool nss_deferred_is_work(const char *site);
 
 /* Full audit now, as its own event; returns the number of new violations. */
 size_t world_check(struct world *w);
@@ -276,6 +286,10 @@ int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 int sys_set_max_namespaces(struct world *w, uint64_t task, enum ns_type type,
 			   int32_t value);
 
+/* errno value -> "EPERM" (NULL when unknown); "EPERM" -> value (0: unknown). */
+const char *nss_errno_name(int e);
+int nss_errno_value(const char *name);
+
 /* ---- introspection (not events) ----------------------------------- */
 
 struct nss_ns_info {
@@ -310,6 +324,8 @@ enum nss_task_state {
 	NSS_TASK_ZOMBIE,
 };
 enum nss_task_state nss_task_state(const struct world *w, uint64_t task);
+/* The parent task's id (0 for init and for threads). */
+uint64_t nss_task_parent(const struct world *w, uint64_t task);
 /* The task's pid number as seen from its own active pid namespace. */
 int64_t nss_task_pid_nr(const struct world *w, uint64_t task);
 

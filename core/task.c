@@ -293,7 +293,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 	if (p->is_thread)
 		p->pids[PIDTYPE_TGID] = leader->pids[PIDTYPE_TGID];
 	attach_pid(p, PIDTYPE_PID, pid);
-	notify_object(w, NSS_OBJ_CREATED, OBJ_NR_KINDS, p->id);
+	notify_object(w, NSS_OBJ_CREATED, NSS_OBJ_TASK, p->id);
 	return (int64_t)p->id;
 }
 
@@ -500,7 +500,7 @@ void task_do_exit(struct world *w, struct task *t, int code)
 	/* exit_notify() */
 	t->state = TASK_ZOMBIE;
 	forget_original_parent(w, t);
-	notify_object(w, NSS_TASK_EXITED, OBJ_NR_KINDS, t->id);
+	notify_object(w, NSS_TASK_EXITED, NSS_OBJ_TASK, t->id);
 	sched_task_dead(w, t);
 	if (t != leader) {
 		task_release(w, t);   /* a thread is always auto-reaped */
@@ -571,7 +571,7 @@ void task_release(struct world *w, struct task *p)
 	}
 	g_queue_unlink(&w->tasks, &p->link);
 	g_hash_table_remove(w->task_by_id, &p->id);
-	notify_object(w, NSS_TASK_REAPED, OBJ_NR_KINDS, p->id);
+	notify_object(w, NSS_TASK_REAPED, NSS_OBJ_TASK, p->id);
 	world_queue_deferred(w, DEFER_TASK, p, "delayed_put_task_struct");
 
 	if (p != leader && leader->state == TASK_ZOMBIE && reapable(leader) &&
@@ -711,4 +711,11 @@ enum nss_task_state nss_task_state(const struct world *w, uint64_t task)
 	if (!t || t->state == TASK_DEAD)
 		return NSS_TASK_NONE;
 	return t->state == TASK_ZOMBIE ? NSS_TASK_ZOMBIE : NSS_TASK_RUNNING;
+}
+
+uint64_t nss_task_parent(const struct world *w, uint64_t task)
+{
+	struct task *t = task_lookup(w, task);
+
+	return t && t->parent ? t->parent->id : 0;
 }

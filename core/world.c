@@ -167,7 +167,17 @@ void world_queue_deferred(struct world *w, int kind, void *obj, const char *site
 	d->kind = kind;
 	d->obj = obj;
 	d->site = site;
+	d->id = ++w->deferred_seq;
 	g_queue_push_tail(&w->deferred, d);
+	FOR_EACH_OBSERVER(w, o)
+		if (o->deferred)
+			o->deferred(o->data, d->id, site);
+}
+
+bool nss_deferred_is_work(const char *site)
+{
+	return g_strcmp0(site, "free_user_ns") == 0 || g_strcmp0(site, "cleanup_net") == 0 ||
+	       g_strcmp0(site, "free_ipc") == 0;
 }
 
 size_t world_deferred_pending(const struct world *w)
@@ -207,6 +217,21 @@ size_t world_run_deferred(struct world *w, size_t max)
 		n++;
 	}
 	return n;
+}
+
+bool world_run_deferred_id(struct world *w, uint64_t id)
+{
+	for (GList *l = w->deferred.head; l; l = l->next) {
+		struct deferred *d = l->data;
+
+		if (d->id != id)
+			continue;
+		g_queue_delete_link(&w->deferred, l);
+		run_one(w, d);
+		g_free(d);
+		return true;
+	}
+	return false;
 }
 
 size_t world_check(struct world *w)
@@ -362,6 +387,11 @@ uint64_t world_transition_count(const struct world *w)
 uint64_t world_event_count(const struct world *w)
 {
 	return w->event_seq;
+}
+
+const struct nss_event *world_last_event(const struct world *w)
+{
+	return &w->ev;
 }
 
 uint64_t world_violation_count(const struct world *w)

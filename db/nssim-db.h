@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nssim-db.h - the SQLite trace: an observer of the core that writes every
+ * event, transition, warning, violation and expectation of a run.
+ *
+ * Rows go through prepared statements inside transactions of a few thousand
+ * rows (WAL journal), so a run killed at any point leaves a database that
+ * opens and holds every batch committed before the kill.  Errors come back
+ * as GError; nothing here prints.
+ */
+#ifndef NSSIM_DB_H
+#define NSSIM_DB_H
+
+#include <glib.h>
+#include "nssim-core.h"
+
+G_BEGIN_DECLS
+
+#define NSS_DB_ERROR (nss_db_error_quark())
+GQuark nss_db_error_quark(void);
+
+struct nss_trace;
+
+struct nss_run_info {
+	const char *scenario;
+	const char *kernel;
+	uint64_t seed;
+	const char *config;      /* JSON */
+};
+
+/* Open (and create) @path and start a run row with status 'running'. */
+struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *info,
+				 GError **error);
+int64_t nss_trace_run_id(const struct nss_trace *t);
+/* Rows per transaction (default 4096). */
+void nss_trace_set_batch(struct nss_trace *t, unsigned int rows);
+
+/* Attach to a world: the returned observer writes into @t. */
+struct nss_observer nss_trace_observer(struct nss_trace *t, struct world *w);
+
+/* What the simulation layer knows about the next event. */
+void nss_trace_set_context(struct nss_trace *t, int64_t time_ns, const char *src,
+			   const char *args);
+void nss_trace_expectation(struct nss_trace *t, uint64_t event, const char *src,
+			   bool ok, const char *message);
+
+/*
+ * Close the run: status 'ok', 'failed' or 'violated', an error text, the
+ * fingerprint and totals; commit; create indexes and views; close.
+ */
+gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *error,
+			 const char *fingerprint, uint64_t events, uint64_t transitions,
+			 GError **err);
+/* Free without closing the run (it stays 'running'); for fatal paths. */
+void nss_trace_abandon(struct nss_trace *t);
+
+G_END_DECLS
+
+#endif

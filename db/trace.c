@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trace.c - the SQLite observer (schema in db/schema.sql, indexes and views
+ * in db/finish.sql, both embedded at build time).
+ *
+ * Rows are written with prepared statements; a transaction is committed
+ * every `batch` rows, so a crash loses at most the rows of one batch and the
+ * database stays consistent (WAL).  Errors of the observer callbacks cannot
+ * be returned through the core, so the first one is kept and reported by
+ * nss_trace_close().
+ */
+#include <sqlite3.h>
+#include <string.h>
+#include "nssim-db.h"
+#include "schema-sql.h"
+#include "finish-sql.h"
+
+G_DEFINE_QUARK(nss-db-error-quark, nss_db_error)
+
+enum stmt {
+	ST_EVENT,
+	ST_TRANSITION,
+	ST_NS_INSERT,
+	ST_NS_INACTIVE,
+	ST_NS_FREED,
+	ST_TASK_INSERT,
+	ST_TASK_EXITED,
+	ST_TASK_REAPED,
+	ST_VIOLATION,
+	ST_WARNING,
+	ST_EXPECTATION,
+	ST_NR,
+};
+
+static const char *const stmt_sql[ST_NR] = {
+	[ST_EVENT] = "INSERT INTO event (run, seq, time_ns, op, task, args, result, errno, src)"
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_TRANSITION] = "INSERT INTO transition (run, seq, event, kind, obj, counter, old, new, site)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_NS_INSERT] = "INSERT OR REPLACE INTO namespace (run, id, type, inum, owner, parent, initial,"
+			 " created_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_NS_INACTIVE] = "UPDATE namespace SET inactive_event = ? WHERE run = ? AND id = ?",
+	[ST_NS_FREED] = "UPDATE namespace SET freed_event = ? WHERE run = ? AND id = ?",
+	[ST_TASK_INSERT] = "INSERT OR REPLACE INTO task (run, id, pid, parent, created_event)"
+			   " VALUES (?, ?, ?, ?, ?)",
+	[ST_TASK_EXITED] = "UPDATE task SET exited_event = ? WHERE run = ? AND id = ?",
+	[ST_TASK_REAPED] = "UPDATE task SET reaped_event = ? WHERE run = ? AND id = ?",
+	[ST_VIOLATION] = "INSERT INTO violation (run, event, rule, kind, obj, expected, actual, detail)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_WARNING] = "INSERT INTO warning (run, event, rule, site, kind, obj, detail)"
+		       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_EXPECTATION] = "INSERT INTO expectation (run, event, src, ok, message)"
+			   " VALUES (?, ?, ?, ?, ?)",
+};
+
+struct nss_trace {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_NR];
+	int64_t run;
+	unsigned int batch, pending;
+	struct world *w;
+	int64_t time_ns;
+	char *src, *args;
+	int rc;                 /* first SQLite error of a callback */
+	char *errmsg;
+};
+
+static gboolean set_error(sqlite3 *db, GError **error, const char *what)
+{
+	g_set_error(error, NSS_DB_ERROR, 1, "%s: %s", what,
+		    db ? sqlite3_errmsg(db) : "out of memory");
+	return FALSE;
+}
+
+static gboolean exec(struct nss_trace *t, const char *sql, GError **error)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(t->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return TRUE;
+	g_set_error(error, NSS_DB_ERROR, 1, "%s", msg ? msg : "SQLite error");
+	sqlite3_free(msg);
+	return FALSE;
+}
+
+/* Keep the first error of a callback; the run reports it when it closes. */
+static void step(struct nss_trace *t, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && t->rc == SQLITE_OK) {
+		t->rc = rc;
+		t->errmsg = g_strdup(sqlite3_errmsg(t->db));
+	}
+	if (++t->pending >= t->batch) {
+		sqlite3_exec(t->db, "COMMIT; BEGIN", NULL, NULL, NULL);
+		t->pending = 0;
+	}
+}
+
+struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *info,
+				 GError **error)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *started = g_date_time_format_iso8601(now);
+	struct nss_trace *t = g_new0(struct nss_trace, 1);
+	sqlite3_stmt *s = NULL;
+
+	t->batch = 4096;
+	if (sqlite3_open(path, &t->db) != SQLITE_OK) {
+		set_error(t->db, error, path);
+		goto fail;
+	}
+	sqlite3_busy_timeout(t->db, 10000);
+	if (!exec(t, schema_sql, error) || !exec(t, "PRAGMA synchronous = NORMAL", error))
+		goto fail;
+	if (sqlite3_prepare_v2(t->db,
+			       "INSERT INTO run (scenario, kernel, seed, config, started_at, status)"
+			       " VALUES (?, ?, ?, ?, ?, 'running')", -1, &s, NULL) != SQLITE_OK) {
+		set_error(t->db, error, path);
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, info->scenario, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, info->kernel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)info->seed);
+	sqlite3_bind_text(s, 4, info->config ? info->config : "{}", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, started, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		set_error(t->db, error, path);
+		sqlite3_finalize(s);
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	t->run = sqlite3_last_insert_rowid(t->db);
+	for (int i = 0; i < ST_NR; i++) {
+		if (sqlite3_prepare_v3(t->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &t->st[i], NULL) != SQLITE_OK) {
+			set_error(t->db, error, stmt_sql[i]);
+			goto fail;
+		}
+	}
+	if (!exec(t, "BEGIN", error))
+		goto fail;
+	return t;
+fail:
+	nss_trace_abandon(t);
+	return NULL;
+}
+
+int64_t nss_trace_run_id(const struct nss_trace *t)
+{
+	return t->run;
+}
+
+void nss_trace_set_batch(struct nss_trace *t, unsigned int rows)
+{
+	t->batch = rows ? rows : 1;
+}
+
+void nss_trace_set_context(struct nss_trace *t, int64_t time_ns, const char *src,
+			   const char *args)
+{
+	t->time_ns = time_ns;
+	g_free(t->src);
+	t->src = g_strdup(src);
+	g_free(t->args);
+	t->args = g_strdup(args);
+}
+
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void on_event_end(void *data, const struct nss_event *ev)
+{
+	struct nss_trace *t = data;
+	sqlite3_stmt *s = t->st[ST_EVENT];
+
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)ev->seq);
+	sqlite3_bind_int64(s, 3, t->time_ns);
+	sqlite3_bind_text(s, 4, ev->op, -1, SQLITE_STATIC);
+	if (ev->task)
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)ev->task);
+	else
+		sqlite3_bind_null(s, 5);
+	/* the context belongs to the scenario call, not to deferred work */
+	bind_text_or_null(s, 6, ev->task ? t->args : NULL);
+	sqlite3_bind_int64(s, 7, ev->result);
+	bind_text_or_null(s, 8, ev->result < 0 ? nss_errno_name((int)-ev->result) : NULL);
+	bind_text_or_null(s, 9, ev->task ? t->src : NULL);
+	step(t, s);
+}
+
+static void on_transition(void *data, const struct nss_transition *tr)
+{
+	struct nss_trace *t = data;
+	sqlite3_stmt *s = t->st[ST_TRANSITION];
+
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)tr->seq);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)tr->event);
+	sqlite3_bind_text(s, 4, nss_obj_kind_name(tr->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)tr->obj);
+	sqlite3_bind_text(s, 6, nss_counter_name(tr->counter), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 7, tr->old_val);
+	sqlite3_bind_int(s, 8, tr->new_val);
+	sqlite3_bind_text(s, 9, tr->site, -1, SQLITE_STATIC);
+	step(t, s);
+	if (tr->kind == OBJ_NS && tr->counter == CTR_ACTIVE && tr->new_val == 0) {
+		s = t->st[ST_NS_INACTIVE];
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)tr->event);
+		sqlite3_bind_int64(s, 2, t->run);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)tr->obj);
+		step(t, s);
+	}
+}
+
+static void on_warning(void *data, const struct nss_warning *wr)
+{
+	struct nss_trace *t = data;
+	sqlite3_stmt *s = t->st[ST_WARNING];
+
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)wr->event);
+	sqlite3_bind_text(s, 3, wr->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, wr->site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, nss_obj_kind_name(wr->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)wr->obj);
+	bind_text_or_null(s, 7, wr->detail);
+	step(t, s);
+}
+
+static void on_violation(void *data, const struct nss_violation *v)
+{
+	struct nss_trace *t = data;
+	sqlite3_stmt *s = t->st[ST_VIOLATION];
+
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)v->event);
+	sqlite3_bind_text(s, 3, v->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, nss_obj_kind_name(v->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)v->obj);
+	sqlite3_bind_int64(s, 6, v->expected);
+	sqlite3_bind_int64(s, 7, v->actual);
+	bind_text_or_null(s, 8, v->detail);
+	step(t, s);
+}
+
+static void insert_ns(struct nss_trace *t, uint64_t id, bool boot)
+{
+	struct nss_ns_info i;
+	sqlite3_stmt *s = t->st[ST_NS_INSERT];
+
+	if (!nss_ns_info(t->w, id, &i))
+		return;
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)i.id);
+	sqlite3_bind_text(s, 3, ns_type_name(i.type), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, i.inum);
+	if (i.owner)
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)i.owner);
+	else
+		sqlite3_bind_null(s, 5);
+	if (i.parent)
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)i.parent);
+	else
+		sqlite3_bind_null(s, 6);
+	sqlite3_bind_int(s, 7, i.initial);
+	if (boot)
+		sqlite3_bind_null(s, 8);
+	else
+		sqlite3_bind_int64(s, 8, (sqlite3_int64)world_event_count(t->w));
+	step(t, s);
+}
+
+static void update_event(struct nss_trace *t, enum stmt st, uint64_t id)
+{
+	sqlite3_stmt *s = t->st[st];
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)world_event_count(t->w));
+	sqlite3_bind_int64(s, 2, t->run);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)id);
+	step(t, s);
+}
+
+static void insert_task(struct nss_trace *t, uint64_t id, bool boot)
+{
+	sqlite3_stmt *s = t->st[ST_TASK_INSERT];
+	uint64_t parent = nss_task_parent(t->w, id);
+
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)id);
+	sqlite3_bind_int64(s, 3, nss_task_pid_nr(t->w, id));
+	if (parent)
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)parent);
+	else
+		sqlite3_bind_null(s, 4);
+	if (boot)
+		sqlite3_bind_null(s, 5);
+	else
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)world_event_count(t->w));
+	step(t, s);
+}
+
+static void on_object(void *data, enum nss_object_change what, enum nss_obj_kind kind,
+		      uint64_t id)
+{
+	struct nss_trace *t = data;
+
+	switch (what) {
+	case NSS_NS_TREE_ADD:
+		if (kind == OBJ_NS)
+			insert_ns(t, id, false);
+		break;
+	case NSS_OBJ_FREED:
+		if (kind == OBJ_NS)
+			update_event(t, ST_NS_FREED, id);
+		break;
+	case NSS_OBJ_CREATED:
+		if (kind == NSS_OBJ_TASK)
+			insert_task(t, id, false);
+		break;
+	case NSS_TASK_EXITED:
+		update_event(t, ST_TASK_EXITED, id);
+		break;
+	case NSS_TASK_REAPED:
+		update_event(t, ST_TASK_REAPED, id);
+		break;
+	default:
+		break;
+	}
+}
+
+struct nss_observer nss_trace_observer(struct nss_trace *t, struct world *w)
+{
+	g_autoptr(GArray) ids = nss_ns_ids(w);
+
+	t->w = w;
+	/* what exists before the first event: the boot namespaces and init */
+	for (guint i = 0; i < ids->len; i++)
+		insert_ns(t, g_array_index(ids, uint64_t, i), true);
+	insert_task(t, world_init_task(w), true);
+	return (struct nss_observer){
+		.event_end = on_event_end,
+		.transition = on_transition,
+		.warning = on_warning,
+		.violation = on_violation,
+		.object = on_object,
+		.data = t,
+	};
+}
+
+void nss_trace_expectation(struct nss_trace *t, uint64_t event, const char *src,
+			   bool ok, const char *message)
+{
+	sqlite3_stmt *s = t->st[ST_EXPECTATION];
+
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)event);
+	sqlite3_bind_text(s, 3, src ? src : "?", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 4, ok);
+	bind_text_or_null(s, 5, message);
+	step(t, s);
+}
+
+gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *error,
+			 const char *fingerprint, uint64_t events, uint64_t transitions,
+			 GError **err)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *finished = g_date_time_format_iso8601(now);
+	sqlite3_stmt *s = NULL;
+	gboolean ok = TRUE;
+
+	if (t->rc != SQLITE_OK) {
+		g_set_error(err, NSS_DB_ERROR, 1, "writing the trace: %s", t->errmsg);
+		ok = FALSE;
+	}
+	if (sqlite3_prepare_v2(t->db,
+			       "UPDATE run SET finished_at = ?, status = ?, error = ?, fingerprint = ?,"
+			       " events = ?, transitions = ? WHERE id = ?", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, finished, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, status, -1, SQLITE_TRANSIENT);
+		bind_text_or_null(s, 3, error);
+		bind_text_or_null(s, 4, fingerprint);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)events);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)transitions);
+		sqlite3_bind_int64(s, 7, t->run);
+		if (sqlite3_step(s) != SQLITE_DONE && ok)
+			ok = set_error(t->db, err, "closing the run");
+		sqlite3_finalize(s);
+	} else if (ok) {
+		ok = set_error(t->db, err, "closing the run");
+	}
+	if (!exec(t, "COMMIT", ok ? err : NULL))
+		ok = FALSE;
+	if (!exec(t, finish_sql, ok ? err : NULL))
+		ok = FALSE;
+	nss_trace_abandon(t);
+	return ok;
+}
+
+void nss_trace_abandon(struct nss_trace *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < ST_NR; i++)
+		sqlite3_finalize(t->st[i]);
+	if (t->db && !sqlite3_get_autocommit(t->db))
+		sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(t->db);
+	g_free(t->src);
+	g_free(t->args);
+	g_free(t->errmsg);
+	g_free(t);
+}

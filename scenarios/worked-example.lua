@@ -1,0 +1,32 @@
+-- kernel-model.md §10.1: clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID),
+-- exec, exit, reap and the deferred frees, with (P, A) after each step.
+scenario { name = "worked example 10.1", kernel = "6.19" }
+
+local init = sim.init
+local c = init:clone { "newuser", "newnet", "newpid" }
+local U, PN, NN = c:ns("user"), c:ns("pid"), c:ns("net")
+local function pa(id) local n = sim.ns(id); return n and (n.ref .. "," .. n.active) end
+
+expect_eq(pa(U), "3,3", "U: cred + 2 owned; A: cred + 2 active owned")
+expect_eq(pa(PN), "2,2", "PN: nsproxy slot + struct pid")
+expect_eq(pa(NN), "1,1", "NN: nsproxy slot")
+expect_eq(c:pid(), 1, "the child is pid 1 in its pid ns")
+
+c:execve()
+sim.sleep(sim.ms(30))            -- the replaced cred goes after RCU
+expect_eq(pa(U), "4,3", "exec: the new mm holds P on U")
+
+c:exit(0)
+expect_eq(pa(NN), "0,0", "exit: NN inactive and dying")
+expect_eq(pa(PN), "1,1", "the zombie's struct pid keeps PN active")
+expect_eq(pa(U), "4,2", "U keeps the cred and the active PN")
+sim.sleep(sim.ms(1))             -- cleanup_net
+expect_eq(sim.ns(NN), nil, "NN freed")
+expect_eq(pa(U), "3,2", "cred, PN, the mm the idle CPU still borrows")
+
+init:wait(c)
+expect_eq(pa(U), "2,0", "reap: init ran (the lazy mm went), then cred and pid A")
+expect_eq(pa(PN), "1,0", "PN inactive; the struct pid waits for RCU")
+sim.run()
+expect_eq(sim.ns(PN), nil, "PN freed")
+expect_eq(sim.ns(U), nil, "U freed")

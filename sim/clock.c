@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/*
+ * clock.c - virtual time: a binary heap of timed items ordered by (time,
+ * sequence), Lua coroutines as simulated processes, deferred kernel work
+ * scheduled at its latency, and the run's one seeded random stream.
+ */
+#include <math.h>
+#include "sim.h"
+
+static bool before(const struct qitem *a, const struct qitem *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint64_t id)
+{
+	struct qitem it = { .time = time, .seq = ++s->qseq, .kind = kind, .ref = ref,
+			    .deferred_id = id };
+	struct qitem *h;
+	guint i;
+
+	g_array_append_val(s->heap, it);
+	h = (struct qitem *)s->heap->data;
+	for (i = s->heap->len - 1; i > 0; i = (i - 1) / 2) {
+		struct qitem tmp;
+
+		if (!before(&h[i], &h[(i - 1) / 2]))
+			break;
+		tmp = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = tmp;
+	}
+}
+
+static struct qitem pop(struct sim *s)
+{
+	struct qitem *h = (struct qitem *)s->heap->data, top = h[0];
+	guint n = s->heap->len - 1, i = 0;
+
+	h[0] = h[n];
+	g_array_set_size(s->heap, n);
+	for (;;) {
+		guint l = 2 * i + 1, r = l + 1, m = i;
+		struct qitem tmp;
+
+		if (l < n && before(&h[l], &h[m]))
+			m = l;
+		if (r < n && before(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			break;
+		tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+	return top;
+}
+
+/*
+ * Resume a process.  It yields a number (sim.sleep: nanoseconds to wait)
+ * or the string "wait" (parked until a task exits).  An error inside it is
+ * the scenario's error, raised in @L with the coroutine's traceback.
+ */
+static void resume(struct sim *s, lua_State *L, int ref)
+{
+	lua_State *co;
+	int nres, st, nargs;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	co = lua_tothread(L, -1);
+	lua_pop(L, 1);
+	/* a fresh coroutine holds its function and arguments */
+	nargs = lua_status(co) == LUA_OK ? lua_gettop(co) - 1 : 0;
+	sim_set_context(s, NULL, NULL);
+	st = lua_resume(co, L, nargs, &nres);
+	if (st == LUA_YIELD) {
+		if (nres >= 1 && lua_type(co, -1) == LUA_TNUMBER) {
+			int64_t dt = (int64_t)lua_tointeger(co, -1);
+
+			lua_pop(co, nres);
+			sim_queue_push(s, s->now + (dt > 0 ? dt : 0), Q_RESUME, ref, 0);
+		} else {
+			lua_pop(co, nres);
+			g_ptr_array_add(s->waiters, GINT_TO_POINTER(ref));
+		}
+		return;
+	}
+	if (st != LUA_OK) {
+		const char *msg = lua_tostring(co, -1);
+
+		luaL_traceback(L, co, msg ? msg : "(error object is not a string)", 0);
+		luaL_unref(L, LUA_REGISTRYINDEX, ref);
+		lua_error(L);
+	}
+	luaL_unref(L, LUA_REGISTRYINDEX, ref);
+}
+
+bool sim_run_one(struct sim *s, lua_State *L)
+{
+	struct qitem it;
+
+	if (s->heap->len == 0)
+		return false;
+	it = pop(s);
+	if (it.time > s->now)
+		s->now = it.time;
+	switch (it.kind) {
+	case Q_CALL:
+		lua_rawgeti(L, LUA_REGISTRYINDEX, it.ref);
+		luaL_unref(L, LUA_REGISTRYINDEX, it.ref);
+		lua_call(L, 0, 0);
+		break;
+	case Q_RESUME:
+		resume(s, L, it.ref);
+		break;
+	case Q_DEFERRED:
+		sim_set_context(s, NULL, NULL);
+		world_run_deferred_id(s->w, it.deferred_id);
+		break;
+	}
+	return true;
+}
+
+void sim_run_until(struct sim *s, lua_State *L, int64_t until)
+{
+	s->running++;
+	while (s->heap->len) {
+		const struct qitem *top = (const struct qitem *)s->heap->data;
+
+		if (until >= 0 && top->time > until)
+			break;
+		sim_run_one(s, L);
+	}
+	s->running--;
+	if (until > s->now)
+		s->now = until;
+}
+
+void sim_wake_waiters(struct sim *s)
+{
+	for (guint i = 0; i < s->waiters->len; i++)
+		sim_queue_push(s, s->now, Q_RESUME, GPOINTER_TO_INT(s->waiters->pdata[i]), 0);
+	g_ptr_array_set_size(s->waiters, 0);
+}
+
+/* ---- Lua: sim.now, sim.us ... ---------------------------------------- */
+
+static struct sim *S(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+static int64_t check_time(lua_State *L, int i)
+{
+	lua_Integer v;
+
+	if (lua_isinteger(L, i))
+		v = lua_tointeger(L, i);
+	else
+		v = (lua_Integer)llround(luaL_checknumber(L, i));
+	return v;
+}
+
+static int l_now(lua_State *L)
+{
+	lua_pushinteger(L, S(L)->now);
+	return 1;
+}
+
+static int scale(lua_State *L, double f)
+{
+	lua_pushinteger(L, (lua_Integer)llround(luaL_checknumber(L, 1) * f));
+	return 1;
+}
+
+static int l_us(lua_State *L) { return scale(L, 1e3); }
+static int l_ms(lua_State *L) { return scale(L, 1e6); }
+static int l_s(lua_State *L) { return scale(L, 1e9); }
+
+static int l_process(lua_State *L)
+{
+	struct sim *s = S(L);
+	lua_State *co;
+	int nargs = lua_gettop(L) - 1;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	sim_world(s);
+	co = lua_newthread(L);
+	lua_insert(L, 1);                 /* thread, fn, args */
+	lua_xmove(L, co, nargs + 1);      /* fn and args wait in the coroutine */
+	sim_queue_push(s, s->now, Q_RESUME, luaL_ref(L, LUA_REGISTRYINDEX), 0);
+	return 0;
+}
+
+static int l_after(lua_State *L)
+{
+	struct sim *s = S(L);
+	int64_t dt = check_time(L, 1);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	luaL_argcheck(L, dt >= 0, 1, "negative delay");
+	sim_world(s);
+	lua_pushvalue(L, 2);
+	sim_queue_push(s, s->now + dt, Q_CALL, luaL_ref(L, LUA_REGISTRYINDEX), 0);
+	return 0;
+}
+
+static int l_at(lua_State *L)
+{
+	struct sim *s = S(L);
+	int64_t t = check_time(L, 1);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	luaL_argcheck(L, t >= s->now, 1, "time in the past");
+	sim_world(s);
+	lua_pushvalue(L, 2);
+	sim_queue_push(s, t, Q_CALL, luaL_ref(L, LUA_REGISTRYINDEX), 0);
+	return 0;
+}
+
+static int l_run(lua_State *L)
+{
+	struct sim *s = S(L);
+	int64_t until = lua_isnoneornil(L, 1) ? -1 : check_time(L, 1);
+
+	if (lua_isyieldable(L))
+		return luaL_error(L, "sim.run() called from a process; use sim.sleep()");
+	sim_world(s);
+	sim_run_until(s, L, until);
+	return 0;
+}
+
+/* In a process: yield for @dt.  In the main chunk: run everything due. */
+static int l_sleep(lua_State *L)
+{
+	struct sim *s = S(L);
+	int64_t dt = check_time(L, 1);
+
+	luaL_argcheck(L, dt >= 0, 1, "negative delay");
+	if (lua_isyieldable(L)) {
+		lua_pushinteger(L, dt);
+		return lua_yield(L, 1);
+	}
+	sim_world(s);
+	sim_run_until(s, L, s->now + dt);
+	return 0;
+}
+
+/* The run's random stream: sim.rand() in [0,1), sim.rand(n) in 1..n, (m,n). */
+static int l_rand(lua_State *L)
+{
+	struct sim *s = S(L);
+
+	if (lua_isnoneornil(L, 1)) {
+		lua_pushnumber(L, g_rand_double(s->rng));
+	} else {
+		lua_Integer lo = 1, hi = luaL_checkinteger(L, 1);
+
+		if (!lua_isnoneornil(L, 2)) {
+			lo = hi;
+			hi = luaL_checkinteger(L, 2);
+		}
+		luaL_argcheck(L, lo <= hi, 1, "interval is empty");
+		lua_pushinteger(L, lo + (lua_Integer)(g_rand_double(s->rng) * (double)(hi - lo + 1)));
+	}
+	return 1;
+}
+
+/* sim.exp(mean): an exponentially distributed duration with that mean. */
+static int l_exp(lua_State *L)
+{
+	double mean = luaL_checknumber(L, 1);
+	double u = g_rand_double(S(L)->rng);
+
+	lua_pushinteger(L, (lua_Integer)llround(-mean * log1p(-u)));
+	return 1;
+}
+
+static int l_uniform(lua_State *L)
+{
+	double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
+
+	lua_pushnumber(L, a + (b - a) * g_rand_double(S(L)->rng));
+	return 1;
+}
+
+void sim_clock_open(struct sim *s, lua_State *L)
+{
+	static const luaL_Reg fns[] = {
+		{ "now", l_now }, { "us", l_us }, { "ms", l_ms }, { "s", l_s },
+		{ "process", l_process }, { "after", l_after }, { "at", l_at },
+		{ "run", l_run }, { "sleep", l_sleep }, { "rand", l_rand },
+		{ "exp", l_exp }, { "uniform", l_uniform }, { NULL, NULL },
+	};
+
+	lua_pushlightuserdata(L, s);
+	luaL_setfuncs(L, fns, 1);
+}

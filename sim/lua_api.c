@@ -1,0 +1,964 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lua_api.c - the scenario API (docs/scenario-api.md): the `sim` module,
+ * Task and Fd userdata over the core's syscall-like API, the scenario{}
+ * header and the expectations.
+ *
+ * A call that fails in the kernel returns nil and the errno name; only a
+ * scenario bug (a wrong type, an unknown flag name) raises a Lua error.
+ * Every call is one core event, traced with the caller's file:line.
+ */
+#include <string.h>
+#include "sim.h"
+
+#define TASK_MT "nssim.Task"
+#define FD_MT "nssim.Fd"
+
+struct l_task {
+	uint64_t id;
+};
+
+struct l_fd {
+	uint64_t task;
+	int fd;
+};
+
+static struct sim *S(lua_State *L)
+{
+	return *(struct sim **)lua_getextraspace(L);
+}
+
+/* ---- the world, created at scenario{} or at the first call ------------ */
+
+static void fp_mix(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		*h ^= c[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+static void on_transition(void *data, const struct nss_transition *t)
+{
+	struct sim *s = data;
+	int32_t v[2] = { t->old_val, t->new_val };
+	uint64_t ids[2] = { t->event, t->obj };
+	uint8_t k[2] = { t->kind, t->counter };
+
+	fp_mix(&s->fingerprint, ids, sizeof(ids));
+	fp_mix(&s->fingerprint, k, sizeof(k));
+	fp_mix(&s->fingerprint, v, sizeof(v));
+	fp_mix(&s->fingerprint, t->site, strlen(t->site));
+}
+
+static void on_deferred(void *data, uint64_t id, const char *site)
+{
+	struct sim *s = data;
+
+	sim_queue_push(s, s->now + (nss_deferred_is_work(site) ? s->cfg.work_latency
+							       : s->cfg.rcu_latency),
+		       Q_DEFERRED, LUA_NOREF, id);
+}
+
+static void on_object(void *data, enum nss_object_change what, enum nss_obj_kind kind,
+		      uint64_t id)
+{
+	if (what == NSS_TASK_EXITED)
+		sim_wake_waiters(data);
+}
+
+static void on_violation(void *data, const struct nss_violation *v)
+{
+	struct sim *s = data;
+
+	if (world_violation_count(s->w) <= 20)
+		g_printerr("%s: violation at event %" G_GUINT64_FORMAT ": %s on %s %" G_GUINT64_FORMAT
+			   ": expected %" G_GINT64_FORMAT ", actual %" G_GINT64_FORMAT " (%s)\n",
+			   s->src[0] ? s->src : s->path, v->event, v->rule,
+			   nss_obj_kind_name(v->kind), v->obj, v->expected, v->actual, v->detail);
+}
+
+static char *config_json(struct sim *s)
+{
+	GString *j = g_string_new(NULL);
+	g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
+
+	g_string_append_printf(j, "{\"cpus\": %u, \"lazy_tlb\": \"%s\", \"audit\": \"%s\", "
+			       "\"rcu_latency_ns\": %" G_GINT64_FORMAT ", \"work_latency_ns\": %"
+			       G_GINT64_FORMAT ", \"params\": {",
+			       s->cfg.cpus, s->cfg.lazy_tlb,
+			       s->cfg.audit == NSS_AUDIT_OFF ? "off"
+			       : s->cfg.audit == NSS_AUDIT_FULL ? "full" : "incremental",
+			       s->cfg.rcu_latency, s->cfg.work_latency);
+	keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
+	for (GList *l = keys; l; l = l->next) {
+		g_autofree char *k = g_strescape(l->data, NULL);
+		g_autofree char *v = g_strescape(g_hash_table_lookup(s->params, l->data), NULL);
+
+		g_string_append_printf(j, "%s\"%s\": \"%s\"", l == keys ? "" : ", ", k, v);
+	}
+	g_string_append(j, "}}");
+	return g_string_free(j, FALSE);
+}
+
+struct world *sim_world(struct sim *s)
+{
+	struct nss_config cfg = { 0 };
+	struct nss_observer me = {
+		.transition = on_transition, .deferred = on_deferred,
+		.object = on_object, .violation = on_violation, .data = s,
+	};
+
+	if (s->w)
+		return s->w;
+	cfg.variant = nss_variant_lookup(s->cfg.kernel);
+	cfg.cpus = s->cfg.cpus;
+	cfg.lazy_tlb = g_strcmp0(s->cfg.lazy_tlb, "shootdown") == 0 ? NSS_LAZY_TLB_SHOOTDOWN
+								    : NSS_LAZY_TLB_REFCOUNT;
+	cfg.audit = s->cfg.audit;
+	s->w = world_new(&cfg);
+	s->fingerprint = 0xcbf29ce484222325ULL;
+	s->rng = g_rand_new_with_seed((guint32)(s->cfg.seed ^ (s->cfg.seed >> 32)));
+	if (s->db_path) {
+		g_autofree char *config = config_json(s);
+		struct nss_run_info info = {
+			.scenario = s->path, .kernel = s->cfg.kernel, .seed = s->cfg.seed,
+			.config = config,
+		};
+		g_autoptr(GError) err = NULL;
+
+		s->trace = nss_trace_open(s->db_path, &info, &err);
+		if (!s->trace) {
+			g_printerr("nssim: cannot open trace database %s: %s\n", s->db_path,
+				   err->message);
+			exit(2);
+		}
+		{
+			struct nss_observer o = nss_trace_observer(s->trace, s->w);
+
+			world_add_observer(s->w, &o);
+		}
+	}
+	world_add_observer(s->w, &me);
+	return s->w;
+}
+
+void sim_set_context(struct sim *s, const char *src, const char *args)
+{
+	if (s->trace)
+		nss_trace_set_context(s->trace, s->now, src, args);
+}
+
+/* Remember the scenario line of the call, and tell the trace. */
+static void call_site(lua_State *L, const char *args)
+{
+	struct sim *s = S(L);
+	lua_Debug ar;
+
+	sim_world(s);
+	s->src[0] = 0;
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0) {
+			g_snprintf(s->src, sizeof(s->src), "%s:%d", ar.short_src, ar.currentline);
+			break;
+		}
+	}
+	sim_set_context(s, s->src, args);
+}
+
+int sim_push_errno(lua_State *L, int64_t ret)
+{
+	const char *name = nss_errno_name((int)-ret);
+
+	luaL_pushfail(L);
+	if (name)
+		lua_pushstring(L, name);
+	else
+		lua_pushfstring(L, "E%d", (int)-ret);
+	return 2;
+}
+
+/* ---- userdata --------------------------------------------------------- */
+
+static void push_task(lua_State *L, uint64_t id)
+{
+	struct l_task *t = lua_newuserdatauv(L, sizeof(*t), 0);
+
+	t->id = id;
+	luaL_setmetatable(L, TASK_MT);
+}
+
+static void push_fd(lua_State *L, uint64_t task, int fd)
+{
+	struct l_fd *f = lua_newuserdatauv(L, sizeof(*f), 0);
+
+	f->task = task;
+	f->fd = fd;
+	luaL_setmetatable(L, FD_MT);
+}
+
+static uint64_t check_task(lua_State *L, int i)
+{
+	return ((struct l_task *)luaL_checkudata(L, i, TASK_MT))->id;
+}
+
+static struct l_fd *check_fd(lua_State *L, int i)
+{
+	return luaL_checkudata(L, i, FD_MT);
+}
+
+static int ret_fd(lua_State *L, uint64_t task, int64_t r)
+{
+	if (r < 0)
+		return sim_push_errno(L, r);
+	push_fd(L, task, (int)r);
+	return 1;
+}
+
+static int ret_true(lua_State *L, int64_t r)
+{
+	if (r < 0)
+		return sim_push_errno(L, r);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int ret_int(lua_State *L, int64_t r)
+{
+	if (r < 0)
+		return sim_push_errno(L, r);
+	lua_pushinteger(L, r);
+	return 1;
+}
+
+/* ---- flags ----------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	uint64_t flag;
+} flag_names[] = {
+	{ "newuser", NSS_CLONE_NEWUSER }, { "user", NSS_CLONE_NEWUSER },
+	{ "newnet", NSS_CLONE_NEWNET },   { "net", NSS_CLONE_NEWNET },
+	{ "newpid", NSS_CLONE_NEWPID },   { "pid", NSS_CLONE_NEWPID },
+	{ "newns", NSS_CLONE_NEWNS },     { "newmnt", NSS_CLONE_NEWNS },
+	{ "mnt", NSS_CLONE_NEWNS },       { "newuts", NSS_CLONE_NEWUTS },
+	{ "uts", NSS_CLONE_NEWUTS },      { "newipc", NSS_CLONE_NEWIPC },
+	{ "ipc", NSS_CLONE_NEWIPC },      { "newcgroup", NSS_CLONE_NEWCGROUP },
+	{ "cgroup", NSS_CLONE_NEWCGROUP }, { "newtime", NSS_CLONE_NEWTIME },
+	{ "time", NSS_CLONE_NEWTIME },    { "thread", NSS_CLONE_THREAD },
+	{ "vm", NSS_CLONE_VM },           { "fs", NSS_CLONE_FS },
+	{ "files", NSS_CLONE_FILES },     { "sighand", NSS_CLONE_SIGHAND },
+	{ "pidfd", NSS_CLONE_PIDFD },     { "parent", NSS_CLONE_PARENT },
+	{ "sysvsem", NSS_CLONE_SYSVSEM },
+};
+
+/* A table of flag names (or a number) to clone flags; unknown names raise. */
+static uint64_t check_flags(lua_State *L, int i)
+{
+	uint64_t flags = 0;
+
+	if (lua_isnoneornil(L, i))
+		return 0;
+	if (lua_isinteger(L, i))
+		return (uint64_t)lua_tointeger(L, i);
+	luaL_checktype(L, i, LUA_TTABLE);
+	for (lua_Integer k = 1;; k++) {
+		const char *name;
+		guint j;
+
+		if (lua_geti(L, i, k) == LUA_TNIL) {
+			lua_pop(L, 1);
+			break;
+		}
+		name = lua_tostring(L, -1);
+		if (!name)
+			luaL_error(L, "flag #%d is not a string", (int)k);
+		for (j = 0; j < G_N_ELEMENTS(flag_names); j++)
+			if (strcmp(flag_names[j].name, name) == 0)
+				break;
+		if (j == G_N_ELEMENTS(flag_names))
+			luaL_error(L, "unknown flag '%s'", name);
+		flags |= flag_names[j].flag;
+		lua_pop(L, 1);
+	}
+	return flags;
+}
+
+static char *flags_text(uint64_t flags)
+{
+	GString *g = g_string_new(NULL);
+
+	for (guint j = 0; j < G_N_ELEMENTS(flag_names); j++) {
+		/* print each bit once, by its first (canonical) name */
+		if ((flags & flag_names[j].flag) &&
+		    (j == 0 || flag_names[j - 1].flag != flag_names[j].flag)) {
+			g_string_append_printf(g, "%s%s", g->len ? "|" : "", flag_names[j].name);
+			flags &= ~flag_names[j].flag;
+		}
+	}
+	if (flags)
+		g_string_append_printf(g, "%s0x%" G_GINT64_MODIFIER "x", g->len ? "|" : "", flags);
+	return g_string_free(g, FALSE);
+}
+
+/* ---- Task methods --------------------------------------------------- */
+
+static int t_clone(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
+	g_autofree char *args = flags_text(flags);
+	int pidfd = -1;
+	int64_t r;
+
+	call_site(L, args);
+	r = sys_clone(S(L)->w, t, flags, &pidfd);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	push_task(L, (uint64_t)r);
+	if (flags & NSS_CLONE_PIDFD) {
+		push_fd(L, t, pidfd);
+		return 2;
+	}
+	return 1;
+}
+
+static int t_unshare(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
+	g_autofree char *args = flags_text(flags);
+
+	call_site(L, args);
+	return ret_true(L, sys_unshare(S(L)->w, t, flags));
+}
+
+static int t_setns(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	struct l_fd *f = check_fd(L, 2);
+	uint64_t flags = check_flags(L, 3);
+	g_autofree char *fl = flags_text(flags);
+	g_autofree char *args = g_strdup_printf("fd=%d %s", f->fd, fl);
+
+	if (f->task != t)
+		return luaL_error(L, "setns: the fd belongs to task %d",
+				  (int)f->task);
+	call_site(L, args);
+	return ret_true(L, sys_setns(S(L)->w, t, f->fd, flags));
+}
+
+/* task:open_ns(name [, target]): /proc/<target or self>/ns/<name> */
+static int t_open_ns(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	uint64_t target = lua_isnoneornil(L, 3) ? t : check_task(L, 3);
+	g_autofree char *args = g_strdup_printf("/proc/%" G_GUINT64_FORMAT "/ns/%s", target, name);
+
+	call_site(L, args);
+	return ret_fd(L, t, sys_open_ns(S(L)->w, t, target, name));
+}
+
+static int t_execve(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_execve(S(L)->w, t));
+}
+
+static int t_exit(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	int code = (int)luaL_optinteger(L, 2, 0);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_exit_group(S(L)->w, t, code));
+}
+
+static int t_exit_thread(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	int code = (int)luaL_optinteger(L, 2, 0);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_exit(S(L)->w, t, code));
+}
+
+/*
+ * task:wait([child] [, {nohang = true}]): reaps and returns the child.  A
+ * live child blocks: a process sleeps until some task exits; the main
+ * chunk runs the event queue until the child can be reaped.  Returns false
+ * with nohang when nothing is ready.
+ */
+static int wait_body(lua_State *L, int status, lua_KContext ctx)
+{
+	struct sim *s = S(L);
+	uint64_t t = check_task(L, 1);
+	uint64_t target = lua_isnoneornil(L, 2) || lua_istable(L, 2) ? 0 : check_task(L, 2);
+	int opt = lua_istable(L, 2) ? 2 : 3;
+	bool nohang = false;
+	int64_t r;
+
+	if (lua_istable(L, opt)) {
+		lua_getfield(L, opt, "nohang");
+		nohang = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	for (;;) {
+		call_site(L, target ? "child" : "any");
+		r = sys_wait(s->w, t, target, nohang ? NSS_WNOHANG : 0);
+		if (r != -EAGAIN)
+			break;
+		if (lua_isyieldable(L)) {
+			lua_pushstring(L, "wait");
+			return lua_yieldk(L, 1, 0, wait_body);
+		}
+		if (!sim_run_one(s, L))
+			break;          /* nothing left that could make it exit */
+	}
+	if (r < 0)
+		return sim_push_errno(L, r);
+	if (r == 0) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	push_task(L, (uint64_t)r);
+	return 1;
+}
+
+static int t_wait(lua_State *L)
+{
+	return wait_body(L, LUA_OK, 0);
+}
+
+static int t_pidfd_open(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), target = check_task(L, 2);
+	unsigned int flags = 0;
+
+	if (lua_istable(L, 3)) {
+		lua_getfield(L, 3, "thread");
+		if (lua_toboolean(L, -1))
+			flags |= 0x80;
+		lua_pop(L, 1);
+	}
+	call_site(L, NULL);
+	return ret_fd(L, t, sys_pidfd_open(S(L)->w, t, target, flags));
+}
+
+static int t_socket(lua_State *L)
+{
+	static const char *const fams[] = { "unix", "inet", "inet6", "netlink", NULL };
+	static const int vals[] = { 1, 2, 10, 16 };
+	uint64_t t = check_task(L, 1);
+	int fam = luaL_checkoption(L, 2, "inet", fams);
+
+	call_site(L, fams[fam]);
+	return ret_fd(L, t, sys_socket(S(L)->w, t, vals[fam]));
+}
+
+static int64_t opt_id(lua_State *L, int i)
+{
+	return lua_isnoneornil(L, i) ? -1 : luaL_checkinteger(L, i);
+}
+
+static int t_setuid(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_setuid(S(L)->w, t, luaL_checkinteger(L, 2)));
+}
+
+static int t_setgid(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_setgid(S(L)->w, t, luaL_checkinteger(L, 2)));
+}
+
+static int t_setresuid(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_setresuid(S(L)->w, t, opt_id(L, 2), opt_id(L, 3), opt_id(L, 4)));
+}
+
+static int t_setresgid(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_setresgid(S(L)->w, t, opt_id(L, 2), opt_id(L, 3), opt_id(L, 4)));
+}
+
+static int t_setfsuid(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_int(L, sys_setfsuid(S(L)->w, t, luaL_checkinteger(L, 2)));
+}
+
+/* task:uid_map(target, inside, outside, count) and gid_map */
+static int id_map(lua_State *L, bool gid)
+{
+	uint64_t t = check_task(L, 1), target = check_task(L, 2);
+	lua_Integer in = luaL_checkinteger(L, 3), out = luaL_checkinteger(L, 4);
+	lua_Integer n = luaL_optinteger(L, 5, 1);
+	g_autofree char *args = g_strdup_printf("%lld %lld %lld", (long long)in, (long long)out,
+						(long long)n);
+
+	luaL_argcheck(L, in >= 0 && in <= UINT32_MAX, 3, "id out of range");
+	luaL_argcheck(L, out >= 0 && out <= UINT32_MAX, 4, "id out of range");
+	luaL_argcheck(L, n >= 0 && n <= UINT32_MAX, 5, "count out of range");
+	call_site(L, args);
+	return ret_true(L, sys_write_id_map(S(L)->w, t, target, gid, (uint32_t)in,
+					    (uint32_t)out, (uint32_t)n));
+}
+
+static int t_uid_map(lua_State *L) { return id_map(L, false); }
+static int t_gid_map(lua_State *L) { return id_map(L, true); }
+
+static int t_set_max_namespaces(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	int type = ns_type_from_name(luaL_checkstring(L, 2));
+	lua_Integer v = luaL_checkinteger(L, 3);
+
+	luaL_argcheck(L, type >= 0, 2, "unknown namespace type");
+	luaL_argcheck(L, v >= INT32_MIN && v <= INT32_MAX, 3, "out of range");
+	call_site(L, lua_tostring(L, 2));
+	return ret_true(L, sys_set_max_namespaces(S(L)->w, t, type, (int32_t)v));
+}
+
+/* task:fd(n): the fd number n of this task's table, as an Fd (not an event). */
+static int t_fd(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	lua_Integer n = luaL_checkinteger(L, 2);
+
+	luaL_argcheck(L, n >= 0 && n <= INT32_MAX, 2, "not an fd number");
+	push_fd(L, t, (int)n);
+	return 1;
+}
+
+/* introspection: not events */
+static int t_ns(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	uint64_t id = nss_task_ns(sim_world(S(L)), t, luaL_checkstring(L, 2));
+
+	if (!id)
+		lua_pushnil(L);
+	else
+		lua_pushinteger(L, (lua_Integer)id);
+	return 1;
+}
+
+static int t_pid(lua_State *L)
+{
+	lua_pushinteger(L, nss_task_pid_nr(sim_world(S(L)), check_task(L, 1)));
+	return 1;
+}
+
+static int t_state(lua_State *L)
+{
+	static const char *const names[] = { "gone", "running", "zombie" };
+
+	lua_pushstring(L, names[nss_task_state(sim_world(S(L)), check_task(L, 1))]);
+	return 1;
+}
+
+static int t_index(lua_State *L)
+{
+	const char *k = luaL_checkstring(L, 2);
+
+	if (strcmp(k, "id") == 0) {
+		lua_pushinteger(L, (lua_Integer)check_task(L, 1));
+		return 1;
+	}
+	luaL_getmetatable(L, TASK_MT);
+	lua_getfield(L, -1, "methods");
+	lua_getfield(L, -1, k);
+	return 1;
+}
+
+static int t_tostring(lua_State *L)
+{
+	lua_pushfstring(L, "Task(%I)", (lua_Integer)check_task(L, 1));
+	return 1;
+}
+
+static int t_eq(lua_State *L)
+{
+	lua_pushboolean(L, check_task(L, 1) == check_task(L, 2));
+	return 1;
+}
+
+/* ---- Fd methods ------------------------------------------------------- */
+
+static int f_close(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_close(S(L)->w, f->task, f->fd));
+}
+
+static int f_dup(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+
+	call_site(L, NULL);
+	return ret_fd(L, f->task, sys_dup(S(L)->w, f->task, f->fd));
+}
+
+static int f_ioctl(lua_State *L)
+{
+	static const char *const cmds[] = { "SIOCGSKNS", NULL };
+	struct l_fd *f = check_fd(L, 1);
+	int cmd = luaL_checkoption(L, 2, NULL, cmds);
+
+	call_site(L, cmds[cmd]);
+	(void)cmd;
+	return ret_fd(L, f->task, sys_ioctl(S(L)->w, f->task, f->fd, NSS_SIOCGSKNS));
+}
+
+static int f_index(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (strcmp(k, "fd") == 0) {
+		lua_pushinteger(L, f->fd);
+		return 1;
+	}
+	if (strcmp(k, "task") == 0) {
+		push_task(L, f->task);
+		return 1;
+	}
+	luaL_getmetatable(L, FD_MT);
+	lua_getfield(L, -1, "methods");
+	lua_getfield(L, -1, k);
+	return 1;
+}
+
+static int f_tostring(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+
+	lua_pushfstring(L, "Fd(task %I, %d)", (lua_Integer)f->task, f->fd);
+	return 1;
+}
+
+/* ---- sim.* ---------------------------------------------------------- */
+
+static int l_ns(lua_State *L)
+{
+	struct nss_ns_info i;
+
+	if (!nss_ns_info(sim_world(S(L)), (uint64_t)luaL_checkinteger(L, 1), &i)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_createtable(L, 0, 12);
+	lua_pushinteger(L, (lua_Integer)i.id);
+	lua_setfield(L, -2, "id");
+	lua_pushstring(L, ns_type_name(i.type));
+	lua_setfield(L, -2, "type");
+	lua_pushinteger(L, i.inum);
+	lua_setfield(L, -2, "inum");
+	lua_pushinteger(L, i.ref);
+	lua_setfield(L, -2, "ref");
+	lua_pushinteger(L, i.active);
+	lua_setfield(L, -2, "active");
+	lua_pushinteger(L, (lua_Integer)i.owner);
+	lua_setfield(L, -2, "owner");
+	lua_pushinteger(L, (lua_Integer)i.parent);
+	lua_setfield(L, -2, "parent");
+	lua_pushinteger(L, i.level);
+	lua_setfield(L, -2, "level");
+	lua_pushboolean(L, i.initial);
+	lua_setfield(L, -2, "initial");
+	lua_pushboolean(L, i.in_tree);
+	lua_setfield(L, -2, "in_tree");
+	lua_pushboolean(L, i.has_inode);
+	lua_setfield(L, -2, "inode");
+	lua_pushboolean(L, !i.dying);
+	lua_setfield(L, -2, "alive");
+	return 1;
+}
+
+static int l_ns_ids(lua_State *L)
+{
+	g_autoptr(GArray) ids = nss_ns_ids(sim_world(S(L)));
+
+	lua_createtable(L, (int)ids->len, 0);
+	for (guint i = 0; i < ids->len; i++) {
+		lua_pushinteger(L, (lua_Integer)g_array_index(ids, uint64_t, i));
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
+static int l_check(lua_State *L)
+{
+	struct sim *s = S(L);
+
+	call_site(L, NULL);
+	lua_pushinteger(L, (lua_Integer)world_check(sim_world(s)));
+	return 1;
+}
+
+/* sim.index: init and kernel are computed when read */
+static int sim_index(lua_State *L)
+{
+	struct sim *s = S(L);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (strcmp(k, "init") == 0) {
+		push_task(L, world_init_task(sim_world(s)));
+		return 1;
+	}
+	if (strcmp(k, "kernel") == 0) {
+		lua_pushstring(L, s->cfg.kernel);
+		return 1;
+	}
+	if (strcmp(k, "seed") == 0) {
+		lua_pushinteger(L, (lua_Integer)s->cfg.seed);
+		return 1;
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+void sim_publish_params(struct sim *s);
+
+/* ---- scenario{} and expectations -------------------------------------- */
+
+static const char *field_str(lua_State *L, int t, const char *k)
+{
+	const char *v;
+
+	lua_getfield(L, t, k);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return NULL;
+	}
+	v = lua_tostring(L, -1);
+	if (!v)
+		luaL_error(L, "scenario{}: '%s' must be a string or a number", k);
+	lua_pop(L, 1);   /* the value stays referenced by the table */
+	return v;
+}
+
+static int l_scenario(lua_State *L)
+{
+	struct sim *s = S(L);
+	const char *v;
+	static const char *const known[] = {
+		"name", "kernel", "seed", "cpus", "lazy_tlb", "audit", "rcu_latency",
+		"work_latency", "description",
+	};
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (s->w)
+		return luaL_error(L, "scenario{} must come before the first simulation call");
+	if ((v = field_str(L, 1, "name"))) {
+		g_free(s->name);
+		s->name = g_strdup(v);
+	}
+	if ((v = field_str(L, 1, "kernel")) && !s->cfg.cli_kernel) {
+		if (!nss_variant_lookup(v))
+			return luaL_error(L, "scenario{}: unknown kernel '%s' (6.19, 6.19-prefix, 6.18)", v);
+		g_free(s->cfg.kernel);
+		s->cfg.kernel = g_strdup(v);
+	}
+	if ((v = field_str(L, 1, "seed")) && !s->cfg.cli_seed)
+		s->cfg.seed = g_ascii_strtoull(v, NULL, 10);
+	if ((v = field_str(L, 1, "cpus")) && !s->cfg.cli_cpus) {
+		s->cfg.cpus = (unsigned int)g_ascii_strtoull(v, NULL, 10);
+		if (s->cfg.cpus < 1 || s->cfg.cpus > 65536)
+			return luaL_error(L, "scenario{}: cpus must be 1..65536");
+	}
+	if ((v = field_str(L, 1, "lazy_tlb")) && !s->cfg.cli_lazy) {
+		if (strcmp(v, "refcount") && strcmp(v, "shootdown"))
+			return luaL_error(L, "scenario{}: lazy_tlb is 'refcount' or 'shootdown'");
+		g_free(s->cfg.lazy_tlb);
+		s->cfg.lazy_tlb = g_strdup(v);
+	}
+	if ((v = field_str(L, 1, "rcu_latency")))
+		s->cfg.rcu_latency = g_ascii_strtoll(v, NULL, 10);
+	if ((v = field_str(L, 1, "work_latency")))
+		s->cfg.work_latency = g_ascii_strtoll(v, NULL, 10);
+	/* everything else is a parameter; --param wins */
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		bool is_known = false;
+
+		for (guint i = 0; k && i < G_N_ELEMENTS(known); i++)
+			is_known |= strcmp(k, known[i]) == 0;
+		if (k && !is_known && lua_type(L, -1) != LUA_TTABLE &&
+		    !g_hash_table_contains(s->params, k) && luaL_tolstring(L, -1, NULL)) {
+			g_hash_table_insert(s->params, g_strdup(k), g_strdup(lua_tostring(L, -1)));
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	sim_publish_params(s);
+	sim_world(s);
+	return 0;
+}
+
+static void record(lua_State *L, bool ok, const char *msg)
+{
+	struct sim *s = S(L);
+	lua_Debug ar;
+	char src[512] = "?";
+
+	sim_world(s);
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))
+		g_snprintf(src, sizeof(src), "%s:%d", ar.short_src, ar.currentline);
+	s->exp_total++;
+	if (!ok) {
+		s->exp_failed++;
+		if (s->exp_failed <= 20)
+			g_string_append_printf(s->failures, "  %s: %s\n", src, msg ? msg : "failed");
+	}
+	if (s->trace)
+		nss_trace_expectation(s->trace, world_event_count(s->w), src, ok, msg);
+}
+
+static int l_expect(lua_State *L)
+{
+	record(L, lua_toboolean(L, 1), luaL_optstring(L, 2, "expectation"));
+	lua_settop(L, 1);
+	return 1;
+}
+
+static int l_expect_eq(lua_State *L)
+{
+	bool ok = lua_compare(L, 1, 2, LUA_OPEQ);
+	const char *what = luaL_optstring(L, 3, "values differ");
+
+	if (ok) {
+		record(L, true, what);
+	} else {
+		const char *a = luaL_tolstring(L, 1, NULL);
+		const char *b = luaL_tolstring(L, 2, NULL);
+		g_autofree char *m = g_strdup_printf("%s: got %s, expected %s", what, a, b);
+
+		record(L, false, m);
+	}
+	lua_pushboolean(L, ok);
+	return 1;
+}
+
+/* expect_errno(err, "ESTALE"): err is the second value a failed call returned */
+static int l_expect_errno(lua_State *L)
+{
+	const char *want = luaL_checkstring(L, 2);
+	const char *got = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
+	bool ok = got && strcmp(got, want) == 0;
+	g_autofree char *m = g_strdup_printf("%s%sexpected %s, got %s",
+					     luaL_optstring(L, 3, ""), lua_isnoneornil(L, 3) ? "" : ": ",
+					     want, got ? got : "success");
+
+	if (!nss_errno_value(want))
+		return luaL_error(L, "expect_errno: unknown errno name '%s'", want);
+	record(L, ok, m);
+	lua_pushboolean(L, ok);
+	return 1;
+}
+
+/* ---- registration ----------------------------------------------------- */
+
+void sim_lua_open(struct sim *s)
+{
+	lua_State *L = s->L;
+	static const luaL_Reg task_methods[] = {
+		{ "clone", t_clone }, { "unshare", t_unshare }, { "setns", t_setns },
+		{ "open_ns", t_open_ns }, { "execve", t_execve }, { "exit", t_exit },
+		{ "exit_thread", t_exit_thread }, { "wait", t_wait },
+		{ "pidfd_open", t_pidfd_open }, { "socket", t_socket },
+		{ "setuid", t_setuid }, { "setgid", t_setgid }, { "setresuid", t_setresuid },
+		{ "setresgid", t_setresgid }, { "setfsuid", t_setfsuid },
+		{ "uid_map", t_uid_map }, { "gid_map", t_gid_map },
+		{ "set_max_namespaces", t_set_max_namespaces },
+		{ "ns", t_ns }, { "pid", t_pid }, { "state", t_state }, { "fd", t_fd },
+		{ NULL, NULL },
+	};
+	static const luaL_Reg fd_methods[] = {
+		{ "close", f_close }, { "dup", f_dup }, { "ioctl", f_ioctl }, { NULL, NULL },
+	};
+	static const luaL_Reg sim_fns[] = {
+		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check }, { NULL, NULL },
+	};
+
+	luaL_newmetatable(L, TASK_MT);
+	luaL_newlib(L, task_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pushcfunction(L, t_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, t_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pushcfunction(L, t_eq);
+	lua_setfield(L, -2, "__eq");
+	lua_pop(L, 1);
+
+	luaL_newmetatable(L, FD_MT);
+	luaL_newlib(L, fd_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pushcfunction(L, f_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, f_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+
+	lua_newtable(L);                 /* sim */
+	luaL_setfuncs(L, sim_fns, 0);
+	sim_clock_open(s, L);
+	lua_newtable(L);                 /* sim.param */
+	lua_setfield(L, -2, "param");
+	lua_newtable(L);                 /* metatable for init/kernel/seed */
+	lua_pushcfunction(L, sim_index);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_setglobal(L, "sim");
+
+	lua_register(L, "scenario", l_scenario);
+	lua_register(L, "expect", l_expect);
+	lua_register(L, "expect_eq", l_expect_eq);
+	lua_register(L, "expect_errno", l_expect_errno);
+}
+
+/* Fill sim.param from the parameters (after scenario{} or at start). */
+void sim_publish_params(struct sim *s)
+{
+	lua_State *L = s->L;
+	g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
+
+	lua_getglobal(L, "sim");
+	lua_getfield(L, -1, "param");
+	for (GList *l = keys; l; l = l->next) {
+		const char *v = g_hash_table_lookup(s->params, l->data);
+		char *end;
+		double d = g_ascii_strtod(v, &end);
+
+		if (*v && !*end && d == (double)(lua_Integer)d)
+			lua_pushinteger(L, (lua_Integer)d);
+		else if (*v && !*end)
+			lua_pushnumber(L, d);
+		else
+			lua_pushstring(L, v);
+		lua_setfield(L, -2, l->data);
+	}
+	lua_pop(L, 2);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - the nssim command: dispatch to a subcommand.
+ */
+#include <string.h>
+#include "sim.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "run", cmd_run, "Run a Lua scenario into an SQLite trace" },
+	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: nssim COMMAND [OPTIONS] ...\n\n"
+		     "A discrete-event simulator of Linux namespace lifetimes (__ns_ref and\n"
+		     "__ns_ref_active) for kernels 6.18, 6.19-prefix and 6.19.\n\nCommands:\n");
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\nRun 'nssim COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("nssim %s\n", NSSIM_VERSION);
+		return 0;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			g_autofree char *prog = g_strdup_printf("nssim %s", argv[1]);
+
+			g_set_prgname(prog);
+			argv[1] = prog;
+			return commands[i].fn(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "nssim: unknown command '%s' (try nssim --help)\n", argv[1]);
+	return 2;
+}

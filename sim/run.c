@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * run.c - `nssim run`: one scenario, one run in the trace database.
+ *
+ * Exit status: 0 when every expectation held and no invariant was violated,
+ * 1 when an expectation failed or an invariant was violated, 2 for usage
+ * errors and scenario errors (syntax, runtime, budget, memory).  A scenario
+ * error still closes the run as 'failed', keeping every event before it.
+ */
+#include <string.h>
+#include "sim.h"
+
+#ifndef NSSIM_SCRIPTS_DIR
+#define NSSIM_SCRIPTS_DIR "scripts"
+#endif
+
+void sim_publish_params(struct sim *s);
+
+static int msgh(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+
+	if (!msg)
+		msg = luaL_tolstring(L, 1, NULL);
+	/* a process error already carries its coroutine's traceback */
+	if (strstr(msg, "stack traceback:"))
+		lua_pushstring(L, msg);
+	else
+		luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/* The scenario's main chunk, then the rest of the event queue. */
+static int run_protected(lua_State *L)
+{
+	struct sim *s = *(struct sim **)lua_getextraspace(L);
+
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_call(L, 0, 0);
+	sim_world(s);
+	sim_run_until(s, L, -1);
+	return 0;
+}
+
+static gboolean parse_audit(const char *v, enum nss_audit *out)
+{
+	if (g_strcmp0(v, "off") == 0)
+		*out = NSS_AUDIT_OFF;
+	else if (g_strcmp0(v, "incremental") == 0)
+		*out = NSS_AUDIT_INCREMENTAL;
+	else if (g_strcmp0(v, "full") == 0)
+		*out = NSS_AUDIT_FULL;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+static int G_GNUC_PRINTF(1, 2) usage_error(const char *fmt, ...)
+{
+	g_autofree char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_printerr("nssim run: %s (see nssim run --help)\n", msg);
+	return 2;
+}
+
+/* Quote for a shell only when needed, so the replay line stays readable. */
+static char *shell_arg(const char *a)
+{
+	for (const char *p = a; *p; p++)
+		if (!g_ascii_isalnum(*p) && !strchr("-_./=,:+@", *p))
+			return g_shell_quote(a);
+	return g_strdup(a);
+}
+
+static void print_summary(struct sim *s, const char *status, int64_t run_id)
+{
+	g_autofree char *q_path = shell_arg(s->path);
+	GString *replay = g_string_new("nssim run");
+	const char *name = s->name ? s->name : s->path;
+
+	g_string_append_printf(replay, " --kernel %s --seed %" G_GUINT64_FORMAT, s->cfg.kernel,
+			       s->cfg.seed);
+	if (s->cfg.cpus != 1)
+		g_string_append_printf(replay, " --cpus %u", s->cfg.cpus);
+	if (g_strcmp0(s->cfg.lazy_tlb, "refcount"))
+		g_string_append_printf(replay, " --lazy-tlb %s", s->cfg.lazy_tlb);
+	{
+		g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
+
+		keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
+		for (GList *l = keys; l; l = l->next) {
+			g_autofree char *kv = g_strdup_printf("%s=%s", (char *)l->data,
+				(char *)g_hash_table_lookup(s->params, l->data));
+			g_autofree char *q = shell_arg(kv);
+
+			g_string_append_printf(replay, " --param %s", q);
+		}
+	}
+	if (s->db_path) {
+		g_autofree char *q = shell_arg(s->db_path);
+
+		g_string_append_printf(replay, " --db %s", q);
+	} else {
+		g_string_append(replay, " --no-trace");
+	}
+	g_string_append_printf(replay, " %s", q_path);
+
+	g_print("scenario: %s (kernel %s, seed %" G_GUINT64_FORMAT ", cpus %u, lazy_tlb %s)\n",
+		name, s->cfg.kernel, s->cfg.seed, s->cfg.cpus, s->cfg.lazy_tlb);
+	g_print("events: %" G_GUINT64_FORMAT "  transitions: %" G_GUINT64_FORMAT
+		"  kernel warnings: %" G_GUINT64_FORMAT "  violations: %" G_GUINT64_FORMAT
+		"  virtual time: %.3f ms\n",
+		world_event_count(s->w), world_transition_count(s->w),
+		world_warning_count(s->w), world_violation_count(s->w), s->now / 1e6);
+	g_print("expectations: %u passed, %u failed\n", s->exp_total - s->exp_failed,
+		s->exp_failed);
+	if (s->failures->len)
+		g_print("failed expectations:\n%s", s->failures->str);
+	if (s->db_path)
+		g_print("trace: %s (run %" G_GINT64_FORMAT ")\n", s->db_path, run_id);
+	g_print("status: %s\n", status);
+	g_print("replay: %s\n", replay->str);
+	g_print("seed=%" G_GUINT64_FORMAT " fingerprint=%016" G_GINT64_MODIFIER "x\n",
+		s->cfg.seed, s->fingerprint);
+	g_string_free(replay, TRUE);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	g_autofree char *db = NULL, *kernel = NULL, *audit = NULL, *lazy = NULL,
+			*scripts = NULL;
+	g_auto(GStrv) params = NULL;
+	gint64 seed = -1, max_steps = 1000000000, max_mem = 512;
+	gint cpus = 0;
+	gboolean no_trace = FALSE;
+	GOptionEntry entries[] = {
+		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
+		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.18", "V" },
+		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the run's random stream (default 1)", "N" },
+		{ "cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of CPUs (default 1)", "N" },
+		{ "lazy-tlb", 0, 0, G_OPTION_ARG_STRING, &lazy, "refcount (default) or shootdown", "MODE" },
+		{ "audit", 0, 0, G_OPTION_ARG_STRING, &audit, "Invariant checks after each event: off, incremental (default), full", "MODE" },
+		{ "no-trace", 0, 0, G_OPTION_ARG_NONE, &no_trace, "Write no database", NULL },
+		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter (repeatable); wins over the scenario{} header", "KEY=VALUE" },
+		{ "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps, "Lua instruction budget (default 1000000000; 0: none)", "N" },
+		{ "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_mem, "Lua memory limit in MiB (default 512)", "MIB" },
+		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
+	g_autoptr(GError) err = NULL;
+	struct sim sim = { 0 }, *s = &sim;
+	const char *status;
+	int rc, exit_code;
+	int64_t run_id = 0;
+
+	g_option_context_set_summary(ctx,
+		"Run a scenario: every event and every refcount transition goes to an SQLite trace.\n"
+		"Exit status: 0 ok; 1 an expectation failed or an invariant was violated;\n"
+		"2 usage or scenario error.  Options given here override the scenario{} header.");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err))
+		return usage_error("%s", err->message);
+	if (argc != 2)
+		return usage_error("%s", argc < 2 ? "no scenario file given" : "more than one scenario file given");
+
+	s->path = argv[1];
+	s->cfg.kernel = g_strdup(kernel ? kernel : "6.19");
+	s->cfg.cli_kernel = kernel != NULL;
+	if (!nss_variant_lookup(s->cfg.kernel))
+		return usage_error("unknown kernel '%s' (known: 6.19, 6.19-prefix, 6.18)", s->cfg.kernel);
+	s->cfg.seed = seed >= 0 ? (uint64_t)seed : 1;
+	s->cfg.cli_seed = seed >= 0;
+	s->cfg.cpus = cpus > 0 ? (unsigned int)cpus : 1;
+	s->cfg.cli_cpus = cpus > 0;
+	if (cpus < 0 || cpus > 65536)
+		return usage_error("--cpus %d: must be 1..65536", cpus);
+	s->cfg.lazy_tlb = g_strdup(lazy ? lazy : "refcount");
+	s->cfg.cli_lazy = lazy != NULL;
+	if (g_strcmp0(s->cfg.lazy_tlb, "refcount") && g_strcmp0(s->cfg.lazy_tlb, "shootdown"))
+		return usage_error("--lazy-tlb '%s': refcount or shootdown", s->cfg.lazy_tlb);
+	s->cfg.audit = NSS_AUDIT_INCREMENTAL;
+	if (audit && !parse_audit(audit, &s->cfg.audit))
+		return usage_error("--audit '%s': off, incremental or full", audit);
+	s->cfg.rcu_latency = 25 * NSS_MS;
+	s->cfg.work_latency = 20000;
+	s->max_steps = max_steps > 0 ? (uint64_t)max_steps : 0;
+	s->mem_limit = max_mem > 0 ? (size_t)max_mem << 20 : 0;
+	s->db_path = no_trace ? NULL : (db ? db : "nssim-trace.db");
+	s->scripts_dir = scripts ? scripts
+		       : g_getenv("NSSIM_SCRIPTS") ? g_getenv("NSSIM_SCRIPTS") : NSSIM_SCRIPTS_DIR;
+	s->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (char **p = params; p && *p; p++) {
+		const char *eq = strchr(*p, '=');
+
+		if (!eq || eq == *p)
+			return usage_error("--param '%s': expected KEY=VALUE", *p);
+		g_hash_table_insert(s->params, g_strndup(*p, eq - *p), g_strdup(eq + 1));
+	}
+	s->heap = g_array_new(FALSE, FALSE, sizeof(struct qitem));
+	s->waiters = g_ptr_array_new();
+	s->failures = g_string_new(NULL);
+
+	s->L = sim_sandbox_new(s);
+	if (!s->L) {
+		g_printerr("nssim run: cannot create the Lua state\n");
+		return 2;
+	}
+	sim_sandbox_env(s, s->L);
+	sim_lua_open(s);
+	sim_publish_params(s);
+
+	lua_pushcfunction(s->L, msgh);
+	rc = luaL_loadfilex(s->L, s->path, "t");
+	if (rc == LUA_OK) {
+		lua_pushcclosure(s->L, run_protected, 1);
+		rc = lua_pcall(s->L, 0, 0, 1);
+	}
+	if (rc != LUA_OK) {
+		const struct nss_event *ev;
+
+		sim_world(s);
+		ev = world_last_event(s->w);
+		if (ev->seq)
+			s->error = g_strdup_printf("%s\n(after event %" G_GUINT64_FORMAT ": %s, at t=%.6f ms)",
+						   lua_tostring(s->L, -1), ev->seq, ev->op, s->now / 1e6);
+		else
+			s->error = g_strdup_printf("%s\n(before the first event)", lua_tostring(s->L, -1));
+		g_printerr("nssim run: %s\n", s->error);
+	}
+
+	sim_world(s);
+	if (s->error) {
+		status = "failed";
+		exit_code = 2;
+	} else if (world_violation_count(s->w)) {
+		status = "violated";
+		exit_code = 1;
+	} else if (s->exp_failed) {
+		status = "failed";
+		exit_code = 1;
+	} else {
+		status = "ok";
+		exit_code = 0;
+	}
+	if (s->trace) {
+		g_autofree char *fp = g_strdup_printf("%016" G_GINT64_MODIFIER "x", s->fingerprint);
+		g_autofree char *msg = s->error ? g_strdup(s->error)
+				     : s->exp_failed ? g_strdup_printf("%u expectation(s) failed", s->exp_failed)
+				     : NULL;
+
+		run_id = nss_trace_run_id(s->trace);
+		if (!nss_trace_close(s->trace, status, msg, fp, world_event_count(s->w),
+				     world_transition_count(s->w), &err)) {
+			g_printerr("nssim run: trace %s: %s\n", s->db_path, err->message);
+			exit_code = 2;
+		}
+		s->trace = NULL;
+	}
+	print_summary(s, status, run_id);
+
+	lua_close(s->L);
+	world_free(s->w);
+	g_rand_free(s->rng);
+	g_array_free(s->heap, TRUE);
+	g_ptr_array_free(s->waiters, TRUE);
+	g_string_free(s->failures, TRUE);
+	g_hash_table_destroy(s->params);
+	g_free(s->cfg.kernel);
+	g_free(s->cfg.lazy_tlb);
+	g_free(s->name);
+	g_free(s->error);
+	return exit_code;
+}

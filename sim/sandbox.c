@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sandbox.c - what a scenario may do: the base, string, table, math, utf8
+ * and coroutine libraries, minus everything that reaches outside the run
+ * or breaks determinism (io, os, debug, dofile, loadfile, bytecode,
+ * math.random's own state).  require() loads Lua modules from scripts/
+ * only.  An instruction budget and a memory limit end runaway scenarios.
+ */
+#include <string.h>
+#include "sim.h"
+
+#define HOOK_EVERY 1000
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct sim *s = ud;
+	size_t old = ptr ? osize : 0;
+
+	if (nsize == 0) {
+		s->mem_used -= old;
+		free(ptr);
+		return NULL;
+	}
+	if (nsize > old && s->mem_limit && s->mem_used + (nsize - old) > s->mem_limit)
+		return NULL;     /* Lua raises "not enough memory" */
+	ptr = realloc(ptr, nsize);
+	if (ptr)
+		s->mem_used = s->mem_used - old + nsize;
+	return ptr;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	struct sim *s = *(struct sim **)lua_getextraspace(L);
+
+	s->steps += HOOK_EVERY;
+	if (s->max_steps && s->steps > s->max_steps)
+		luaL_error(L, "instruction budget of %llu exhausted (raise it with --max-steps)",
+			   (unsigned long long)s->max_steps);
+}
+
+lua_State *sim_sandbox_new(struct sim *s)
+{
+	lua_State *L = lua_newstate(limited_alloc, s);
+
+	if (!L)
+		return NULL;
+	*(struct sim **)lua_getextraspace(L) = s;
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+	luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
+	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+	lua_pop(L, 6);
+	return L;
+}
+
+/* load(chunk [, name [, mode [, env]]]): text chunks only. */
+static int l_load(lua_State *L)
+{
+	size_t len;
+	const char *chunk = luaL_checklstring(L, 1, &len);
+	const char *name = luaL_optstring(L, 2, "=(load)");
+	int env = !lua_isnone(L, 4) ? 4 : 0;
+
+	if (luaL_loadbufferx(L, chunk, len, name, "t") != LUA_OK) {
+		luaL_pushfail(L);
+		lua_insert(L, -2);
+		return 2;
+	}
+	if (env) {
+		lua_pushvalue(L, env);
+		if (!lua_setupvalue(L, -2, 1))
+			lua_pop(L, 1);
+	}
+	return 1;
+}
+
+static bool module_name_ok(const char *n)
+{
+	if (!*n || *n == '.')
+		return false;
+	for (; *n; n++)
+		if (!g_ascii_isalnum(*n) && *n != '_' && *n != '.')
+			return false;
+	return true;
+}
+
+/* require(name): scripts/<name with dots as slashes>.lua, loaded once. */
+static int l_require(lua_State *L)
+{
+	struct sim *s = lua_touserdata(L, lua_upvalueindex(1));
+	const char *name = luaL_checkstring(L, 1);
+	g_autofree char *rel = NULL, *path = NULL;
+
+	if (!module_name_ok(name))
+		return luaL_error(L, "require: bad module name '%s'", name);
+	lua_getfield(L, LUA_REGISTRYINDEX, "nssim.loaded");
+	lua_getfield(L, -1, name);
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	rel = g_strdelimit(g_strdup(name), ".", '/');
+	path = g_strdup_printf("%s/%s.lua", s->scripts_dir, rel);
+	if (luaL_loadfilex(L, path, "t") != LUA_OK)
+		return luaL_error(L, "require '%s': %s", name, lua_tostring(L, -1));
+	lua_pushglobaltable(L);
+	lua_setupvalue(L, -2, 1);
+	lua_pushstring(L, name);
+	lua_call(L, 1, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushboolean(L, 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
+	return 1;
+}
+
+/* math.random on the run's stream, with Lua's own argument rules. */
+static int l_math_random(lua_State *L)
+{
+	struct sim *s = lua_touserdata(L, lua_upvalueindex(1));
+	lua_Integer lo, hi;
+
+	switch (lua_gettop(L)) {
+	case 0:
+		lua_pushnumber(L, g_rand_double(s->rng));
+		return 1;
+	case 1:
+		lo = 1;
+		hi = luaL_checkinteger(L, 1);
+		break;
+	default:
+		lo = luaL_checkinteger(L, 1);
+		hi = luaL_checkinteger(L, 2);
+	}
+	luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+	lua_pushinteger(L, lo + (lua_Integer)(g_rand_double(s->rng) * (double)(hi - lo + 1)));
+	return 1;
+}
+
+static int l_math_randomseed(lua_State *L)
+{
+	return luaL_error(L, "math.randomseed is not available: the run's seed is --seed");
+}
+
+/* sorted_pairs(t): pairs in a deterministic key order (numbers, then strings). */
+static const char sorted_pairs_lua[] =
+	"local function cmp(a, b)\n"
+	"  local ta, tb = type(a), type(b)\n"
+	"  if ta ~= tb then return ta < tb end\n"
+	"  if ta == 'number' or ta == 'string' then return a < b end\n"
+	"  return tostring(a) < tostring(b)\n"
+	"end\n"
+	"return function(t)\n"
+	"  local keys = {}\n"
+	"  for k in next, t do keys[#keys + 1] = k end\n"
+	"  table.sort(keys, cmp)\n"
+	"  local i = 0\n"
+	"  return function()\n"
+	"    i = i + 1\n"
+	"    local k = keys[i]\n"
+	"    if k ~= nil then return k, t[k] end\n"
+	"  end\n"
+	"end\n";
+
+void sim_sandbox_env(struct sim *s, lua_State *L)
+{
+	static const char *const drop[] = { "dofile", "loadfile", "collectgarbage" };
+
+	lua_pushglobaltable(L);
+	for (guint i = 0; i < G_N_ELEMENTS(drop); i++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, drop[i]);
+	}
+	lua_pushcfunction(L, l_load);
+	lua_setfield(L, -2, "load");
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "nssim.loaded");
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, l_require, 1);
+	lua_setfield(L, -2, "require");
+
+	lua_getfield(L, -1, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "math");
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, l_math_random, 1);
+	lua_setfield(L, -2, "random");
+	lua_pushcfunction(L, l_math_randomseed);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+
+	if (luaL_loadbufferx(L, sorted_pairs_lua, strlen(sorted_pairs_lua), "=sorted_pairs",
+			     "t") == LUA_OK) {
+		lua_call(L, 0, 1);
+		lua_setfield(L, -2, "sorted_pairs");
+	}
+	lua_pop(L, 1);
+}

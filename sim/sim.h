@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim.h - the simulation layer: a Lua scenario driving the core in virtual
+ * time, traced to SQLite.  Internal to sim/.
+ */
+#ifndef NSSIM_SIM_H
+#define NSSIM_SIM_H
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include "nssim-core.h"
+#include "nssim-db.h"
+
+#define NSS_MS (1000000LL)
+
+/* The event queue: (time, sequence) order, a binary heap. */
+enum qkind { Q_CALL, Q_RESUME, Q_DEFERRED };
+
+struct qitem {
+	int64_t time;
+	uint64_t seq;
+	enum qkind kind;
+	int ref;               /* Lua registry: function or coroutine */
+	uint64_t deferred_id;
+};
+
+struct sim_config {
+	char *kernel;
+	uint64_t seed;
+	unsigned int cpus;
+	char *lazy_tlb;
+	enum nss_audit audit;
+	int64_t rcu_latency;   /* ns */
+	int64_t work_latency;  /* ns */
+	/* which of the above the command line set (they win over the header) */
+	bool cli_kernel, cli_seed, cli_cpus, cli_lazy, cli_audit;
+};
+
+struct sim {
+	const char *path;           /* scenario file */
+	const char *db_path;        /* NULL: --no-trace */
+	const char *scripts_dir;
+	struct sim_config cfg;
+	GHashTable *params;         /* --param and header values: name -> string */
+	char *name;                 /* scenario{ name = } */
+
+	struct world *w;
+	struct nss_trace *trace;
+	lua_State *L;
+
+	/* virtual time */
+	int64_t now;
+	GArray *heap;               /* struct qitem */
+	uint64_t qseq;
+	GRand *rng;
+	int running;                /* nesting of sim.run */
+	GPtrArray *waiters;         /* parked coroutine refs (int in pointer) */
+
+	/* accounting */
+	uint64_t fingerprint;
+	unsigned int exp_total, exp_failed;
+	GString *failures;          /* first failures, for the summary */
+	char src[512];              /* file:line of the current call */
+	uint64_t steps, max_steps;
+	size_t mem_used, mem_limit;
+	char *error;                /* scenario error text */
+};
+
+/* lua_api.c */
+void sim_lua_open(struct sim *s);
+struct world *sim_world(struct sim *s);   /* creates it on first use */
+int sim_push_errno(lua_State *L, int64_t ret);
+/* The trace context of the next event: now, and the caller's src and args. */
+void sim_set_context(struct sim *s, const char *src, const char *args);
+
+/* clock.c */
+void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint64_t id);
+/* Run queued items up to @until (-1: all); a Lua error propagates. */
+void sim_run_until(struct sim *s, lua_State *L, int64_t until);
+bool sim_run_one(struct sim *s, lua_State *L);
+void sim_wake_waiters(struct sim *s);
+void sim_clock_open(struct sim *s, lua_State *L);
+
+/* sandbox.c */
+lua_State *sim_sandbox_new(struct sim *s);
+void sim_sandbox_env(struct sim *s, lua_State *L);
+
+/* commands */
+int cmd_run(int argc, char **argv);
+int cmd_tree(int argc, char **argv);
+
+#endif
