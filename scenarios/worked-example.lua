@@ -2,10 +2,11 @@
 -- exec, exit, reap and the deferred frees, with (P, A) after each step.
 scenario { name = "worked example 10.1", kernel = "6.19" }
 
+local pa = require("nsutil").pa
+
 local init = sim.init
 local c = init:clone { "newuser", "newnet", "newpid" }
 local U, PN, NN = c:ns("user"), c:ns("pid"), c:ns("net")
-local function pa(id) local n = sim.ns(id); return n and (n.ref .. "," .. n.active) end
 
 expect_eq(pa(U), "3,3", "U: cred + 2 owned; A: cred + 2 active owned")
 expect_eq(pa(PN), "2,2", "PN: nsproxy slot + struct pid")
