@@ -252,6 +252,7 @@ static int l_rand(lua_State *L)
 {
 	struct sim *s = S(L);
 
+	sim_world(s);   /* the stream is seeded once the header is known */
 	if (lua_isnoneornil(L, 1)) {
 		lua_pushnumber(L, g_rand_double(s->rng));
 	} else {
@@ -271,7 +272,10 @@ static int l_rand(lua_State *L)
 static int l_exp(lua_State *L)
 {
 	double mean = luaL_checknumber(L, 1);
-	double u = g_rand_double(S(L)->rng);
+	double u;
+
+	sim_world(S(L));
+	u = g_rand_double(S(L)->rng);
 
 	lua_pushinteger(L, (lua_Integer)llround(-mean * log1p(-u)));
 	return 1;
@@ -281,6 +285,7 @@ static int l_uniform(lua_State *L)
 {
 	double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
 
+	sim_world(S(L));
 	lua_pushnumber(L, a + (b - a) * g_rand_double(S(L)->rng));
 	return 1;
 }

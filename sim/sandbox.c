@@ -34,9 +34,17 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	struct sim *s = *(struct sim **)lua_getextraspace(L);
 
 	s->steps += HOOK_EVERY;
-	if (s->max_steps && s->steps > s->max_steps)
-		luaL_error(L, "instruction budget of %llu exhausted (raise it with --max-steps)",
-			   (unsigned long long)s->max_steps);
+	if (s->max_steps && s->steps > s->max_steps) {
+		/* in a hook the running function is level 0 */
+		if (lua_getstack(L, 0, ar) && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+			lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+		else
+			lua_pushliteral(L, "");
+		lua_pushfstring(L, "instruction budget of %I exhausted (raise it with --max-steps)",
+				(lua_Integer)s->max_steps);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
 }
 
 lua_State *sim_sandbox_new(struct sim *s)
@@ -125,6 +133,7 @@ static int l_math_random(lua_State *L)
 	struct sim *s = lua_touserdata(L, lua_upvalueindex(1));
 	lua_Integer lo, hi;
 
+	sim_world(s);   /* the stream is seeded once the header is known */
 	switch (lua_gettop(L)) {
 	case 0:
 		lua_pushnumber(L, g_rand_double(s->rng));

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `nssim run` and its trace: bad input, determinism,
+transition chains, and a run killed with SIGKILL.
+
+Usage: test_cli.py NSSIM SOURCE_ROOT
+"""
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+NSSIM = None
+ROOT = None
+
+
+def run(args, env=None, **kw):
+    return subprocess.run([NSSIM] + args, capture_output=True, text=True,
+                          env=env, timeout=120, **kw)
+
+
+def fingerprint(out):
+    m = re.search(r"seed=\d+ fingerprint=([0-9a-f]{16})", out)
+    assert m, out
+    return m.group(1)
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.tmp.name, "t.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def scenario(self, text, name="s.lua"):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def query(self, sql, *args):
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+
+class BadInput(Base):
+    def assert_failed_run(self, error_re):
+        rows = self.query("SELECT status, error FROM run")
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][0], "failed")
+        self.assertRegex(rows[0][1], error_re)
+
+    def test_syntax_error(self):
+        path = self.scenario("local c = sim.init:clone {}\nlocal x = = 3\n")
+        r = run(["run", "--db", self.db, path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(path + ":2:", r.stderr)
+        self.assert_failed_run(r"s\.lua:2:")
+
+    def test_runtime_error_keeps_events(self):
+        path = self.scenario("local c = sim.init:clone { 'newnet' }\n"
+                             "c:unshare { 'uts' }\n"
+                             "error('boom')\n")
+        r = run(["run", "--db", self.db, path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(path + ":3: boom", r.stderr)
+        self.assertIn("stack traceback", r.stderr)
+        self.assertIn("after event 2: unshare", r.stderr)
+        self.assert_failed_run(r"s\.lua:3: boom")
+        self.assertEqual(self.query("SELECT op, src FROM event ORDER BY seq")[:2],
+                         [("clone", path + ":1"), ("unshare", path + ":2")])
+        self.assertGreater(self.query("SELECT count(*) FROM transition")[0][0], 0)
+
+    def test_runaway_loop(self):
+        path = self.scenario("sim.init:clone {}\nwhile true do end\n")
+        r = run(["run", "--db", self.db, "--max-steps", "2000000", path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(path + ":2: instruction budget", r.stderr)
+        self.assert_failed_run("instruction budget")
+
+    def test_out_of_memory(self):
+        path = self.scenario("local t = {}\nfor i = 1, 1e9 do\n"
+                             "  t[i] = string.rep('x', 4096) .. i\nend\n")
+        r = run(["run", "--db", self.db, "--max-memory", "16", path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not enough memory", r.stderr)
+        self.assert_failed_run("not enough memory")
+
+    def test_missing_file(self):
+        path = os.path.join(self.tmp.name, "nope.lua")
+        r = run(["run", "--db", self.db, path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("nope.lua", r.stderr)
+        self.assert_failed_run("nope.lua")
+
+    def test_bad_options(self):
+        path = self.scenario("sim.init:clone {}\n")
+        for args in (["--kernel", "9.9"], ["--audit", "most"], ["--bogus"],
+                     ["--lazy-tlb", "x"], ["--param", "novalue"]):
+            r = run(["run", "--db", self.db] + args + [path])
+            self.assertEqual(r.returncode, 2, args)
+            self.assertTrue(r.stderr.startswith("nssim run: "), r.stderr)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)  # one line, no usage dump
+        self.assertFalse(os.path.exists(self.db))
+        self.assertEqual(run(["run"]).returncode, 2)
+        self.assertEqual(run(["frobnicate"]).returncode, 2)
+
+    def test_sandbox(self):
+        for code in ("io.open('/etc/passwd')", "os.execute('true')",
+                     "dofile('/etc/passwd')", "require('os')", "require('../x')",
+                     "load(string.dump(function() end))", "math.randomseed(3)"):
+            path = self.scenario(code + "\n")
+            r = run(["run", "--no-trace", path])
+            self.assertEqual(r.returncode, 2, code)
+
+    def test_scenario_type_misuse_raises(self):
+        path = self.scenario("sim.init:clone { 'newfoo' }\n")
+        r = run(["run", "--no-trace", path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown flag 'newfoo'", r.stderr)
+
+    def test_kernel_errno_does_not_raise(self):
+        path = self.scenario("local c, err = sim.init:wait(sim.init)\n"
+                             "expect_errno(err, 'ECHILD')\n"
+                             "local fd = sim.init:fd(42)\n"
+                             "local ok, e2 = fd:close()\n"
+                             "expect_errno(e2, 'EBADF')\n")
+        r = run(["run", "--no-trace", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+
+class Determinism(Base):
+    def test_same_seed_same_fingerprint(self):
+        scen = os.path.join(ROOT, "scenarios", "worked-example.lua")
+        fps = set()
+        for perturb in ("0", "37", "255"):
+            env = dict(os.environ, MALLOC_PERTURB_=perturb)
+            r = run(["run", "--no-trace", scen], env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            fps.add(fingerprint(r.stdout))
+        self.assertEqual(len(fps), 1)
+
+    def test_variant_changes_fingerprint(self):
+        scen = os.path.join(ROOT, "scenarios", "setns-failure-path.lua")
+        a = run(["run", "--no-trace", scen])
+        b = run(["run", "--no-trace", "--kernel", "6.19-prefix", scen])
+        self.assertEqual((a.returncode, b.returncode), (0, 1))
+        self.assertNotEqual(fingerprint(a.stdout), fingerprint(b.stdout))
+
+    def test_seeded_randomness(self):
+        path = self.scenario("print('draw', sim.rand(1000), math.random(1000), sim.exp(100))\n")
+        outs = [run(["run", "--no-trace", "--seed", s, path]).stdout for s in ("1", "1", "2")]
+        draw = [re.search(r"draw.*", o).group(0) for o in outs]
+        self.assertEqual(draw[0], draw[1])
+        self.assertNotEqual(draw[0], draw[2])
+
+    def test_header_and_cli_params(self):
+        path = self.scenario("scenario { kernel = '6.18', n = 3 }\n"
+                             "print('kernel', sim.kernel, 'n', sim.param.n)\n")
+        r = run(["run", "--no-trace", path])
+        self.assertIn("kernel\t6.18\tn\t3", r.stdout)
+        r = run(["run", "--no-trace", "--kernel", "6.19", "--param", "n=7", path])
+        self.assertIn("kernel\t6.19\tn\t7", r.stdout)
+
+
+class TraceIntegrity(Base):
+    SCEN = """
+local init = sim.init
+local kept = {}
+for i = 1, 30 do
+  local c = init:clone { 'newuser', 'newnet', 'newpid' }
+  if i % 3 == 0 then kept[#kept + 1] = init:open_ns('net', c) end
+  c:exit(0)
+  sim.process(function() sim.sleep(sim.us(i)); init:wait(c) end)
+end
+sim.run()
+for _, id in ipairs(sim.ns_ids()) do
+  local n = sim.ns(id)
+  print('final', id, n.ref, n.active)
+end
+"""
+
+    def test_chains_and_totals(self):
+        path = self.scenario(self.SCEN)
+        r = run(["run", "--db", self.db, "--audit", "full", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        moves = int(re.search(r"transitions: (\d+)", r.stdout).group(1))
+        rows = self.query("SELECT kind, obj, counter, old, new FROM transition ORDER BY seq")
+        self.assertEqual(len(rows), moves)
+        last = {}
+        for kind, obj, counter, old, new in rows:
+            key = (kind, obj, counter)
+            if key in last:
+                self.assertEqual(old, last[key], key)
+            last[key] = new
+        finals = re.findall(r"final\t(\d+)\t(-?\d+)\t(-?\d+)", r.stdout)
+        self.assertGreater(len(finals), 8)
+        for nid, ref, active in finals:
+            nid = int(nid)
+            if ("ns", nid, "ref") in last:
+                self.assertEqual(last[("ns", nid, "ref")], int(ref), nid)
+            if ("ns", nid, "active") in last:
+                self.assertEqual(last[("ns", nid, "active")], int(active), nid)
+        status = self.query("SELECT status, events, transitions FROM run")[0]
+        self.assertEqual(status[0], "ok")
+        self.assertEqual(status[2], moves)
+        # every namespace's deltas sum to its final counters
+        sums = dict(((o, c), s) for o, c, s in self.query(
+            "SELECT obj, counter, sum(new - old) FROM transition WHERE kind = 'ns' GROUP BY obj, counter"))
+        for nid, ref, active in finals:
+            if (int(nid), "ref") in sums:
+                self.assertEqual(sums[(int(nid), "ref")], int(ref))
+
+    def test_sigkill_leaves_intact_database(self):
+        path = self.scenario("""
+local init = sim.init
+for i = 1, 1e9 do
+  local c = init:clone { 'newuser', 'newnet' }
+  c:exit(0); init:wait(c)
+end
+""")
+        p = subprocess.Popen([NSSIM, "run", "--db", self.db, "--max-steps", "0", path],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 60
+            committed = 0
+            while time.time() < deadline and committed < 20000:
+                time.sleep(0.05)
+                try:
+                    committed = self.query("SELECT count(*) FROM transition")[0][0]
+                except sqlite3.OperationalError:
+                    committed = 0
+            self.assertGreater(committed, 0)
+            os.kill(p.pid, signal.SIGKILL)
+        finally:
+            p.wait()
+        self.assertEqual(self.query("PRAGMA integrity_check"), [("ok",)])
+        self.assertEqual(self.query("SELECT status FROM run"), [("running",)])
+        after = self.query("SELECT count(*) FROM transition")[0][0]
+        self.assertGreaterEqual(after, committed)
+        # what was committed is whole: every event's transitions are there
+        self.assertGreater(self.query("SELECT count(*) FROM event")[0][0], 0)
+
+
+class Tree(Base):
+    def test_tree(self):
+        scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
+        self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
+        r = run(["tree", self.db, "--event", "10"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("user 10 (ref", r.stdout)
+        self.assertRegex(r.stdout, r"\n`-- user 10 \(ref 4, active 4\)\n")
+        self.assertRegex(r.stdout, r"\n    `-- user 13 \(ref \d+, active 3\)\n")
+        self.assertIn("\n        `-- net 15 (ref 2, active 1)\n", r.stdout)
+        self.assertEqual(run(["tree", os.path.join(self.tmp.name, "none.db")]).returncode, 2)
+
+
+if __name__ == "__main__":
+    NSSIM, ROOT = sys.argv[1], sys.argv[2]
+    del sys.argv[1:3]
+    unittest.main(verbosity=2)
