@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "Run a Lua scenario into an SQLite trace" },
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
+	{ "bench", cmd_bench, "Measure throughput: events/s, transitions/s, trace rows/s" },
 };
 
 static void usage(FILE *out)

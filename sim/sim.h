@@ -89,5 +89,6 @@ void sim_sandbox_env(struct sim *s, lua_State *L);
 /* commands */
 int cmd_run(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif
