@@ -880,6 +880,25 @@ static int l_expect_errno(lua_State *L)
 
 /* ---- registration ----------------------------------------------------- */
 
+/* A userdata class: its methods live in the metatable's "methods" table. */
+static void new_class(lua_State *L, const char *name, const luaL_Reg *methods,
+		      lua_CFunction index, lua_CFunction tostring, lua_CFunction eq)
+{
+	luaL_newmetatable(L, name);
+	lua_newtable(L);
+	luaL_setfuncs(L, methods, 0);
+	lua_setfield(L, -2, "methods");
+	lua_pushcfunction(L, index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, tostring);
+	lua_setfield(L, -2, "__tostring");
+	if (eq) {
+		lua_pushcfunction(L, eq);
+		lua_setfield(L, -2, "__eq");
+	}
+	lua_pop(L, 1);
+}
+
 void sim_lua_open(struct sim *s)
 {
 	lua_State *L = s->L;
@@ -902,25 +921,8 @@ void sim_lua_open(struct sim *s)
 		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check }, { NULL, NULL },
 	};
 
-	luaL_newmetatable(L, TASK_MT);
-	luaL_newlib(L, task_methods);
-	lua_setfield(L, -2, "methods");
-	lua_pushcfunction(L, t_index);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, t_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pushcfunction(L, t_eq);
-	lua_setfield(L, -2, "__eq");
-	lua_pop(L, 1);
-
-	luaL_newmetatable(L, FD_MT);
-	luaL_newlib(L, fd_methods);
-	lua_setfield(L, -2, "methods");
-	lua_pushcfunction(L, f_index);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, f_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pop(L, 1);
+	new_class(L, TASK_MT, task_methods, t_index, t_tostring, t_eq);
+	new_class(L, FD_MT, fd_methods, f_index, f_tostring, NULL);
 
 	lua_newtable(L);                 /* sim */
 	luaL_setfuncs(L, sim_fns, 0);
