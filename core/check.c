@@ -174,6 +174,11 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 				expect_ctr(rc, &f->pid->count, 1);
 		}
 
+		for (GList *l = w->mounts.head; l; l = l->next)
+			expect_ctr(rc, &((struct mount *)l->data)->ino->dentry, 1);
+		for (GList *l = w->tasks.head; l; l = l->next)
+			for (GList *m = ((struct task *)l->data)->inbox.head; m; m = m->next)
+				expect_ctr(rc, &((struct file *)m->data)->count, 1);
 		g_hash_table_iter_init(&it, tables);
 		while (g_hash_table_iter_next(&it, &key, NULL)) {
 			GPtrArray *fd = ((struct files *)key)->fd;

@@ -291,7 +291,7 @@ void zap_pid_ns_processes(struct world *w, struct ns *pid_ns, struct task *reape
 
 /* ---- files (file.c, nsfs.c) ---------------------------------------- */
 
-enum file_kind { FILE_NSFS, FILE_PIDFD, FILE_SOCKET };
+enum file_kind { FILE_NSFS, FILE_PIDFD, FILE_SOCKET, FILE_REG };
 
 struct nsfs_inode {
 	uint64_t id;
@@ -318,6 +318,15 @@ struct files {
 	GPtrArray *fd;           /* index = fd number; NULL = free */
 };
 
+/* A bind mount of an nsfs file: holds a dentry reference (do_loopback). */
+struct mount {
+	GList link;
+	uint64_t id;
+	char *path;
+	struct nsfs_inode *ino;
+	struct ns *mnt_ns;       /* the mount namespace it lives in */
+};
+
 struct fs_struct {
 	uint64_t id;
 	struct counter users;
@@ -335,6 +344,11 @@ struct files *dup_fd(struct world *w, struct files *old);
 void put_files_struct(struct world *w, struct files *fs, GPtrArray *deferred);
 int nsfs_path_from_stashed(struct world *w, struct ns *ns, struct nsfs_inode **out);
 void nsfs_dput(struct world *w, struct nsfs_inode *ino);
+/* put_mnt_ns -> umount_tree: the namespace's bind mounts go. */
+void mnt_ns_umount_all(struct world *w, struct ns *mnt_ns);
+/* Open a new nsfs file on @ns for @t; consumes one P reference. */
+int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns);
+int sock_siocgskns(struct world *w, struct task *t, struct file *sock);
 struct ns *file_ns(struct file *f);
 
 /* ---- mm and CPUs (mm.c) --------------------------------------------- */
@@ -390,6 +404,7 @@ struct task {
 	unsigned int cpu;
 	bool sigchld_ignored;    /* as a parent: children are auto-reaped */
 	bool is_thread;          /* created with CLONE_THREAD */
+	GQueue inbox;            /* struct file *: SCM_RIGHTS in flight to it */
 };
 
 struct task *task_lookup(const struct world *w, uint64_t id);
@@ -419,7 +434,7 @@ struct world {
 	GArray *observers;       /* struct nss_observer */
 
 	/* entities, in creation order */
-	GQueue namespaces, tasks, creds, nsproxies, pids, files, mms;
+	GQueue namespaces, tasks, creds, nsproxies, pids, files, mms, mounts;
 	GHashTable *task_by_id;  /* uint64 id -> struct task* */
 	GHashTable *ns_by_id;    /* uint64 id -> struct ns* (alive) */
 	uint64_t next_id[OBJ_NR_KINDS];

@@ -149,6 +149,8 @@ void ns_destroy(struct world *w, struct ns *ns)
 {
 	struct ns *owner = ns->owner, *parent = ns->parent;
 
+	if (ns->type == NS_MNT)
+		mnt_ns_umount_all(w, ns);   /* put_mnt_ns -> umount_tree */
 	ns_tree_remove(w, ns);
 	if (ns->ucount_ns)
 		ucount_uncharge(w, ns->ucount_ns, ns->ucount_uid, ns->type);

@@ -130,3 +130,378 @@ int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *nam
 	f->inode = ino;
 	return event_end(w, fd_install(w, t, f));
 }
+
+/* A new nsfs file on @ns for @t (open_related_ns, open_namespace). */
+int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
+{
+	struct nsfs_inode *ino;
+	struct file *f;
+
+	nsfs_path_from_stashed(w, ns, &ino);
+	f = alloc_file(w, t, FILE_NSFS);
+	f->inode = ino;
+	return fd_install(w, t, f);
+}
+
+/* ---- file handles (fs/nsfs.c nsfs_encode_fh, nsfs_fh_to_dentry) ----- */
+
+int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
+		       struct nss_handle *out)
+{
+	struct task *t = event_begin(w, "name_to_handle_at", task, fd, bytes, 0);
+	struct file *f;
+	struct ns *ns;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	f = fd_lookup(t, fd);
+	if (!f)
+		return event_end(w, -EBADF);
+	if (f->kind != FILE_NSFS)
+		return event_end(w, -EOPNOTSUPP);
+	if (bytes > NSS_MAX_HANDLE_SZ)
+		return event_end(w, -EINVAL);
+	ns = f->inode->ns;
+	*out = (struct nss_handle){
+		.ns_id = ns->id, .ns_type = (uint32_t)ns_type_clone_flag(ns->type),
+		.ns_inum = ns->inum, .handle_bytes = 16, .handle_type = NSS_FILEID_NSFS,
+	};
+	/* fewer than 4 u32 words: EOVERFLOW, and the size needed is reported */
+	if (bytes < 16)
+		return event_end(w, -EOVERFLOW);
+	return event_end(w, 0);
+}
+
+/* current_in_namespace(): the caller uses @ns now. */
+static bool current_in_namespace(struct task *t, struct ns *ns)
+{
+	static const enum nsproxy_slot slot[NS_NR_TYPES] = {
+		[NS_MNT] = SLOT_MNT, [NS_UTS] = SLOT_UTS, [NS_IPC] = SLOT_IPC,
+		[NS_CGROUP] = SLOT_CGROUP, [NS_NET] = SLOT_NET, [NS_TIME] = SLOT_TIME,
+	};
+
+	if (ns->type == NS_USER)
+		return t->cred->user_ns == ns;
+	if (ns->type == NS_PID)
+		return task_active_pid_ns(t) == ns;
+	return t->nsproxy && t->nsproxy->slot[slot[ns->type]] == ns;
+}
+
+/*
+ * nsfs_fh_to_dentry(): every rejection is ESTALE to userspace.  6.19 looks
+ * a bare id up in the unified tree and needs the namespace active; 6.18
+ * has only the per-type trees and needs __ns_ref > 0.
+ */
+static int fh_to_ns(struct world *w, struct task *t, const struct nss_handle *h,
+		    struct ns **out)
+{
+	struct ns *ns;
+	int type = -1;
+
+	if (h->handle_bytes < 16 || h->handle_type != NSS_FILEID_NSFS || h->ns_id == 0)
+		return -ESTALE;
+	if (!h->ns_type != !h->ns_inum)
+		return -ESTALE;
+	if (h->ns_type) {
+		type = ns_type_from_clone_flag(h->ns_type);
+		if (type < 0)
+			return -ESTALE;
+	}
+	ns = ns_tree_lookup(w, h->ns_id, type);
+	if (!ns || (h->ns_inum && ns->inum != h->ns_inum))
+		return -ESTALE;
+	if (!ns_get_unless_inactive(w, ns, "nsfs_fh_to_dentry"))
+		return -ESTALE;
+	if (current_in_namespace(t, ns)) {
+		if (ns->type == NS_PID && !ns->child_reaper) {
+			ns_ref_put(w, ns, "nsfs_fh_to_dentry");
+			return -ESTALE;   /* EPERM inside, ESTALE outside */
+		}
+	} else if (!ns_capable(w, t->cred, ns->type == NS_USER ? ns : ns->owner,
+			       CAP_SYS_ADMIN)) {
+		ns_ref_put(w, ns, "nsfs_fh_to_dentry");
+		return -ESTALE;
+	}
+	*out = ns;
+	return 0;
+}
+
+int sys_open_by_handle(struct world *w, uint64_t task, const struct nss_handle *h,
+		       int flags)
+{
+	struct task *t = event_begin(w, "open_by_handle_at", task, (int64_t)h->ns_id,
+				     h->ns_type, flags);
+	struct ns *ns;
+	int err;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (h->handle_bytes == 0 || h->handle_bytes > NSS_MAX_HANDLE_SZ)
+		return event_end(w, -EINVAL);
+	if ((flags & NSS_O_TMPFILE) == NSS_O_TMPFILE)
+		return event_end(w, -EINVAL);      /* build_open_flags */
+	err = fh_to_ns(w, t, h, &ns);
+	if (err)
+		return event_end(w, err);
+	/* the dentry exists now; the open itself may still refuse */
+	if (flags & (NSS_O_WRONLY | NSS_O_RDWR | NSS_O_TRUNC | NSS_O_DIRECTORY | NSS_O_DIRECT)) {
+		ns_ref_put(w, ns, "nsfs_fh_to_dentry");
+		if (flags & NSS_O_DIRECTORY)
+			return event_end(w, -ENOTDIR);
+		if (flags & (NSS_O_WRONLY | NSS_O_RDWR | NSS_O_TRUNC))
+			return event_end(w, -EPERM);
+		return event_end(w, -EINVAL);
+	}
+	return event_end(w, nsfs_open_ns_fd(w, t, ns));
+}
+
+/* ---- ioctls (fs/nsfs.c ns_ioctl, fs/pidfs.c pidfd_ioctl) ------------- */
+
+/* The owning user namespace for NS_GET_USERNS: must be in the caller's subtree. */
+static int ns_get_owner(struct world *w, struct task *t, struct ns *ns, struct ns **out)
+{
+	struct ns *owner = ns->owner;
+
+	if (!owner || !ns_is_ancestor_or_same(t->cred->user_ns, owner))
+		return -EPERM;
+	ns_ref_inc(w, owner, "ns_get_owner");
+	*out = owner;
+	return 0;
+}
+
+/* NS_GET_PARENT: user ns as NS_GET_USERNS; pid ns within the caller's scope. */
+static int ns_get_parent(struct world *w, struct task *t, struct ns *ns, struct ns **out)
+{
+	struct ns *active, *p;
+
+	if (ns->type == NS_USER)
+		return ns_get_owner(w, t, ns, out);
+	if (ns->type != NS_PID)
+		return -EINVAL;
+	active = task_active_pid_ns(t);
+	for (p = ns->parent; p != active; p = p->parent)
+		if (!p)
+			return -EPERM;
+	ns_ref_inc(w, ns->parent, "pidns_get_parent");
+	*out = ns->parent;
+	return 0;
+}
+
+static int nsfs_ioctl(struct world *w, struct task *t, struct file *f, unsigned long cmd,
+		      uint64_t *value)
+{
+	struct ns *ns = f->inode->ns, *rel = NULL;
+	int err;
+
+	switch (cmd) {
+	case NSS_NS_GET_USERNS:
+	case NSS_NS_GET_PARENT:
+		err = cmd == NSS_NS_GET_USERNS ? ns_get_owner(w, t, ns, &rel)
+					       : ns_get_parent(w, t, ns, &rel);
+		return err ? err : nsfs_open_ns_fd(w, t, rel);
+	case NSS_NS_GET_NSTYPE:
+		*value = ns_type_clone_flag(ns->type);
+		return 0;
+	case NSS_NS_GET_OWNER_UID: {
+		const struct ns *cur = t->cred->user_ns;
+
+		if (ns->type != NS_USER)
+			return -EINVAL;
+		/* from_kuid_munged(): the overflow uid when unmapped */
+		*value = 65534;
+		if (cur->initial)
+			*value = ns->owner_uid;
+		else if (kuid_has_mapping(cur, ns->owner_uid, false))
+			*value = ns->owner_uid - cur->uid_map.lower + cur->uid_map.first;
+		return 0;
+	}
+	case NSS_NS_GET_MNTNS_ID:
+		if (ns->type != NS_MNT)
+			return -EINVAL;
+		*value = ns->id;
+		return 0;
+	case NSS_NS_GET_ID:
+		*value = ns->id;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* PIDFD_GET_<type>_NAMESPACE: the /proc getters on the pidfd's task. */
+static int pidfd_ns_ioctl(struct world *w, struct task *t, struct file *f, unsigned long cmd)
+{
+	static const char *const names[] = {
+		"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children", "time",
+		"time_for_children", "user", "uts",
+	};
+	struct task *tt = NULL;
+	struct ns *ns;
+
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *c = l->data;
+
+		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == f->pid &&
+		    (f->pidfd_thread || c->group_leader == c)) {
+			tt = c;
+			break;
+		}
+	}
+	if (!tt)
+		return -ESRCH;
+	if (!ptrace_may_access(w, t, tt, false))
+		return -EACCES;
+	ns = proc_ns_get(w, tt, names[cmd - NSS_PIDFD_GET_CGROUP_NAMESPACE]);
+	if (!ns)
+		return -ESRCH;
+	return nsfs_open_ns_fd(w, t, ns);
+}
+
+int sys_ioctl_value(struct world *w, uint64_t task, int fd, unsigned long cmd,
+		    uint64_t *value)
+{
+	struct task *t = event_begin(w, "ioctl", task, fd, (int64_t)cmd, 0);
+	struct file *f;
+	uint64_t dummy;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	f = fd_lookup(t, fd);
+	if (!f)
+		return event_end(w, -EBADF);
+	if (!value)
+		value = &dummy;
+	if (f->kind == FILE_NSFS)
+		return event_end(w, nsfs_ioctl(w, t, f, cmd, value));
+	if (f->kind == FILE_PIDFD && cmd >= NSS_PIDFD_GET_CGROUP_NAMESPACE &&
+	    cmd <= NSS_PIDFD_GET_UTS_NAMESPACE)
+		return event_end(w, pidfd_ns_ioctl(w, t, f, cmd));
+	if (f->kind == FILE_SOCKET && cmd == NSS_SIOCGSKNS)
+		return event_end(w, sock_siocgskns(w, t, f));
+	return event_end(w, -ENOTTY);
+}
+
+int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd)
+{
+	return sys_ioctl_value(w, task, fd, cmd, NULL);
+}
+
+/* ---- bind mounts (fs/namespace.c do_loopback, umount, umount_tree) ---- */
+
+static struct mount *mount_lookup(struct world *w, struct ns *mnt_ns, const char *path)
+{
+	for (GList *l = w->mounts.tail; l; l = l->prev) {
+		struct mount *m = l->data;
+
+		if (m->mnt_ns == mnt_ns && g_strcmp0(m->path, path) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static void mount_free(struct world *w, struct mount *m)
+{
+	struct nsfs_inode *ino = m->ino;
+
+	g_queue_unlink(&w->mounts, &m->link);
+	g_free(m->path);
+	g_free(m);
+	nsfs_dput(w, ino);
+}
+
+int64_t sys_mount_bind(struct world *w, uint64_t task, int fd, const char *path)
+{
+	struct task *t = event_begin(w, "mount_bind", task, fd, 0, 0);
+	struct file *f;
+	struct ns *mnt_ns;
+	struct mount *m;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	f = fd_lookup(t, fd);
+	if (!f)
+		return event_end(w, -EBADF);
+	if (!path || path[0] != '/')
+		return event_end(w, -EINVAL);
+	mnt_ns = t->nsproxy->slot[SLOT_MNT];
+	if (!ns_capable(w, t->cred, mnt_ns->owner, CAP_SYS_ADMIN))
+		return event_end(w, -EPERM);
+	if (f->kind != FILE_NSFS)
+		return event_end(w, -EINVAL);   /* only nsfs files are modelled */
+	/* mnt_ns_loop(): a mount ns file binds only into an older namespace */
+	if (f->inode->ns->type == NS_MNT && mnt_ns->id >= f->inode->ns->id)
+		return event_end(w, -EINVAL);
+	m = g_new0(struct mount, 1);
+	m->id = ++w->next_id[OBJ_INODE];
+	m->link.data = m;
+	m->path = g_strdup(path);
+	m->ino = f->inode;
+	m->mnt_ns = mnt_ns;
+	ref_inc(w, &m->ino->dentry, "do_loopback");
+	g_queue_push_tail_link(&w->mounts, &m->link);
+	return event_end(w, (int64_t)m->id);
+}
+
+int sys_umount(struct world *w, uint64_t task, const char *path)
+{
+	struct task *t = event_begin(w, "umount", task, 0, 0, 0);
+	struct mount *m;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	m = mount_lookup(w, t->nsproxy->slot[SLOT_MNT], path);
+	if (!m)
+		return event_end(w, -EINVAL);
+	if (!ns_capable(w, t->cred, m->mnt_ns->owner, CAP_SYS_ADMIN))
+		return event_end(w, -EPERM);
+	mount_free(w, m);
+	return event_end(w, 0);
+}
+
+void mnt_ns_umount_all(struct world *w, struct ns *mnt_ns)
+{
+	for (GList *l = w->mounts.head, *n; l; l = n) {
+		n = l->next;
+		if (((struct mount *)l->data)->mnt_ns == mnt_ns) {
+			mount_free(w, l->data);
+			n = w->mounts.head;    /* the list may have changed */
+		}
+	}
+}
+
+int sys_open_file(struct world *w, uint64_t task, const char *path)
+{
+	struct task *t = event_begin(w, "open", task, 0, 0, 0);
+	struct mount *m;
+	struct file *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (!path || !*path)
+		return event_end(w, -ENOENT);
+	m = t->nsproxy ? mount_lookup(w, t->nsproxy->slot[SLOT_MNT], path) : NULL;
+	if (m) {
+		ref_inc(w, &m->ino->dentry, "path_openat");
+		f = alloc_file(w, t, FILE_NSFS);
+		f->inode = m->ino;
+	} else {
+		f = alloc_file(w, t, FILE_REG);
+	}
+	return event_end(w, fd_install(w, t, f));
+}
+
+int sys_fstat(struct world *w, uint64_t task, int fd, uint64_t *ino, uint64_t *dev)
+{
+	struct task *t = event_begin(w, "fstat", task, fd, 0, 0);
+	struct file *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	f = fd_lookup(t, fd);
+	if (!f)
+		return event_end(w, -EBADF);
+	/* st_dev: one anonymous device per pseudo file system */
+	*dev = 4 + f->kind;
+	*ino = f->kind == FILE_NSFS ? f->inode->ns->inum : f->id;
+	return event_end(w, 0);
+}

@@ -271,6 +271,93 @@ int sys_socket(struct world *w, uint64_t task, int family);
 #define NSS_SIOCGSKNS 0x894C
 /* ioctl(): SIOCGSKNS on a socket returns a new nsfs fd; others ENOTTY. */
 int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd);
+/* ---- nsfs, handles, ioctls, sockets, listns (issue 4) ---- */
+
+/* struct nsfs_file_handle plus the generic file_handle header fields. */
+struct nss_handle {
+	uint64_t ns_id;
+	uint32_t ns_type;      /* CLONE_NEW* or 0 */
+	uint32_t ns_inum;      /* or 0 */
+	uint32_t handle_bytes; /* 16 for an nsfs handle; the decode checks it */
+	int32_t handle_type;   /* FILEID_NSFS = 0xf1 */
+};
+#define NSS_FILEID_NSFS 0xf1
+#define NSS_MAX_HANDLE_SZ 128
+
+/* open(2) flags that matter to open_by_handle_at on nsfs. */
+#define NSS_O_WRONLY    01
+#define NSS_O_RDWR      02
+#define NSS_O_TRUNC     01000
+#define NSS_O_DIRECT    040000
+#define NSS_O_DIRECTORY 0200000
+#define NSS_O_TMPFILE   (020000000 | NSS_O_DIRECTORY)
+
+/* name_to_handle_at(fd, "", AT_EMPTY_PATH) with a buffer of @bytes. */
+int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
+		       struct nss_handle *out);
+/* open_by_handle_at(FD_NSFS_ROOT, h, flags): a new fd. */
+int sys_open_by_handle(struct world *w, uint64_t task, const struct nss_handle *h,
+		       int flags);
+
+enum nss_nsio {
+	NSS_NS_GET_USERNS = 0xb701,
+	NSS_NS_GET_PARENT = 0xb702,
+	NSS_NS_GET_NSTYPE = 0xb703,
+	NSS_NS_GET_OWNER_UID = 0xb704,
+	NSS_NS_GET_MNTNS_ID = 0x8008b705,
+	NSS_NS_GET_ID = 0x8008b70d,
+	/* pidfs: PIDFD_GET_<type>_NAMESPACE = _IO(0xFF, 1..10) */
+	NSS_PIDFD_GET_CGROUP_NAMESPACE = 0xff01,
+	NSS_PIDFD_GET_IPC_NAMESPACE,
+	NSS_PIDFD_GET_MNT_NAMESPACE,
+	NSS_PIDFD_GET_NET_NAMESPACE,
+	NSS_PIDFD_GET_PID_NAMESPACE,
+	NSS_PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE,
+	NSS_PIDFD_GET_TIME_NAMESPACE,
+	NSS_PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE,
+	NSS_PIDFD_GET_USER_NAMESPACE,
+	NSS_PIDFD_GET_UTS_NAMESPACE,
+};
+/*
+ * ioctl() returning a value: NS_GET_NSTYPE, NS_GET_OWNER_UID, NS_GET_ID,
+ * NS_GET_MNTNS_ID (the u64 ones through *value).  Those returning an fd
+ * (NS_GET_USERNS, NS_GET_PARENT, SIOCGSKNS, PIDFD_GET_*) return it.
+ */
+int sys_ioctl_value(struct world *w, uint64_t task, int fd, unsigned long cmd,
+		    uint64_t *value);
+
+/* A bind mount of an nsfs fd at @path in the caller's mount namespace. */
+int64_t sys_mount_bind(struct world *w, uint64_t task, int fd, const char *path);
+int sys_umount(struct world *w, uint64_t task, const char *path);
+/* open(@path): an nsfs bind mount in the caller's mount ns, else a regular file. */
+int sys_open_file(struct world *w, uint64_t task, const char *path);
+
+/* SCM_RIGHTS: @fd goes in flight to @to; received at once unless @queue. */
+int sys_send_fd(struct world *w, uint64_t task, int fd, uint64_t to, bool queue);
+/* Receive the oldest fd in flight to the caller: a new fd, or -EAGAIN. */
+int sys_recv_fd(struct world *w, uint64_t task);
+int sys_pidfd_getfd(struct world *w, uint64_t task, int pidfd, int targetfd);
+/* getsockopt(SO_NETNS_COOKIE) */
+int sys_netns_cookie(struct world *w, uint64_t task, int fd, uint64_t *cookie);
+/* fstat(): st_ino (the ns inum for nsfs) and st_dev (an id per file system). */
+int sys_fstat(struct world *w, uint64_t task, int fd, uint64_t *ino, uint64_t *dev);
+
+#define NSS_LISTNS_CURRENT_USER UINT64_MAX
+struct nss_listns_req {
+	uint32_t size;        /* NS_ID_REQ_SIZE_VER0 = 32 */
+	uint32_t spare;
+	uint64_t ns_id;       /* cursor: list ids after this one */
+	uint32_t ns_type;     /* mask of CLONE_NEW* (0: all) */
+	uint32_t spare2;
+	uint64_t user_ns_id;  /* 0, an id, or NSS_LISTNS_CURRENT_USER */
+};
+/*
+ * listns(): up to @nr ids into @out (an array of @nr, or NULL for a buffer
+ * the kernel cannot write: EFAULT at the first id).  6.18: -ENOSYS.
+ */
+int64_t sys_listns(struct world *w, uint64_t task, const struct nss_listns_req *req,
+		   uint64_t *out, uint64_t nr, unsigned int flags);
+
 /* Credential changes; -1 leaves an id unchanged as in the kernel. */
 int sys_setuid(struct world *w, uint64_t task, int64_t uid);
 int sys_setgid(struct world *w, uint64_t task, int64_t gid);

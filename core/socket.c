@@ -34,25 +34,20 @@ int sys_socket(struct world *w, uint64_t task, int family)
 }
 
 /* sock_ioctl(SIOCGSKNS): CAP_NET_ADMIN over the net's owner, maybe_get_net. */
-static int siocgskns(struct world *w, struct task *t, struct file *sock)
+int sock_siocgskns(struct world *w, struct task *t, struct file *sock)
 {
 	struct ns *net = sock->sk_net;
-	struct nsfs_inode *ino;
-	struct file *f;
 
 	if (!ns_capable(w, t->cred, net->owner, CAP_NET_ADMIN))
 		return -EPERM;
 	if (!ns_ref_get(w, net, "maybe_get_net"))
 		return -EINVAL;
-	nsfs_path_from_stashed(w, net, &ino);
-	f = alloc_file(w, t, FILE_NSFS);
-	f->inode = ino;
-	return fd_install(w, t, f);
+	return nsfs_open_ns_fd(w, t, net);
 }
 
-int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd)
+int sys_netns_cookie(struct world *w, uint64_t task, int fd, uint64_t *cookie)
 {
-	struct task *t = event_begin(w, "ioctl", task, fd, (int64_t)cmd, 0);
+	struct task *t = event_begin(w, "getsockopt", task, fd, 0, 0);
 	struct file *f;
 
 	if (!t)
@@ -60,7 +55,83 @@ int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd)
 	f = fd_lookup(t, fd);
 	if (!f)
 		return event_end(w, -EBADF);
-	if (cmd == NSS_SIOCGSKNS && f->kind == FILE_SOCKET)
-		return event_end(w, siocgskns(w, t, f));
-	return event_end(w, -ENOTTY);
+	if (f->kind != FILE_SOCKET)
+		return event_end(w, -ENOTSOCK);
+	*cookie = f->sk_net->id;
+	return event_end(w, 0);
+}
+
+/*
+ * SCM_RIGHTS over a unix socket: the message holds a file reference while
+ * in flight; receiving installs it, the receiver's exit drops what it never
+ * received (the socket's queue is purged when its table is closed).
+ */
+int sys_send_fd(struct world *w, uint64_t task, int fd, uint64_t to, bool queue)
+{
+	struct task *t = event_begin(w, "send_fd", task, fd, (int64_t)to, queue);
+	struct task *dst;
+	struct file *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	f = fd_lookup(t, fd);
+	if (!f)
+		return event_end(w, -EBADF);
+	dst = task_lookup(w, to);
+	if (!dst || dst->state != TASK_RUNNING || !dst->files)
+		return event_end(w, -ECONNREFUSED);
+	get_file(w, f, "scm_fp_dup");
+	g_queue_push_tail(&dst->inbox, f);
+	if (queue)
+		return event_end(w, 0);
+	g_queue_pop_tail(&dst->inbox);
+	return event_end(w, fd_install(w, dst, f));
+}
+
+int sys_recv_fd(struct world *w, uint64_t task)
+{
+	struct task *t = event_begin(w, "recv_fd", task, 0, 0, 0);
+	struct file *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	f = g_queue_pop_head(&t->inbox);
+	if (!f)
+		return event_end(w, -EAGAIN);
+	return event_end(w, fd_install(w, t, f));
+}
+
+/* pidfd_getfd(): a copy of another task's fd (PTRACE_MODE_ATTACH_REALCREDS). */
+int sys_pidfd_getfd(struct world *w, uint64_t task, int pidfd, int targetfd)
+{
+	struct task *t = event_begin(w, "pidfd_getfd", task, pidfd, targetfd, 0);
+	struct task *tt = NULL;
+	struct file *pf, *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	pf = fd_lookup(t, pidfd);
+	if (!pf)
+		return event_end(w, -EBADF);
+	if (pf->kind != FILE_PIDFD)
+		return event_end(w, -EBADF);
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *c = l->data;
+
+		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == pf->pid) {
+			tt = c;
+			break;
+		}
+	}
+	if (!tt)
+		return event_end(w, -ESRCH);
+	if (!ptrace_may_access(w, t, tt, true))
+		return event_end(w, -EPERM);
+	if (!tt->files)
+		return event_end(w, -ESRCH);
+	f = fd_lookup(tt, targetfd);
+	if (!f)
+		return event_end(w, -EBADF);
+	get_file(w, f, "pidfd_getfd");
+	return event_end(w, fd_install(w, t, f));
 }

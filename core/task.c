@@ -491,6 +491,9 @@ void task_do_exit(struct world *w, struct task *t, int code)
 	exit_mm(w, t);
 	t->files = NULL;
 	put_files_struct(w, files, task_work);         /* exit_files */
+	/* its socket's queue goes with the table: fds in flight never received */
+	while (!g_queue_is_empty(&t->inbox))
+		fput(w, g_queue_pop_head(&t->inbox), task_work);
 	t->fs = NULL;
 	put_fs_struct(w, fs, "exit_fs");
 	switch_task_namespaces(w, t, NULL);            /* exit_nsproxy_namespaces */

@@ -322,6 +322,7 @@ void world_free(struct world *w)
 		g_ptr_array_free(t->children, TRUE);
 		if (t->threads)
 			g_ptr_array_free(t->threads, TRUE);
+		g_queue_clear(&t->inbox);
 		g_free(t);
 	}
 	while (w->namespaces.head) {
@@ -351,6 +352,11 @@ void world_free(struct world *w)
 	}
 	for (GList *l = w->mms.head, *n; l; l = n) {
 		n = l->next;
+		g_free(l->data);
+	}
+	for (GList *l = w->mounts.head, *n; l; l = n) {
+		n = l->next;
+		g_free(((struct mount *)l->data)->path);
 		g_free(l->data);
 	}
 	nstree_fini(w);

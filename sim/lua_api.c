@@ -13,6 +13,13 @@
 
 #define TASK_MT "nssim.Task"
 #define FD_MT "nssim.Fd"
+#define HANDLE_MT "nssim.Handle"
+#define MOUNT_MT "nssim.Mount"
+
+struct l_mount {
+	uint64_t task;
+	char path[256];
+};
 
 struct l_task {
 	uint64_t id;
@@ -619,15 +626,379 @@ static int f_dup(lua_State *L)
 	return ret_fd(L, f->task, sys_dup(S(L)->w, f->task, f->fd));
 }
 
+static const struct {
+	const char *name;
+	unsigned long cmd;
+	bool returns_fd;
+} ioctls[] = {
+	{ "SIOCGSKNS", NSS_SIOCGSKNS, true },
+	{ "NS_GET_USERNS", NSS_NS_GET_USERNS, true },
+	{ "NS_GET_PARENT", NSS_NS_GET_PARENT, true },
+	{ "NS_GET_NSTYPE", NSS_NS_GET_NSTYPE, false },
+	{ "NS_GET_OWNER_UID", NSS_NS_GET_OWNER_UID, false },
+	{ "NS_GET_MNTNS_ID", NSS_NS_GET_MNTNS_ID, false },
+	{ "NS_GET_ID", NSS_NS_GET_ID, false },
+	{ "PIDFD_GET_CGROUP_NAMESPACE", NSS_PIDFD_GET_CGROUP_NAMESPACE, true },
+	{ "PIDFD_GET_IPC_NAMESPACE", NSS_PIDFD_GET_IPC_NAMESPACE, true },
+	{ "PIDFD_GET_MNT_NAMESPACE", NSS_PIDFD_GET_MNT_NAMESPACE, true },
+	{ "PIDFD_GET_NET_NAMESPACE", NSS_PIDFD_GET_NET_NAMESPACE, true },
+	{ "PIDFD_GET_PID_NAMESPACE", NSS_PIDFD_GET_PID_NAMESPACE, true },
+	{ "PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE", NSS_PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE, true },
+	{ "PIDFD_GET_TIME_NAMESPACE", NSS_PIDFD_GET_TIME_NAMESPACE, true },
+	{ "PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE", NSS_PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE, true },
+	{ "PIDFD_GET_USER_NAMESPACE", NSS_PIDFD_GET_USER_NAMESPACE, true },
+	{ "PIDFD_GET_UTS_NAMESPACE", NSS_PIDFD_GET_UTS_NAMESPACE, true },
+};
+
+/*
+ * fd:ioctl(name): an Fd for those that open a namespace, an integer for the
+ * others (NS_GET_NSTYPE also returns the type's name), nil and the errno.
+ */
 static int f_ioctl(lua_State *L)
 {
-	static const char *const cmds[] = { "SIOCGSKNS", NULL };
 	struct l_fd *f = check_fd(L, 1);
-	int cmd = luaL_checkoption(L, 2, NULL, cmds);
+	const char *name = luaL_checkstring(L, 2);
+	uint64_t v = 0;
+	guint i;
+	int r;
 
-	call_site(L, cmds[cmd]);
-	(void)cmd;
-	return ret_fd(L, f->task, sys_ioctl(S(L)->w, f->task, f->fd, NSS_SIOCGSKNS));
+	for (i = 0; i < G_N_ELEMENTS(ioctls); i++)
+		if (strcmp(ioctls[i].name, name) == 0)
+			break;
+	if (i == G_N_ELEMENTS(ioctls))
+		return luaL_error(L, "unknown ioctl '%s'", name);
+	call_site(L, name);
+	r = sys_ioctl_value(S(L)->w, f->task, f->fd, ioctls[i].cmd, &v);
+	if (ioctls[i].returns_fd || r < 0)
+		return ret_fd(L, f->task, r);
+	lua_pushinteger(L, (lua_Integer)v);
+	if (ioctls[i].cmd == NSS_NS_GET_NSTYPE) {
+		lua_pushstring(L, ns_type_name(ns_type_from_clone_flag(v)));
+		return 2;
+	}
+	return 1;
+}
+
+/* ---- Handle ------------------------------------------------------------ */
+
+static void push_handle(lua_State *L, const struct nss_handle *h)
+{
+	struct nss_handle *u = lua_newuserdatauv(L, sizeof(*u), 0);
+
+	*u = *h;
+	luaL_setmetatable(L, HANDLE_MT);
+}
+
+static struct nss_handle *check_handle(lua_State *L, int i)
+{
+	return luaL_checkudata(L, i, HANDLE_MT);
+}
+
+/* fd:handle([bytes]): name_to_handle_at with a buffer of that many bytes. */
+static int f_handle(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+	lua_Integer bytes = luaL_optinteger(L, 2, NSS_MAX_HANDLE_SZ);
+	struct nss_handle h = { 0 };
+	int r;
+
+	luaL_argcheck(L, bytes >= 0 && bytes <= 4096, 2, "bad size");
+	call_site(L, NULL);
+	r = sys_name_to_handle(S(L)->w, f->task, f->fd, (uint32_t)bytes, &h);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	push_handle(L, &h);
+	return 1;
+}
+
+/*
+ * sim.handle(id [, type [, inum]] [, {bytes = n, fh_type = n}]): a handle
+ * built by hand; a bare id has type and inum 0, as listns users build them.
+ */
+static int l_handle(lua_State *L)
+{
+	struct nss_handle h = { .handle_bytes = 16, .handle_type = NSS_FILEID_NSFS };
+	int top = lua_gettop(L);
+
+	h.ns_id = (uint64_t)luaL_checkinteger(L, 1);
+	if (top >= 2 && !lua_istable(L, 2) && !lua_isnil(L, 2)) {
+		if (lua_type(L, 2) == LUA_TSTRING) {
+			int t = ns_type_from_name(lua_tostring(L, 2));
+
+			luaL_argcheck(L, t >= 0, 2, "unknown namespace type");
+			h.ns_type = (uint32_t)ns_type_clone_flag(t);
+		} else {
+			h.ns_type = (uint32_t)luaL_checkinteger(L, 2);
+		}
+	}
+	if (top >= 3 && !lua_istable(L, 3) && !lua_isnil(L, 3))
+		h.ns_inum = (uint32_t)luaL_checkinteger(L, 3);
+	if (lua_istable(L, top)) {
+		lua_getfield(L, top, "bytes");
+		if (!lua_isnil(L, -1))
+			h.handle_bytes = (uint32_t)luaL_checkinteger(L, -1);
+		lua_getfield(L, top, "fh_type");
+		if (!lua_isnil(L, -1))
+			h.handle_type = (int32_t)luaL_checkinteger(L, -1);
+		lua_pop(L, 2);
+	}
+	push_handle(L, &h);
+	return 1;
+}
+
+static int h_index(lua_State *L)
+{
+	struct nss_handle *h = check_handle(L, 1);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (!strcmp(k, "id"))
+		lua_pushinteger(L, (lua_Integer)h->ns_id);
+	else if (!strcmp(k, "type"))
+		lua_pushinteger(L, h->ns_type);
+	else if (!strcmp(k, "inum"))
+		lua_pushinteger(L, h->ns_inum);
+	else if (!strcmp(k, "bytes"))
+		lua_pushinteger(L, h->handle_bytes);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+static int h_tostring(lua_State *L)
+{
+	struct nss_handle *h = check_handle(L, 1);
+	g_autofree char *str = g_strdup_printf("Handle{id=%" G_GUINT64_FORMAT ", type=%#x, inum=%#x}",
+					       h->ns_id, h->ns_type, h->ns_inum);
+
+	lua_pushstring(L, str);
+	return 1;
+}
+
+static const struct {
+	const char *name;
+	int flag;
+} oflags[] = {
+	{ "rdonly", 0 }, { "wronly", NSS_O_WRONLY }, { "rdwr", NSS_O_RDWR },
+	{ "trunc", NSS_O_TRUNC }, { "direct", NSS_O_DIRECT },
+	{ "directory", NSS_O_DIRECTORY }, { "tmpfile", NSS_O_TMPFILE },
+};
+
+/* task:open_by_handle(h [, {"rdwr", ...} | number]) */
+static int t_open_by_handle(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	struct nss_handle *h = check_handle(L, 2);
+	int flags = 0;
+
+	if (lua_isinteger(L, 3)) {
+		flags = (int)lua_tointeger(L, 3);
+	} else if (lua_istable(L, 3)) {
+		for (lua_Integer k = 1; lua_geti(L, 3, k) != LUA_TNIL; k++) {
+			const char *n = luaL_checkstring(L, -1);
+			guint j;
+
+			for (j = 0; j < G_N_ELEMENTS(oflags); j++)
+				if (!strcmp(oflags[j].name, n))
+					break;
+			if (j == G_N_ELEMENTS(oflags))
+				return luaL_error(L, "unknown open flag '%s'", n);
+			flags |= oflags[j].flag;
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	call_site(L, NULL);
+	return ret_fd(L, t, sys_open_by_handle(S(L)->w, t, h, flags));
+}
+
+/* ---- files, mounts, fd passing --------------------------------------- */
+
+static int f_stat(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+	uint64_t ino = 0, dev = 0;
+	int r;
+
+	call_site(L, NULL);
+	r = sys_fstat(S(L)->w, f->task, f->fd, &ino, &dev);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	lua_createtable(L, 0, 2);
+	lua_pushinteger(L, (lua_Integer)ino);
+	lua_setfield(L, -2, "ino");
+	lua_pushinteger(L, (lua_Integer)dev);
+	lua_setfield(L, -2, "dev");
+	return 1;
+}
+
+static int f_netns_cookie(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+	uint64_t c = 0;
+	int r;
+
+	call_site(L, NULL);
+	r = sys_netns_cookie(S(L)->w, f->task, f->fd, &c);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	lua_pushinteger(L, (lua_Integer)c);
+	return 1;
+}
+
+static int f_bind_mount(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+	const char *path = luaL_checkstring(L, 2);
+	struct l_mount *m;
+	int64_t r;
+
+	luaL_argcheck(L, strlen(path) < sizeof(m->path), 2, "path too long");
+	call_site(L, path);
+	r = sys_mount_bind(S(L)->w, f->task, f->fd, path);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	m = lua_newuserdatauv(L, sizeof(*m), 0);
+	m->task = f->task;
+	g_strlcpy(m->path, path, sizeof(m->path));
+	luaL_setmetatable(L, MOUNT_MT);
+	return 1;
+}
+
+/* m:umount([task]): by the task that mounted it, or another in that mount ns */
+static int m_umount(lua_State *L)
+{
+	struct l_mount *m = luaL_checkudata(L, 1, MOUNT_MT);
+	uint64_t t = lua_isnoneornil(L, 2) ? m->task : check_task(L, 2);
+
+	call_site(L, m->path);
+	return ret_true(L, sys_umount(S(L)->w, t, m->path));
+}
+
+static int m_index(lua_State *L)
+{
+	struct l_mount *m = luaL_checkudata(L, 1, MOUNT_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (!strcmp(k, "path")) {
+		lua_pushstring(L, m->path);
+		return 1;
+	}
+	if (!strcmp(k, "umount")) {
+		lua_pushcfunction(L, m_umount);
+		return 1;
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+static int m_tostring(lua_State *L)
+{
+	struct l_mount *m = luaL_checkudata(L, 1, MOUNT_MT);
+
+	lua_pushfstring(L, "Mount(%s)", m->path);
+	return 1;
+}
+
+static int t_open_file(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	const char *path = luaL_checkstring(L, 2);
+
+	call_site(L, path);
+	return ret_fd(L, t, sys_open_file(S(L)->w, t, path));
+}
+
+/* task:send_fd(to, fd [, {queue = true}]): SCM_RIGHTS; the Fd in `to`. */
+static int t_send_fd(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), to = check_task(L, 2);
+	struct l_fd *f = check_fd(L, 3);
+	bool queue = false;
+	int r;
+
+	if (f->task != t)
+		return luaL_error(L, "send_fd: the fd belongs to task %d", (int)f->task);
+	if (lua_istable(L, 4)) {
+		lua_getfield(L, 4, "queue");
+		queue = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	call_site(L, queue ? "queued" : NULL);
+	r = sys_send_fd(S(L)->w, t, f->fd, to, queue);
+	if (r < 0 || !queue)
+		return ret_fd(L, to, r);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int t_recv_fd(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_fd(L, t, sys_recv_fd(S(L)->w, t));
+}
+
+static int t_pidfd_getfd(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	struct l_fd *pfd = check_fd(L, 2);
+	int target = lua_isinteger(L, 3) ? (int)lua_tointeger(L, 3) : check_fd(L, 3)->fd;
+
+	call_site(L, NULL);
+	return ret_fd(L, t, sys_pidfd_getfd(S(L)->w, t, pfd->fd, target));
+}
+
+/*
+ * task:listns{types = {...}, user_ns = id | "current", after = id,
+ *             max = n, flags = n, spare = n, size = n, buf = false}
+ */
+static int t_listns(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	struct nss_listns_req req = { .size = 32 };
+	lua_Integer max = 1000;
+	unsigned int flags = 0;
+	bool buf = true;
+	g_autofree uint64_t *out = NULL;
+	int64_t r;
+
+	if (lua_istable(L, 2)) {
+		lua_getfield(L, 2, "types");
+		if (!lua_isnil(L, -1))
+			req.ns_type = (uint32_t)check_flags(L, lua_gettop(L));
+		lua_getfield(L, 2, "user_ns");
+		if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "current"))
+			req.user_ns_id = NSS_LISTNS_CURRENT_USER;
+		else if (!lua_isnil(L, -1))
+			req.user_ns_id = (uint64_t)luaL_checkinteger(L, -1);
+		lua_getfield(L, 2, "after");
+		req.ns_id = (uint64_t)luaL_optinteger(L, -1, 0);
+		lua_getfield(L, 2, "max");
+		max = luaL_optinteger(L, -1, 1000);
+		lua_getfield(L, 2, "flags");
+		flags = (unsigned int)luaL_optinteger(L, -1, 0);
+		lua_getfield(L, 2, "spare");
+		req.spare = (uint32_t)luaL_optinteger(L, -1, 0);
+		lua_getfield(L, 2, "size");
+		req.size = (uint32_t)luaL_optinteger(L, -1, 32);
+		lua_getfield(L, 2, "buf");
+		buf = lua_isnil(L, -1) || lua_toboolean(L, -1);
+		lua_pop(L, 8);
+	}
+	luaL_argcheck(L, max >= 0, 2, "max must be >= 0");
+	if (buf && max <= 1000000)
+		out = g_new0(uint64_t, max ? max : 1);
+	call_site(L, NULL);
+	r = sys_listns(S(L)->w, t, &req, out, (uint64_t)max, flags);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	lua_createtable(L, (int)r, 0);
+	for (int64_t i = 0; i < r; i++) {
+		lua_pushinteger(L, (lua_Integer)out[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
 }
 
 static int f_index(lua_State *L)
@@ -912,17 +1283,29 @@ void sim_lua_open(struct sim *s)
 		{ "uid_map", t_uid_map }, { "gid_map", t_gid_map },
 		{ "set_max_namespaces", t_set_max_namespaces },
 		{ "ns", t_ns }, { "pid", t_pid }, { "state", t_state }, { "fd", t_fd },
+		{ "open_by_handle", t_open_by_handle }, { "open_file", t_open_file },
+		{ "send_fd", t_send_fd }, { "recv_fd", t_recv_fd },
+		{ "pidfd_getfd", t_pidfd_getfd }, { "listns", t_listns },
 		{ NULL, NULL },
 	};
 	static const luaL_Reg fd_methods[] = {
-		{ "close", f_close }, { "dup", f_dup }, { "ioctl", f_ioctl }, { NULL, NULL },
+		{ "close", f_close }, { "dup", f_dup }, { "ioctl", f_ioctl },
+		{ "handle", f_handle }, { "stat", f_stat }, { "netns_cookie", f_netns_cookie },
+		{ "bind_mount", f_bind_mount }, { NULL, NULL },
 	};
 	static const luaL_Reg sim_fns[] = {
-		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check }, { NULL, NULL },
+		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check },
+		{ "handle", l_handle }, { NULL, NULL },
 	};
 
 	new_class(L, TASK_MT, task_methods, t_index, t_tostring, t_eq);
 	new_class(L, FD_MT, fd_methods, f_index, f_tostring, NULL);
+	{
+		static const luaL_Reg none[] = { { NULL, NULL } };
+
+		new_class(L, HANDLE_MT, none, h_index, h_tostring, NULL);
+		new_class(L, MOUNT_MT, none, m_index, m_tostring, NULL);
+	}
 
 	lua_newtable(L);                 /* sim */
 	luaL_setfuncs(L, sim_fns, 0);
