@@ -282,3 +282,33 @@ int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid)
 	commit_creds(w, t, new);
 	return event_end(w, old_fs);
 }
+
+/* capset(): the new sets must be subsets of the permitted set (EPERM). */
+int sys_capset(struct world *w, uint64_t task, uint64_t effective, uint64_t permitted)
+{
+	struct task *t = event_begin(w, "capset", task, (int64_t)effective,
+				     (int64_t)permitted, 0);
+	struct cred *new;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if ((permitted & ~t->cred->cap_permitted) || (effective & ~permitted))
+		return event_end(w, -EPERM);
+	new = prepare_creds(w, t->cred, "prepare_creds");
+	new->cap_permitted = permitted;
+	new->cap_effective = effective;
+	commit_creds(w, t, new);
+	return event_end(w, 0);
+}
+
+bool nss_task_caps(const struct world *w, uint64_t task, uint64_t *effective,
+		   uint64_t *permitted)
+{
+	struct task *t = task_lookup(w, task);
+
+	if (!t || t->state == TASK_DEAD)
+		return false;
+	*effective = t->cred->cap_effective;
+	*permitted = t->cred->cap_permitted;
+	return true;
+}

@@ -245,6 +245,7 @@ size_t world_check(struct world *w);
 /* ---- the syscall-like API (value or -errno) -------------------------- */
 
 #define NSS_WNOHANG 1
+#define NSS_WNOWAIT 0x01000000   /* leave the child a zombie (waitid) */
 
 /* clone3(): returns the child's task id; *pidfd gets the fd for CLONE_PIDFD. */
 int64_t sys_clone(struct world *w, uint64_t task, uint64_t flags, int *pidfd);
@@ -357,6 +358,16 @@ struct nss_listns_req {
  */
 int64_t sys_listns(struct world *w, uint64_t task, const struct nss_listns_req *req,
 		   uint64_t *out, uint64_t nr, unsigned int flags);
+
+/* kill(2) / pidfd_send_signal(2): a fatal signal; the thread group exits. */
+int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig);
+/* sigaction(SIGCHLD, SIG_IGN or SIG_DFL): children are reaped at exit. */
+int sys_sigchld_ignore(struct world *w, uint64_t task, bool ignore);
+/* capset(2): keep only these capabilities (bit masks) in the current cred. */
+int sys_capset(struct world *w, uint64_t task, uint64_t effective, uint64_t permitted);
+/* The capabilities of a task's cred (introspection). */
+bool nss_task_caps(const struct world *w, uint64_t task, uint64_t *effective,
+		   uint64_t *permitted);
 
 /* Credential changes; -1 leaves an id unchanged as in the kernel. */
 int sys_setuid(struct world *w, uint64_t task, int64_t uid);

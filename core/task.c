@@ -651,7 +651,8 @@ int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options)
 	if (!found)
 		return event_end(w, (options & NSS_WNOHANG) ? 0 : -EAGAIN);
 	target = found->id;
-	task_release(w, found);
+	if (!(options & NSS_WNOWAIT))
+		task_release(w, found);
 	return event_end(w, (int64_t)target);
 }
 
@@ -721,4 +722,53 @@ uint64_t nss_task_parent(const struct world *w, uint64_t task)
 	struct task *t = task_lookup(w, task);
 
 	return t && t->parent ? t->parent->id : 0;
+}
+
+/*
+ * kill(): a fatal signal to @target's thread group (the model has no signal
+ * handlers): every thread exits.  Permission as kill_ok_by_cred(): the
+ * sender's uid or euid matches the target's uid or suid, or CAP_KILL.
+ */
+int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig)
+{
+	struct task *t = event_begin(w, "kill", task, (int64_t)target, sig, 0);
+	struct task *tt, *leader;
+	g_autoptr(GPtrArray) threads = NULL;
+	const struct cred *c, *tc;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	tt = task_lookup(w, target);
+	if (!tt || tt->state == TASK_DEAD ||
+	    !pid_nr_ns(tt->pids[PIDTYPE_PID], task_active_pid_ns(t)))
+		return event_end(w, -ESRCH);
+	if (sig < 0 || sig > 64)
+		return event_end(w, -EINVAL);
+	c = t->cred;
+	tc = tt->cred;
+	if (!(c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
+	      c->uid == tc->uid || ns_capable(w, c, tc->user_ns, 5 /* CAP_KILL */)))
+		return event_end(w, -EPERM);
+	leader = tt->group_leader;
+	if (sig == 0 || leader == w->init_task)
+		return event_end(w, 0);   /* a probe; init ignores fatal signals */
+	threads = g_ptr_array_copy(leader->threads, NULL, NULL);
+	for (guint i = 0; i < threads->len; i++) {
+		struct task *th = threads->pdata[i];
+
+		if (th->state == TASK_RUNNING)
+			task_do_exit(w, th, 128 + sig);
+	}
+	sched_run(w, t);
+	return event_end(w, 0);
+}
+
+int sys_sigchld_ignore(struct world *w, uint64_t task, bool ignore)
+{
+	struct task *t = event_begin(w, "sigaction", task, ignore, 0, 0);
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	t->group_leader->sigchld_ignored = ignore;
+	return event_end(w, 0);
 }

@@ -407,16 +407,22 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 	uint64_t target = lua_isnoneornil(L, 2) || lua_istable(L, 2) ? 0 : check_task(L, 2);
 	int opt = lua_istable(L, 2) ? 2 : 3;
 	bool nohang = false;
+	int options = 0;
 	int64_t r;
 
 	if (lua_istable(L, opt)) {
 		lua_getfield(L, opt, "nohang");
 		nohang = lua_toboolean(L, -1);
-		lua_pop(L, 1);
+		lua_getfield(L, opt, "nowait");
+		if (lua_toboolean(L, -1))
+			options |= NSS_WNOWAIT;
+		lua_pop(L, 2);
 	}
+	if (nohang)
+		options |= NSS_WNOHANG;
 	for (;;) {
 		call_site(L, target ? "child" : "any");
-		r = sys_wait(s->w, t, target, nohang ? NSS_WNOHANG : 0);
+		r = sys_wait(s->w, t, target, options);
 		if (r != -EAGAIN)
 			break;
 		if (lua_isyieldable(L)) {
@@ -542,6 +548,73 @@ static int t_set_max_namespaces(lua_State *L)
 	luaL_argcheck(L, v >= INT32_MIN && v <= INT32_MAX, 3, "out of range");
 	call_site(L, lua_tostring(L, 2));
 	return ret_true(L, sys_set_max_namespaces(S(L)->w, t, type, (int32_t)v));
+}
+
+static int t_kill(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), target = check_task(L, 2);
+	lua_Integer sig = luaL_optinteger(L, 3, 9);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_kill(S(L)->w, t, target, (int)sig));
+}
+
+static int t_ignore_sigchld(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	bool on = lua_isnone(L, 2) || lua_toboolean(L, 2);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_sigchld_ignore(S(L)->w, t, on));
+}
+
+static const struct {
+	const char *name;
+	int bit;
+} cap_names[] = {
+	{ "SETGID", 6 }, { "SETUID", 7 }, { "KILL", 5 }, { "NET_ADMIN", 12 },
+	{ "SYS_CHROOT", 18 }, { "SYS_PTRACE", 19 }, { "SYS_ADMIN", 21 },
+	{ "SYS_RESOURCE", 24 },
+};
+
+static int cap_bit(lua_State *L, int i)
+{
+	const char *n = luaL_checkstring(L, i);
+
+	if (!strncmp(n, "CAP_", 4))
+		n += 4;
+	for (guint j = 0; j < G_N_ELEMENTS(cap_names); j++)
+		if (!strcmp(cap_names[j].name, n))
+			return cap_names[j].bit;
+	return luaL_error(L, "unknown capability '%s'", n);
+}
+
+/* task:drop_cap("SYS_ADMIN", ...): capset without them (effective and permitted). */
+static int t_drop_cap(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), eff, perm;
+
+	if (!nss_task_caps(sim_world(S(L)), t, &eff, &perm))
+		return sim_push_errno(L, -ESRCH);
+	for (int i = 2; i <= lua_gettop(L); i++) {
+		uint64_t bit = 1ULL << cap_bit(L, i);
+
+		eff &= ~bit;
+		perm &= ~bit;
+	}
+	call_site(L, NULL);
+	return ret_true(L, sys_capset(S(L)->w, t, eff, perm));
+}
+
+/* task:has_cap("SYS_ADMIN"): in its effective set (introspection). */
+static int t_has_cap(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), eff = 0, perm = 0;
+	int bit = cap_bit(L, 2);
+
+	nss_task_caps(sim_world(S(L)), t, &eff, &perm);
+	lua_pushboolean(L, (eff >> bit) & 1);
+	return 1;
 }
 
 /* task:fd(n): the fd number n of this task's table, as an Fd (not an event). */
@@ -1286,6 +1359,8 @@ void sim_lua_open(struct sim *s)
 		{ "open_by_handle", t_open_by_handle }, { "open_file", t_open_file },
 		{ "send_fd", t_send_fd }, { "recv_fd", t_recv_fd },
 		{ "pidfd_getfd", t_pidfd_getfd }, { "listns", t_listns },
+		{ "kill", t_kill }, { "ignore_sigchld", t_ignore_sigchld },
+		{ "drop_cap", t_drop_cap }, { "has_cap", t_has_cap },
 		{ NULL, NULL },
 	};
 	static const luaL_Reg fd_methods[] = {
