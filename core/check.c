@@ -338,6 +338,42 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 	}
 }
 
+/* §12.2 items 6, 8, 9: trees hold exactly the live namespaces; ids and inums unique. */
+static void check_structure(struct world *w, GHashTable *seen)
+{
+	g_autoptr(GHashTable) inums = g_hash_table_new(g_int64_hash, g_int64_equal);
+	g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(int64_t));
+
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+		int64_t inum = ns->inum;
+
+		g_array_append_val(keys, inum);
+		if (!ns->initial && ns->inum < 0xF0000000u)
+			report(w, seen, "inum-range", OBJ_NS, ns->id, 0xF0000000u, ns->inum,
+			       "dynamic namespace below PROC_DYNAMIC_FIRST");
+	}
+	for (guint i = 0; i < keys->len; i++) {
+		int64_t *k = &g_array_index(keys, int64_t, i);
+
+		if (!g_hash_table_add(inums, k))
+			report(w, seen, "inum-unique", OBJ_NS, 0, 1, *k,
+			       "two live namespaces share an inode number");
+	}
+	for (int t = 0; t < NS_NR_TYPES; t++) {
+		for (GTreeNode *n = g_tree_node_first(w->tree_type[t]); n; n = g_tree_node_next(n)) {
+			struct ns *ns = g_tree_node_value(n);
+
+			if (g_hash_table_lookup(w->ns_by_id, &ns->id) != ns || ns->type != (enum ns_type)t)
+				report(w, seen, "tree-stale", OBJ_NS, ns->id, 0, 1,
+				       "a type tree holds a namespace that is gone or of another type");
+		}
+	}
+	if (g_tree_nnodes(w->tree_unified) != (w->v->unified_tree ? (gint)w->namespaces.length : 0))
+		report(w, seen, "tree-stale", OBJ_NS, 0, w->namespaces.length,
+		       g_tree_nnodes(w->tree_unified), "the unified tree and the live set differ");
+}
+
 void check_event(struct world *w, bool full)
 {
 	struct recount rc = {
@@ -360,6 +396,7 @@ void check_event(struct world *w, bool full)
 			check_ns(w, l->data, e ? e : (struct expect *)&zero, seen);
 		}
 		check_objects(w, &rc, seen);
+		check_structure(w, seen);
 	} else {
 		for (guint i = 0; i < w->touched->len; i++) {
 			struct expect *e = g_hash_table_lookup(rc.ns, w->touched->pdata[i]);

@@ -131,6 +131,17 @@ static int64_t do_listns(struct world *w, struct task *t, const struct nss_listn
 out:
 	if (owner && req->user_ns_id != NSS_LISTNS_CURRENT_USER)
 		ns_ref_put(w, owner, "listns");
+	/* §12.2 item 7: what was listed is active and strictly ascending */
+	for (uint64_t k = 0; out && (int64_t)n > 0 && k < n; k++) {
+		struct ns *ns = g_hash_table_lookup(w->ns_by_id, &out[k]);
+
+		if (!ns || ns->active.val <= 0)
+			violation(w, "listns-inactive", OBJ_NS, out[k], 1, ns ? ns->active.val : 0,
+				  "listns returned a namespace that is not active");
+		if (k && out[k] <= out[k - 1])
+			violation(w, "listns-order", OBJ_NS, out[k], (int64_t)out[k - 1] + 1,
+				  (int64_t)out[k], "listns output not strictly ascending");
+	}
 	return (int64_t)n;
 }
 
