@@ -31,3 +31,60 @@ SELECT t.run, t.event, t.obj AS ns,
 FROM transition t
 WHERE t.kind = 'ns'
 GROUP BY t.run, t.event, t.obj;
+
+-- Which kind of holder each counter-moving site stands for, so that the
+-- deltas of a namespace's transitions, grouped by holder, say who holds it.
+CREATE TABLE IF NOT EXISTS site_holder (site TEXT PRIMARY KEY, holder TEXT NOT NULL);
+INSERT OR IGNORE INTO site_holder (site, holder) VALUES
+  ('nsproxy_ns_active_get', 'nsproxy'), ('nsproxy_ns_active_put', 'nsproxy'),
+  ('copy_mnt_ns', 'nsproxy'), ('copy_utsname', 'nsproxy'), ('copy_ipcs', 'nsproxy'),
+  ('copy_pid_ns', 'nsproxy'), ('copy_cgroup_ns', 'nsproxy'), ('copy_net_ns', 'nsproxy'),
+  ('copy_time_ns', 'nsproxy'), ('get_time_ns', 'nsproxy'), ('nsproxy_free', 'nsproxy'),
+  ('mntns_install', 'nsproxy'), ('utsns_install', 'nsproxy'), ('ipcns_install', 'nsproxy'),
+  ('netns_install', 'nsproxy'), ('cgroupns_install', 'nsproxy'), ('pidns_install', 'nsproxy'),
+  ('timens_install', 'nsproxy'), ('timens_on_fork', 'nsproxy'),
+  ('get_cred_namespaces', 'task'), ('exit_cred_namespaces', 'task'),
+  ('switch_cred_namespaces', 'task'),
+  ('prepare_creds', 'cred'), ('prepare_exec_creds', 'cred'), ('put_cred_rcu', 'cred'),
+  ('userns_install', 'cred'),
+  ('alloc_pid', 'struct pid'), ('free_pid', 'struct pid'), ('put_pid', 'struct pid'),
+  ('nsfs_init_inode', 'nsfs inode'), ('nsfs_evict', 'nsfs inode'),
+  ('ns_get_path', 'nsfs inode'), ('maybe_get_net', 'nsfs inode'), ('ns_get_owner', 'nsfs inode'),
+  ('pidns_get_parent', 'nsfs inode'), ('nsfs_fh_to_dentry', 'nsfs inode'),
+  ('path_from_stashed', 'nsfs inode'),
+  ('sk_alloc', 'socket'), ('__sk_destruct', 'socket'),
+  ('mm_init', 'mm'), ('__mmdrop', 'mm'),
+  ('__ns_ref_active_get', 'active owned namespaces'),
+  ('__ns_ref_active_put', 'active owned namespaces'),
+  ('__ns_ref_active_get_owner', 'active owned namespaces'),
+  ('__ns_ref_active_put_owner', 'active owned namespaces'),
+  ('__ns_ref_active_resurrect', 'active owned namespaces'),
+  ('alloc_mnt_ns', 'owned namespaces'), ('clone_uts_ns', 'owned namespaces'),
+  ('create_ipc_ns', 'owned namespaces'), ('alloc_cgroup_ns', 'owned namespaces'),
+  ('clone_time_ns', 'owned namespaces'), ('create_pid_namespace', 'owned namespaces'),
+  ('free_mnt_ns', 'owned namespaces'), ('free_uts_ns', 'owned namespaces'),
+  ('free_ipc_ns', 'owned namespaces'), ('free_cgroup_ns', 'owned namespaces'),
+  ('free_time_ns', 'owned namespaces'), ('cleanup_net', 'owned namespaces'),
+  ('destroy_pid_namespace', 'owned namespaces'), ('put_pid_ns', 'owned namespaces'),
+  ('free_user_ns', 'owned namespaces'),
+  ('listns', 'lookup'), ('validate_nsset', 'lookup');
+
+-- Per namespace, counter and holder: what the holders of that kind still
+-- hold at the end of the run (add "AND t.event <= N" for event N).  The
+-- creation reference (__ns_common_init) belongs to the nsproxy slot, or for
+-- a user namespace to its creator's cred; a user namespace's reference on
+-- its parent is inherited from that cred without a transition, so it shows
+-- as 'cred' until free_user_ns drops it as 'owned namespaces'.
+CREATE VIEW IF NOT EXISTS ns_holders AS
+SELECT t.run, t.obj AS ns, t.counter,
+       CASE WHEN t.site = '__ns_common_init' THEN
+                 CASE WHEN n.type = 'user' THEN 'cred' ELSE 'nsproxy' END
+            WHEN t.site = 'copy_net_ns' AND n.type = 'user' THEN 'owned namespaces'
+            ELSE COALESCE(h.holder, t.site) END AS held_by,
+       sum(t.new - t.old) AS held
+FROM transition t
+JOIN namespace n ON n.run = t.run AND n.id = t.obj
+LEFT JOIN site_holder h ON h.site = t.site
+WHERE t.kind = 'ns'
+GROUP BY t.run, t.obj, t.counter, held_by
+HAVING held != 0;
