@@ -294,21 +294,28 @@ static uint64_t check_flags(lua_State *L, int i)
 	return flags;
 }
 
-static char *flags_text(uint64_t flags)
+/*
+ * Flag names into @buf, for the trace.  Lua C functions keep their
+ * temporaries on the stack: a Lua error longjmps past any cleanup.
+ */
+static const char *flags_text(uint64_t flags, char *buf, size_t size)
 {
-	GString *g = g_string_new(NULL);
+	size_t n = 0;
 
+	buf[0] = 0;
 	for (guint j = 0; j < G_N_ELEMENTS(flag_names); j++) {
 		/* print each bit once, by its first (canonical) name */
 		if ((flags & flag_names[j].flag) &&
 		    (j == 0 || flag_names[j - 1].flag != flag_names[j].flag)) {
-			g_string_append_printf(g, "%s%s", g->len ? "|" : "", flag_names[j].name);
+			n += g_snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? "|" : "",
+					flag_names[j].name);
 			flags &= ~flag_names[j].flag;
 		}
 	}
 	if (flags)
-		g_string_append_printf(g, "%s0x%" G_GINT64_MODIFIER "x", g->len ? "|" : "", flags);
-	return g_string_free(g, FALSE);
+		g_snprintf(buf + n, n < size ? size - n : 0, "%s0x%" G_GINT64_MODIFIER "x",
+			   n ? "|" : "", flags);
+	return buf;
 }
 
 /* ---- Task methods --------------------------------------------------- */
@@ -316,11 +323,11 @@ static char *flags_text(uint64_t flags)
 static int t_clone(lua_State *L)
 {
 	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
-	g_autofree char *args = flags_text(flags);
+	char args[256];
 	int pidfd = -1;
 	int64_t r;
 
-	call_site(L, args);
+	call_site(L, flags_text(flags, args, sizeof(args)));
 	r = sys_clone(S(L)->w, t, flags, &pidfd);
 	if (r < 0)
 		return sim_push_errno(L, r);
@@ -335,9 +342,9 @@ static int t_clone(lua_State *L)
 static int t_unshare(lua_State *L)
 {
 	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
-	g_autofree char *args = flags_text(flags);
+	char args[256];
 
-	call_site(L, args);
+	call_site(L, flags_text(flags, args, sizeof(args)));
 	return ret_true(L, sys_unshare(S(L)->w, t, flags));
 }
 
@@ -346,12 +353,12 @@ static int t_setns(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	struct l_fd *f = check_fd(L, 2);
 	uint64_t flags = check_flags(L, 3);
-	g_autofree char *fl = flags_text(flags);
-	g_autofree char *args = g_strdup_printf("fd=%d %s", f->fd, fl);
+	char fl[256], args[300];
 
 	if (f->task != t)
 		return luaL_error(L, "setns: the fd belongs to task %d",
 				  (int)f->task);
+	g_snprintf(args, sizeof(args), "fd=%d %s", f->fd, flags_text(flags, fl, sizeof(fl)));
 	call_site(L, args);
 	return ret_true(L, sys_setns(S(L)->w, t, f->fd, flags));
 }
@@ -362,8 +369,9 @@ static int t_open_ns(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	const char *name = luaL_checkstring(L, 2);
 	uint64_t target = lua_isnoneornil(L, 3) ? t : check_task(L, 3);
-	g_autofree char *args = g_strdup_printf("/proc/%" G_GUINT64_FORMAT "/ns/%s", target, name);
+	char args[128];
 
+	g_snprintf(args, sizeof(args), "/proc/%" G_GUINT64_FORMAT "/ns/%s", target, name);
 	call_site(L, args);
 	return ret_fd(L, t, sys_open_ns(S(L)->w, t, target, name));
 }
@@ -524,12 +532,13 @@ static int id_map(lua_State *L, bool gid)
 	uint64_t t = check_task(L, 1), target = check_task(L, 2);
 	lua_Integer in = luaL_checkinteger(L, 3), out = luaL_checkinteger(L, 4);
 	lua_Integer n = luaL_optinteger(L, 5, 1);
-	g_autofree char *args = g_strdup_printf("%lld %lld %lld", (long long)in, (long long)out,
-						(long long)n);
+	char args[96];
 
 	luaL_argcheck(L, in >= 0 && in <= UINT32_MAX, 3, "id out of range");
 	luaL_argcheck(L, out >= 0 && out <= UINT32_MAX, 4, "id out of range");
 	luaL_argcheck(L, n >= 0 && n <= UINT32_MAX, 5, "count out of range");
+	g_snprintf(args, sizeof(args), "%lld %lld %lld", (long long)in, (long long)out,
+		   (long long)n);
 	call_site(L, args);
 	return ret_true(L, sys_write_id_map(S(L)->w, t, target, gid, (uint32_t)in,
 					    (uint32_t)out, (uint32_t)n));
@@ -840,9 +849,10 @@ static int h_index(lua_State *L)
 static int h_tostring(lua_State *L)
 {
 	struct nss_handle *h = check_handle(L, 1);
-	g_autofree char *str = g_strdup_printf("Handle{id=%" G_GUINT64_FORMAT ", type=%#x, inum=%#x}",
-					       h->ns_id, h->ns_type, h->ns_inum);
+	char str[96];
 
+	g_snprintf(str, sizeof(str), "Handle{id=%" G_GUINT64_FORMAT ", type=%#x, inum=%#x}",
+		   h->ns_id, h->ns_type, h->ns_inum);
 	lua_pushstring(L, str);
 	return 1;
 }
@@ -1033,7 +1043,7 @@ static int t_listns(lua_State *L)
 	lua_Integer max = 1000;
 	unsigned int flags = 0;
 	bool buf = true;
-	g_autofree uint64_t *out = NULL;
+	uint64_t *out = NULL;
 	int64_t r;
 
 	if (lua_istable(L, 2)) {
@@ -1060,8 +1070,9 @@ static int t_listns(lua_State *L)
 		lua_pop(L, 8);
 	}
 	luaL_argcheck(L, max >= 0, 2, "max must be >= 0");
+	/* the buffer is Lua's: collected even if a later call raises */
 	if (buf && max <= 1000000)
-		out = g_new0(uint64_t, max ? max : 1);
+		out = lua_newuserdatauv(L, sizeof(uint64_t) * (size_t)(max ? max : 1), 0);
 	call_site(L, NULL);
 	r = sys_listns(S(L)->w, t, &req, out, (uint64_t)max, flags);
 	if (r < 0)
@@ -1297,9 +1308,8 @@ static int l_expect_eq(lua_State *L)
 	} else {
 		const char *a = luaL_tolstring(L, 1, NULL);
 		const char *b = luaL_tolstring(L, 2, NULL);
-		g_autofree char *m = g_strdup_printf("%s: got %s, expected %s", what, a, b);
 
-		record(L, false, m);
+		record(L, false, lua_pushfstring(L, "%s: got %s, expected %s", what, a, b));
 	}
 	lua_pushboolean(L, ok);
 	return 1;
@@ -1311,12 +1321,12 @@ static int l_expect_errno(lua_State *L)
 	const char *want = luaL_checkstring(L, 2);
 	const char *got = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
 	bool ok = got && strcmp(got, want) == 0;
-	g_autofree char *m = g_strdup_printf("%s%sexpected %s, got %s",
-					     luaL_optstring(L, 3, ""), lua_isnoneornil(L, 3) ? "" : ": ",
-					     want, got ? got : "success");
+	const char *m;
 
 	if (!nss_errno_value(want))
 		return luaL_error(L, "expect_errno: unknown errno name '%s'", want);
+	m = lua_pushfstring(L, "%s%sexpected %s, got %s", luaL_optstring(L, 3, ""),
+			    lua_isnoneornil(L, 3) ? "" : ": ", want, got ? got : "success");
 	record(L, ok, m);
 	lua_pushboolean(L, ok);
 	return 1;

@@ -129,6 +129,30 @@ static void print_summary(struct sim *s, const char *status, int64_t run_id)
 	g_string_free(replay, TRUE);
 }
 
+/* Everything a run owns; safe on a partly set up struct. */
+static void sim_free(struct sim *s)
+{
+	if (s->L)
+		lua_close(s->L);
+	if (s->trace)
+		nss_trace_abandon(s->trace);
+	world_free(s->w);
+	if (s->rng)
+		g_rand_free(s->rng);
+	if (s->heap)
+		g_array_free(s->heap, TRUE);
+	if (s->waiters)
+		g_ptr_array_free(s->waiters, TRUE);
+	if (s->failures)
+		g_string_free(s->failures, TRUE);
+	if (s->params)
+		g_hash_table_destroy(s->params);
+	g_free(s->cfg.kernel);
+	g_free(s->cfg.lazy_tlb);
+	g_free(s->name);
+	g_free(s->error);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	g_autofree char *db = NULL, *kernel = NULL, *audit = NULL, *lazy = NULL,
@@ -153,7 +177,8 @@ int cmd_run(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
 	g_autoptr(GError) err = NULL;
-	struct sim sim = { 0 }, *s = &sim;
+	struct sim sim __attribute__((cleanup(sim_free))) = { 0 };
+	struct sim *s = &sim;
 	const char *status;
 	int rc, exit_code;
 	int64_t run_id = 0;
@@ -262,17 +287,5 @@ int cmd_run(int argc, char **argv)
 		s->trace = NULL;
 	}
 	print_summary(s, status, run_id);
-
-	lua_close(s->L);
-	world_free(s->w);
-	g_rand_free(s->rng);
-	g_array_free(s->heap, TRUE);
-	g_ptr_array_free(s->waiters, TRUE);
-	g_string_free(s->failures, TRUE);
-	g_hash_table_destroy(s->params);
-	g_free(s->cfg.kernel);
-	g_free(s->cfg.lazy_tlb);
-	g_free(s->name);
-	g_free(s->error);
 	return exit_code;
 }

@@ -101,7 +101,7 @@ static int l_require(lua_State *L)
 {
 	struct sim *s = lua_touserdata(L, lua_upvalueindex(1));
 	const char *name = luaL_checkstring(L, 1);
-	g_autofree char *rel = NULL, *path = NULL;
+	char path[4096];
 
 	if (!module_name_ok(name))
 		return luaL_error(L, "require: bad module name '%s'", name);
@@ -110,8 +110,11 @@ static int l_require(lua_State *L)
 	if (!lua_isnil(L, -1))
 		return 1;
 	lua_pop(L, 1);
-	rel = g_strdelimit(g_strdup(name), ".", '/');
-	path = g_strdup_printf("%s/%s.lua", s->scripts_dir, rel);
+	if (g_snprintf(path, sizeof(path), "%s/%s.lua", s->scripts_dir, name) >= (int)sizeof(path))
+		return luaL_error(L, "require: module name too long");
+	/* dots in the module name are directories */
+	g_strdelimit(path + strlen(s->scripts_dir) + 1, ".", '/');
+	path[strlen(path) - 4] = '.';
 	if (luaL_loadfilex(L, path, "t") != LUA_OK)
 		return luaL_error(L, "require '%s': %s", name, lua_tostring(L, -1));
 	lua_pushglobaltable(L);
