@@ -77,12 +77,17 @@ void get_nsproxy(struct world *w, struct nsproxy *n, const char *site)
 	ref_inc(w, &n->count, site);
 }
 
-/* nsproxy_free(): passive puts only, then the memory. */
+/* nsproxy_free(): passive puts only, in the kernel's order, then the memory. */
 void nsproxy_free(struct world *w, struct nsproxy *n)
 {
-	for (int s = 0; s < NR_SLOTS; s++)
-		if (n->slot[s])
-			ns_ref_put(w, n->slot[s], "nsproxy_free");
+	static const enum nsproxy_slot order[NR_SLOTS] = {
+		SLOT_MNT, SLOT_UTS, SLOT_IPC, SLOT_PID_FOR_CHILDREN, SLOT_TIME,
+		SLOT_TIME_FOR_CHILDREN, SLOT_CGROUP, SLOT_NET,
+	};
+
+	for (int i = 0; i < NR_SLOTS; i++)
+		if (n->slot[order[i]])
+			ns_ref_put(w, n->slot[order[i]], "nsproxy_free");
 	g_queue_unlink(&w->nsproxies, &n->link);
 	g_free(n);
 }
@@ -244,7 +249,8 @@ static int validate_ns(struct world *w, struct task *t, struct nsset *set,
 		    !ns_capable(w, t->cred, t->cred->user_ns, CAP_SYS_CHROOT) ||
 		    !ns_capable(w, t->cred, t->cred->user_ns, CAP_SYS_ADMIN))
 			return -EPERM;
-		if (t->fs->users.val != 1)
+		/* setns(CLONE_NEWNS) alone uses current->fs; with other types a copy */
+		if (set->flags == NSS_CLONE_NEWNS && t->fs->users.val != 1)
 			return -EINVAL;
 		nsproxy_set_slot(w, n, SLOT_MNT, target, false, "mntns_install");
 		return 0;
@@ -367,9 +373,9 @@ static int validate_nsset(struct world *w, struct task *t, struct nsset *set,
 out:
 	if (pid_ns)
 		ns_ref_put(w, pid_ns, "validate_nsset");
+	put_nsproxy(w, nsp, "validate_nsset");
 	if (user_ns)
 		ns_ref_put(w, user_ns, "validate_nsset");
-	put_nsproxy(w, nsp, "validate_nsset");
 	return ret;
 }
 
