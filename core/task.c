@@ -273,6 +273,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 		struct file *f = alloc_file(w, cur, FILE_PIDFD);
 
 		f->pid = pid;
+		f->pidfd_thread = p->is_thread;   /* CLONE_THREAD: a PIDFD_THREAD pidfd */
 		get_pid(w, pid, "pidfd_prepare");
 		*pidfd = fd_install(w, cur, f);
 	}
