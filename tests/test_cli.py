@@ -250,6 +250,29 @@ end
         self.assertGreater(self.query("SELECT count(*) FROM event")[0][0], 0)
 
 
+class Resurrection(Base):
+    def test_cascade_in_trace(self):
+        scen = os.path.join(ROOT, "scenarios", "resurrection.lua")
+        r = run(["run", "--db", self.db, "--audit", "full", scen])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rows = self.query(
+            "SELECT t.obj, t.old, t.new, t.site FROM transition t JOIN event e"
+            " ON e.run = t.run AND e.seq = t.event WHERE e.op = 'ioctl'"
+            " AND e.args = 'SIOCGSKNS' AND t.kind = 'ns' AND t.counter = 'active'"
+            " ORDER BY t.seq")
+        types = dict(self.query("SELECT id, type FROM namespace"))
+        # the net ns through its new inode, then each owner, innermost first
+        self.assertEqual([(o, n, s) for _, o, n, s in rows],
+                         [(0, 1, "nsfs_init_inode")] + [(0, 1, "__ns_ref_active_get")] * 3)
+        self.assertEqual([types[r[0]] for r in rows], ["net", "user", "user", "user"])
+        self.assertEqual([r[0] for r in rows[1:]], sorted([r[0] for r in rows[1:]], reverse=True))
+        parents = self.query(
+            "SELECT t.old, t.new, t.site FROM transition t JOIN event e"
+            " ON e.run = t.run AND e.seq = t.event WHERE e.args = 'NS_GET_PARENT'"
+            " AND t.kind = 'ns' AND t.counter = 'active'")
+        self.assertEqual(parents, [(0, 1, "nsfs_init_inode")])
+
+
 class Tree(Base):
     def test_tree(self):
         scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
