@@ -363,9 +363,10 @@ struct mm {
 
 struct cpu {
 	unsigned int id;
+	bool online;
 	struct task *curr;       /* NULL: the idle task runs */
 	struct mm *idle_mm;      /* idle task's borrowed active_mm */
-	uint64_t shootdown_ipis;
+	struct counter ipis;     /* shootdown IPIs received */
 };
 
 struct mm *mm_alloc(struct world *w, struct ns *user_ns, const char *site);
@@ -376,6 +377,7 @@ void mmgrab_lazy_tlb(struct world *w, struct mm *mm);
 void mmdrop_lazy_tlb(struct world *w, struct mm *mm);
 /* Make @t the running task of its CPU (context_switch + finish_task_switch). */
 void sched_run(struct world *w, struct task *t);
+unsigned int sched_fork_cpu(struct world *w, struct task *parent);
 /* do_task_dead(): the last switch away from an exiting task. */
 void sched_task_dead(struct world *w, struct task *t);
 
@@ -445,6 +447,7 @@ struct world {
 	struct cpu *cpus;
 	unsigned int nr_cpus;
 	unsigned int cur_cpu;    /* CPU of the task in the current event */
+	unsigned int next_cpu;   /* wake_up_new_task placement, round robin */
 
 	/* nstree.c */
 	GTree *tree_unified;

@@ -45,8 +45,8 @@ static void __mmdrop(struct world *w, struct mm *mm)
 		/* cleanup_lazy_tlbs(): every CPU still borrowing it gets an IPI. */
 		for (unsigned int i = 0; i < w->nr_cpus; i++) {
 			if (w->cpus[i].idle_mm == mm) {
-				w->cpus[i].idle_mm = NULL;
-				w->cpus[i].shootdown_ipis++;
+				w->cpus[i].idle_mm = NULL;   /* switched to init_mm */
+				atomic_add_return_ctr(w, &w->cpus[i].ipis, 1, "cleanup_lazy_tlbs");
 			}
 		}
 	}
@@ -114,12 +114,162 @@ static void context_switch(struct world *w, struct cpu *cpu, struct task *next)
 		mmdrop_lazy_tlb(w, borrowed);    /* finish_task_switch() */
 }
 
+/* An online CPU for a task whose CPU went offline: the next one up. */
+static unsigned int online_cpu(struct world *w, unsigned int from)
+{
+	for (unsigned int i = 0; i < w->nr_cpus; i++) {
+		unsigned int c = (from + i) % w->nr_cpus;
+
+		if (w->cpus[c].online)
+			return c;
+	}
+	return 0;
+}
+
 void sched_run(struct world *w, struct task *t)
+{
+	struct cpu *cpu;
+
+	if (!w->cpus[t->cpu % w->nr_cpus].online)
+		t->cpu = online_cpu(w, t->cpu);
+	cpu = &w->cpus[t->cpu % w->nr_cpus];
+	w->cur_cpu = cpu->id;
+	context_switch(w, cpu, t);
+}
+
+/* wake_up_new_task(): a new task goes to the next online CPU in turn. */
+unsigned int sched_fork_cpu(struct world *w, struct task *parent)
+{
+	if (w->nr_cpus == 1)
+		return 0;
+	w->next_cpu = online_cpu(w, (w->next_cpu + 1) % w->nr_cpus);
+	return w->next_cpu;
+}
+
+/* A task stops running on its CPU (it blocks, or migrates away). */
+static void deschedule(struct world *w, struct task *t)
 {
 	struct cpu *cpu = &w->cpus[t->cpu % w->nr_cpus];
 
-	w->cur_cpu = cpu->id;
-	context_switch(w, cpu, t);
+	if (cpu->curr == t)
+		context_switch(w, cpu, NULL);
+}
+
+static struct task *live_task(struct world *w, uint64_t id)
+{
+	struct task *t = task_lookup(w, id);
+
+	return t && t->state == TASK_RUNNING ? t : NULL;
+}
+
+int sched_run_on(struct world *w, uint64_t task, unsigned int cpu)
+{
+	struct task *t;
+
+	event_begin(w, "sched_switch", 0, (int64_t)task, cpu, 0);
+	t = live_task(w, task);
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (cpu >= w->nr_cpus || !w->cpus[cpu].online)
+		return event_end(w, -EINVAL);
+	if (t->cpu != cpu) {
+		deschedule(w, t);
+		t->cpu = cpu;
+	}
+	sched_run(w, t);
+	return event_end(w, 0);
+}
+
+int sched_block(struct world *w, uint64_t task)
+{
+	struct task *t;
+
+	event_begin(w, "sched_block", 0, (int64_t)task, 0, 0);
+	t = live_task(w, task);
+	if (!t)
+		return event_end(w, -ESRCH);
+	deschedule(w, t);
+	return event_end(w, 0);
+}
+
+int sched_cpu_idle(struct world *w, unsigned int cpu)
+{
+	event_begin(w, "cpu_idle", 0, cpu, 0, 0);
+	if (cpu >= w->nr_cpus || !w->cpus[cpu].online)
+		return event_end(w, -EINVAL);
+	w->cur_cpu = cpu;
+	context_switch(w, &w->cpus[cpu], NULL);
+	return event_end(w, 0);
+}
+
+/*
+ * takedown_cpu(): the dying CPU's tasks move to the other CPUs, and its
+ * idle task drops the mm it borrowed (idle_task_exit -> mmdrop_lazy_tlb).
+ */
+int sched_cpu_offline(struct world *w, unsigned int cpu)
+{
+	struct cpu *c;
+	unsigned int online = 0;
+
+	event_begin(w, "cpu_offline", 0, cpu, 0, 0);
+	if (cpu >= w->nr_cpus || !w->cpus[cpu].online)
+		return event_end(w, -EINVAL);
+	for (unsigned int i = 0; i < w->nr_cpus; i++)
+		online += w->cpus[i].online;
+	if (online == 1)
+		return event_end(w, -EBUSY);
+	c = &w->cpus[cpu];
+	w->cur_cpu = cpu;
+	context_switch(w, c, NULL);
+	c->online = false;
+	if (c->idle_mm) {
+		struct mm *mm = c->idle_mm;
+
+		c->idle_mm = NULL;
+		mmdrop_lazy_tlb(w, mm);
+	}
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *t = l->data;
+
+		if (t->cpu == cpu)
+			t->cpu = online_cpu(w, cpu);
+	}
+	return event_end(w, 0);
+}
+
+int sched_cpu_online(struct world *w, unsigned int cpu)
+{
+	event_begin(w, "cpu_online", 0, cpu, 0, 0);
+	if (cpu >= w->nr_cpus || w->cpus[cpu].online)
+		return event_end(w, -EINVAL);
+	w->cpus[cpu].online = true;
+	return event_end(w, 0);
+}
+
+bool nss_cpu_info(const struct world *w, unsigned int cpu, struct nss_cpu_info *out)
+{
+	const struct cpu *c;
+
+	if (cpu >= w->nr_cpus)
+		return false;
+	c = &w->cpus[cpu];
+	*out = (struct nss_cpu_info){
+		.id = cpu, .online = c->online, .curr = c->curr ? c->curr->id : 0,
+		.lazy_mm = c->idle_mm ? c->idle_mm->id : 0, .ipis = (uint64_t)c->ipis.val,
+	};
+	return true;
+}
+
+unsigned int world_cpus(const struct world *w)
+{
+	return w->nr_cpus;
+}
+
+int nss_task_cpu(const struct world *w, uint64_t task)
+{
+	struct task *t = task_lookup(w, task);
+
+	return t ? (int)t->cpu : -ESRCH;
 }
 
 void sched_task_dead(struct world *w, struct task *t)

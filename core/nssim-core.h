@@ -101,6 +101,7 @@ enum nss_obj_kind {
 	OBJ_MM,
 	OBJ_FILES,
 	OBJ_FS,
+	OBJ_CPU,
 	OBJ_NR_KINDS,
 };
 /* Tasks appear in object notifications with this kind. */
@@ -113,6 +114,7 @@ enum nss_counter_name {
 	CTR_USAGE,    /* cred usage */
 	CTR_USERS,    /* mm_users, fs_struct users */
 	CTR_MM_COUNT, /* mm_count */
+	CTR_IPIS,     /* CPU: lazy-TLB shootdown IPIs received (only grows) */
 	CTR_NR_NAMES,
 };
 
@@ -387,6 +389,30 @@ int sys_set_max_namespaces(struct world *w, uint64_t task, enum ns_type type,
 /* errno value -> "EPERM" (NULL when unknown); "EPERM" -> value (0: unknown). */
 const char *nss_errno_name(int e);
 int nss_errno_value(const char *name);
+
+/* ---- the scheduler (kernel/sched/core.c, kernel/cpu.c) ------------- */
+
+/* Run @task on @cpu now (migrate if needed): a context switch there. */
+int sched_run_on(struct world *w, uint64_t task, unsigned int cpu);
+/* @task blocks: if it is running, its CPU switches to the idle task. */
+int sched_block(struct world *w, uint64_t task);
+/* @cpu has nothing to run: whatever runs there blocks, idle takes over. */
+int sched_cpu_idle(struct world *w, unsigned int cpu);
+/* CPU hotplug: offline migrates its tasks and drops its lazy mm (EBUSY for the last). */
+int sched_cpu_offline(struct world *w, unsigned int cpu);
+int sched_cpu_online(struct world *w, unsigned int cpu);
+
+struct nss_cpu_info {
+	unsigned int id;
+	bool online;
+	uint64_t curr;      /* task id running there, 0 for the idle task */
+	uint64_t lazy_mm;   /* mm id the idle task borrows, 0 for none */
+	uint64_t ipis;      /* shootdown IPIs received */
+};
+bool nss_cpu_info(const struct world *w, unsigned int cpu, struct nss_cpu_info *out);
+unsigned int world_cpus(const struct world *w);
+/* The CPU a task runs on (or last ran on). */
+int nss_task_cpu(const struct world *w, uint64_t task);
 
 /* ---- introspection (not events) ----------------------------------- */
 

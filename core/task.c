@@ -294,6 +294,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 	if (p->is_thread)
 		p->pids[PIDTYPE_TGID] = leader->pids[PIDTYPE_TGID];
 	attach_pid(p, PIDTYPE_PID, pid);
+	p->cpu = sched_fork_cpu(w, cur);
 	notify_object(w, NSS_OBJ_CREATED, NSS_OBJ_TASK, p->id);
 	return (int64_t)p->id;
 }

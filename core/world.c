@@ -50,7 +50,7 @@ const struct nss_variant *nss_variant_lookup(const char *name)
 const char *nss_obj_kind_name(enum nss_obj_kind k)
 {
 	static const char *const names[OBJ_NR_KINDS] = {
-		"ns", "nsproxy", "cred", "pid", "file", "inode", "mm", "files", "fs",
+		"ns", "nsproxy", "cred", "pid", "file", "inode", "mm", "files", "fs", "cpu",
 	};
 
 	return k < OBJ_NR_KINDS ? names[k] : "task";
@@ -59,7 +59,7 @@ const char *nss_obj_kind_name(enum nss_obj_kind k)
 const char *nss_counter_name(enum nss_counter_name c)
 {
 	static const char *const names[CTR_NR_NAMES] = {
-		"ref", "active", "count", "usage", "users", "mm_count",
+		"ref", "active", "count", "usage", "users", "mm_count", "ipis",
 	};
 
 	return c < CTR_NR_NAMES ? names[c] : "?";
@@ -263,8 +263,11 @@ struct world *world_new(const struct nss_config *cfg)
 	if (!w->cfg.init_max_namespaces)
 		w->cfg.init_max_namespaces = 96365;
 	w->cpus = g_new0(struct cpu, w->nr_cpus);
-	for (unsigned int i = 0; i < w->nr_cpus; i++)
+	for (unsigned int i = 0; i < w->nr_cpus; i++) {
 		w->cpus[i].id = i;
+		w->cpus[i].online = true;
+		counter_setup(&w->cpus[i].ipis, OBJ_CPU, CTR_IPIS, i, true);
+	}
 	w->observers = g_array_new(FALSE, FALSE, sizeof(struct nss_observer));
 	w->task_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->ns_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);

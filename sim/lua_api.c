@@ -15,6 +15,7 @@
 #define FD_MT "nssim.Fd"
 #define HANDLE_MT "nssim.Handle"
 #define MOUNT_MT "nssim.Mount"
+#define CPU_MT "nssim.Cpu"
 
 struct l_mount {
 	uint64_t task;
@@ -626,6 +627,114 @@ static int t_has_cap(lua_State *L)
 	return 1;
 }
 
+/* ---- CPUs and the scheduler -------------------------------------------- */
+
+static unsigned int check_cpu(lua_State *L, int i)
+{
+	return *(unsigned int *)luaL_checkudata(L, i, CPU_MT);
+}
+
+static int t_run_on(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	lua_Integer cpu = luaL_checkinteger(L, 2);
+
+	luaL_argcheck(L, cpu >= 0, 2, "not a CPU number");
+	call_site(L, NULL);
+	return ret_true(L, sched_run_on(S(L)->w, t, (unsigned int)cpu));
+}
+
+static int t_block(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sched_block(S(L)->w, t));
+}
+
+static int t_cpu(lua_State *L)
+{
+	lua_pushinteger(L, nss_task_cpu(sim_world(S(L)), check_task(L, 1)));
+	return 1;
+}
+
+/* sim.cpu(n): a Cpu; sim.cpus(): how many */
+static int l_cpu(lua_State *L)
+{
+	lua_Integer n = luaL_checkinteger(L, 1);
+	unsigned int *u;
+
+	luaL_argcheck(L, n >= 0 && n < world_cpus(sim_world(S(L))), 1, "no such CPU");
+	u = lua_newuserdatauv(L, sizeof(*u), 0);
+	*u = (unsigned int)n;
+	luaL_setmetatable(L, CPU_MT);
+	return 1;
+}
+
+static int l_cpus(lua_State *L)
+{
+	lua_pushinteger(L, world_cpus(sim_world(S(L))));
+	return 1;
+}
+
+static int c_idle(lua_State *L)
+{
+	unsigned int c = check_cpu(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sched_cpu_idle(S(L)->w, c));
+}
+
+static int c_offline(lua_State *L)
+{
+	unsigned int c = check_cpu(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sched_cpu_offline(S(L)->w, c));
+}
+
+static int c_online(lua_State *L)
+{
+	unsigned int c = check_cpu(L, 1);
+
+	call_site(L, NULL);
+	return ret_true(L, sched_cpu_online(S(L)->w, c));
+}
+
+static int c_index(lua_State *L)
+{
+	unsigned int c = check_cpu(L, 1);
+	const char *k = luaL_checkstring(L, 2);
+	struct nss_cpu_info i;
+
+	nss_cpu_info(sim_world(S(L)), c, &i);
+	if (!strcmp(k, "id"))
+		lua_pushinteger(L, c);
+	else if (!strcmp(k, "online"))
+		lua_pushboolean(L, i.online);
+	else if (!strcmp(k, "curr") && i.curr)
+		push_task(L, i.curr);
+	else if (!strcmp(k, "lazy_mm") && i.lazy_mm)
+		lua_pushinteger(L, (lua_Integer)i.lazy_mm);
+	else if (!strcmp(k, "ipis"))
+		lua_pushinteger(L, (lua_Integer)i.ipis);
+	else if (!strcmp(k, "idle"))
+		lua_pushcfunction(L, c_idle);
+	else if (!strcmp(k, "offline"))
+		lua_pushcfunction(L, c_offline);
+	else if (!strcmp(k, "bring_online"))
+		lua_pushcfunction(L, c_online);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+static int c_tostring(lua_State *L)
+{
+	lua_pushfstring(L, "Cpu(%d)", (int)check_cpu(L, 1));
+	return 1;
+}
+
 /* task:fd(n): the fd number n of this task's table, as an Fd (not an event). */
 static int t_fd(lua_State *L)
 {
@@ -1189,6 +1298,10 @@ static int sim_index(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)s->cfg.seed);
 		return 1;
 	}
+	if (strcmp(k, "lazy_tlb") == 0) {
+		lua_pushstring(L, s->cfg.lazy_tlb);
+		return 1;
+	}
 	lua_pushnil(L);
 	return 1;
 }
@@ -1371,6 +1484,7 @@ void sim_lua_open(struct sim *s)
 		{ "pidfd_getfd", t_pidfd_getfd }, { "listns", t_listns },
 		{ "kill", t_kill }, { "ignore_sigchld", t_ignore_sigchld },
 		{ "drop_cap", t_drop_cap }, { "has_cap", t_has_cap },
+		{ "run_on", t_run_on }, { "block", t_block }, { "cpu", t_cpu },
 		{ NULL, NULL },
 	};
 	static const luaL_Reg fd_methods[] = {
@@ -1380,7 +1494,7 @@ void sim_lua_open(struct sim *s)
 	};
 	static const luaL_Reg sim_fns[] = {
 		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check },
-		{ "handle", l_handle }, { NULL, NULL },
+		{ "handle", l_handle }, { "cpu", l_cpu }, { "cpus", l_cpus }, { NULL, NULL },
 	};
 
 	new_class(L, TASK_MT, task_methods, t_index, t_tostring, t_eq);
@@ -1390,6 +1504,7 @@ void sim_lua_open(struct sim *s)
 
 		new_class(L, HANDLE_MT, none, h_index, h_tostring, NULL);
 		new_class(L, MOUNT_MT, none, m_index, m_tostring, NULL);
+		new_class(L, CPU_MT, none, c_index, c_tostring, NULL);
 	}
 
 	lua_newtable(L);                 /* sim */
