@@ -160,6 +160,7 @@ struct nss_event {
 	uint64_t task;       /* calling task id, 0 for deferred kernel work */
 	int64_t args[3];
 	int64_t result;      /* value or -errno, set at event end */
+	bool kernel_work;    /* deferred work: args[0] kind, args[1] object id */
 };
 
 enum nss_object_change {

@@ -185,9 +185,25 @@ size_t world_deferred_pending(const struct world *w)
 	return w->deferred.length;
 }
 
+/* The model id of the object a deferred item frees, for the trace. */
+static uint64_t deferred_obj(const struct deferred *d)
+{
+	switch (d->kind) {
+	case DEFER_CRED:
+		return ((struct cred *)d->obj)->id;
+	case DEFER_PID:
+		return ((struct pid *)d->obj)->id;
+	case DEFER_NS:
+		return ((struct ns *)d->obj)->id;
+	default:
+		return ((struct task *)d->obj)->id;
+	}
+}
+
 static void run_one(struct world *w, struct deferred *d)
 {
-	begin(w, d->site, 0, d->kind, 0, 0);
+	begin(w, d->site, 0, d->kind, (int64_t)deferred_obj(d), 0);
+	w->ev.kernel_work = true;
 	switch (d->kind) {
 	case DEFER_CRED:
 		put_cred_rcu(w, d->obj);

@@ -190,11 +190,23 @@ static void on_event_end(void *data, const struct nss_event *ev)
 		sqlite3_bind_int64(s, 5, (sqlite3_int64)ev->task);
 	else
 		sqlite3_bind_null(s, 5);
-	/* the context belongs to the scenario call, not to deferred work */
-	bind_text_or_null(s, 6, ev->task ? t->args : NULL);
+	/* the context belongs to the scenario call; deferred work names its object */
+	if (!ev->kernel_work) {
+		bind_text_or_null(s, 6, t->args);
+	} else if (ev->args[1]) {
+		static const char *const kinds[] = { "cred", "pid", "ns", "task" };
+		char buf[64];
+
+		g_snprintf(buf, sizeof(buf), "%s %" G_GINT64_FORMAT,
+			   ev->args[0] >= 0 && ev->args[0] < 4 ? kinds[ev->args[0]] : "obj",
+			   ev->args[1]);
+		sqlite3_bind_text(s, 6, buf, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(s, 6);
+	}
 	sqlite3_bind_int64(s, 7, ev->result);
 	bind_text_or_null(s, 8, ev->result < 0 ? nss_errno_name((int)-ev->result) : NULL);
-	bind_text_or_null(s, 9, ev->task ? t->src : NULL);
+	bind_text_or_null(s, 9, ev->kernel_work ? NULL : t->src);
 	step(t, s);
 }
 

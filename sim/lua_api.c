@@ -639,16 +639,21 @@ static int t_run_on(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	lua_Integer cpu = luaL_checkinteger(L, 2);
 
+	char args[64];
+
 	luaL_argcheck(L, cpu >= 0, 2, "not a CPU number");
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "task %" G_GUINT64_FORMAT " cpu %d", t, (int)cpu);
+	call_site(L, args);
 	return ret_true(L, sched_run_on(S(L)->w, t, (unsigned int)cpu));
 }
 
 static int t_block(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
+	char args[32];
 
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "task %" G_GUINT64_FORMAT, t);
+	call_site(L, args);
 	return ret_true(L, sched_block(S(L)->w, t));
 }
 
@@ -680,24 +685,30 @@ static int l_cpus(lua_State *L)
 static int c_idle(lua_State *L)
 {
 	unsigned int c = check_cpu(L, 1);
+	char args[16];
 
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "cpu %u", c);
+	call_site(L, args);
 	return ret_true(L, sched_cpu_idle(S(L)->w, c));
 }
 
 static int c_offline(lua_State *L)
 {
 	unsigned int c = check_cpu(L, 1);
+	char args[16];
 
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "cpu %u", c);
+	call_site(L, args);
 	return ret_true(L, sched_cpu_offline(S(L)->w, c));
 }
 
 static int c_online(lua_State *L)
 {
 	unsigned int c = check_cpu(L, 1);
+	char args[16];
 
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "cpu %u", c);
+	call_site(L, args);
 	return ret_true(L, sched_cpu_online(S(L)->w, c));
 }
 
