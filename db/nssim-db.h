@@ -35,6 +35,9 @@ int64_t nss_trace_run_id(const struct nss_trace *t);
 /* Rows per transaction (default 4096). */
 void nss_trace_set_batch(struct nss_trace *t, unsigned int rows);
 
+/* Create the tables, indexes and views in @path (for gathering runs). */
+gboolean nss_trace_init_db(const char *path, GError **error);
+
 /* Attach to a world: the returned observer writes into @t. */
 struct nss_observer nss_trace_observer(struct nss_trace *t, struct world *w);
 

@@ -149,6 +149,22 @@ fail:
 	return NULL;
 }
 
+gboolean nss_trace_init_db(const char *path, GError **error)
+{
+	struct nss_trace t = { 0 };
+	gboolean ok;
+
+	if (sqlite3_open(path, &t.db) != SQLITE_OK) {
+		set_error(t.db, error, path);
+		sqlite3_close(t.db);
+		return FALSE;
+	}
+	sqlite3_busy_timeout(t.db, 10000);
+	ok = exec(&t, schema_sql, error) && exec(&t, finish_sql, error);
+	sqlite3_close(t.db);
+	return ok;
+}
+
 int64_t nss_trace_run_id(const struct nss_trace *t)
 {
 	return t->run;

@@ -12,6 +12,8 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "Run a Lua scenario into an SQLite trace" },
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
+	{ "sweep", cmd_sweep, "Run a scenario over parameter values and seeds, in parallel, into one database" },
+	{ "report", cmd_report, "Lifetimes, lazy-TLB pins, exposure and IPIs from a trace; plots" },
 	{ "bench", cmd_bench, "Measure throughput: events/s, transitions/s, trace rows/s" },
 };
 

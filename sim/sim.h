@@ -90,5 +90,7 @@ void sim_sandbox_env(struct sim *s, lua_State *L);
 int cmd_run(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

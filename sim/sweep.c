@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sweep.c - `nssim sweep SCENARIO --param k=v1,v2 ... --seeds A..B --db OUT`:
+ * every combination of parameter values and seeds as its own `nssim run`
+ * process (several at a time), each into a database of its own, then all
+ * merged into OUT in combination order, so run ids do not depend on which
+ * process finished first.  cpus, lazy_tlb and kernel become the run options
+ * of the same name; other keys become --param.
+ */
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "sim.h"
+
+struct axis {
+	char *key;
+	char **values;
+};
+
+struct job {
+	GPtrArray *argv;
+	char *db;
+	char *label;
+	GPid pid;
+	int status;
+};
+
+static gboolean parse_seeds(const char *spec, int64_t *lo, int64_t *hi)
+{
+	char *end;
+
+	*lo = g_ascii_strtoll(spec, &end, 10);
+	if (end == spec)
+		return FALSE;
+	if (!*end) {
+		*hi = *lo;
+		return TRUE;
+	}
+	if (strncmp(end, "..", 2))
+		return FALSE;
+	*hi = g_ascii_strtoll(end + 2, &end, 10);
+	return !*end && *lo <= *hi && *hi - *lo < 100000;
+}
+
+static const char *run_option(const char *key)
+{
+	if (!strcmp(key, "cpus"))
+		return "--cpus";
+	if (!strcmp(key, "lazy_tlb"))
+		return "--lazy-tlb";
+	if (!strcmp(key, "kernel"))
+		return "--kernel";
+	return NULL;
+}
+
+/* Copy one run of @src into the main database, under a new run id. */
+static gboolean merge_run(sqlite3 *db, const char *src, GError **err)
+{
+	static const char *const tables[] = {
+		"event", "transition", "namespace", "task", "violation", "warning", "expectation",
+	};
+	g_autofree char *q = g_strdup_printf("ATTACH DATABASE '%s' AS src", src);
+	char *msg = NULL;
+	int64_t id;
+
+	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (sqlite3_exec(db, "INSERT INTO run (scenario, kernel, seed, config, started_at,"
+			 " finished_at, status, error, fingerprint, events, transitions)"
+			 " SELECT scenario, kernel, seed, config, started_at, finished_at, status, error,"
+			 " fingerprint, events, transitions FROM src.run", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	id = sqlite3_last_insert_rowid(db);
+	for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
+		g_autofree char *cols = NULL;
+		g_autofree char *ins = NULL;
+		GString *c = g_string_new(NULL);
+		sqlite3_stmt *st;
+		g_autofree char *pragma = g_strdup_printf("PRAGMA src.table_info(%s)", tables[i]);
+
+		if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) {
+			g_string_free(c, TRUE);
+			goto fail_db;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 1);
+
+			if (strcmp(name, "run"))
+				g_string_append_printf(c, ", %s", name);
+		}
+		sqlite3_finalize(st);
+		cols = g_string_free(c, FALSE);
+		ins = g_strdup_printf("INSERT INTO main.%s (run%s) SELECT %" G_GINT64_FORMAT "%s FROM src.%s",
+				      tables[i], cols, id, cols, tables[i]);
+		if (sqlite3_exec(db, ins, NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
+	return TRUE;
+fail_db:
+	msg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+fail:
+	g_set_error(err, NSS_DB_ERROR, 1, "merging %s: %s", src, msg ? msg : "?");
+	sqlite3_free(msg);
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
+	return FALSE;
+}
+
+static void free_job(gpointer p)
+{
+	struct job *j = p;
+
+	g_ptr_array_free(j->argv, TRUE);
+	g_free(j->db);
+	g_free(j->label);
+	g_free(j);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	g_auto(GStrv) params = NULL;
+	g_autofree char *seeds = NULL, *db = NULL, *kernel = NULL;
+	gint jobs = 0;
+	GOptionEntry entries[] = {
+		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A parameter and its values (repeatable)", "KEY=V1,V2" },
+		{ "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Seeds: N or A..B (default 1)", "A..B" },
+		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database all runs go into (required)", "FILE" },
+		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled, for every run", "V" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs at a time (default: online CPUs)", "N" },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) axes = g_ptr_array_new();
+	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(free_job);
+	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+	g_autofree char *tmp = NULL;
+	int64_t lo = 1, hi = 1;
+	guint ncombo = 1, next = 0, running = 0, failed = 0, bad = 0;
+	sqlite3 *out = NULL;
+	gint64 t0 = g_get_monotonic_time();
+
+	g_option_context_set_summary(ctx,
+		"Run a scenario for every combination of parameter values and seeds, one\n"
+		"process per run, and gather every run into one database.  Exit 1 if a run\n"
+		"failed or violated an invariant.\n"
+		"Example: nssim sweep scenarios/lazy-tlb-study.lua --param cpus=2,8,64\n"
+		"         --param lazy_tlb=refcount,shootdown --seeds 1..3 --db sweep.db");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 2 || !db) {
+		g_printerr("nssim sweep: %s (see nssim sweep --help)\n",
+			   err ? err->message : argc != 2 ? "expected one scenario" : "--db is required");
+		return 2;
+	}
+	if (seeds && !parse_seeds(seeds, &lo, &hi)) {
+		g_printerr("nssim sweep: --seeds %s: N or A..B\n", seeds);
+		return 2;
+	}
+	if (!g_file_test(argv[1], G_FILE_TEST_IS_REGULAR)) {
+		g_printerr("nssim sweep: %s: no such scenario\n", argv[1]);
+		return 2;
+	}
+	for (char **p = params; p && *p; p++) {
+		const char *eq = strchr(*p, '=');
+		struct axis *a;
+
+		if (!eq || eq == *p || !eq[1]) {
+			g_printerr("nssim sweep: --param '%s': expected KEY=V1,V2,...\n", *p);
+			return 2;
+		}
+		a = g_new0(struct axis, 1);
+		a->key = g_strndup(*p, eq - *p);
+		a->values = g_strsplit(eq + 1, ",", -1);
+		ncombo *= g_strv_length(a->values);
+		g_ptr_array_add(axes, a);
+	}
+	if (jobs <= 0)
+		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	tmp = g_dir_make_tmp("nssim-sweep-XXXXXX", &err);
+	if (!tmp) {
+		g_printerr("nssim sweep: %s\n", err->message);
+		return 2;
+	}
+
+	/* the combinations, parameters in the order given, seeds innermost */
+	for (guint c = 0; c < ncombo; c++) {
+		for (int64_t seed = lo; seed <= hi; seed++) {
+			struct job *j = g_new0(struct job, 1);
+			GString *label = g_string_new(NULL);
+			guint rest = c;
+
+			j->argv = g_ptr_array_new_with_free_func(g_free);
+			j->db = g_strdup_printf("%s/run-%u.db", tmp, all->len);
+			g_ptr_array_add(j->argv, g_strdup(self ? self : "nssim"));
+			g_ptr_array_add(j->argv, g_strdup("run"));
+			g_ptr_array_add(j->argv, g_strdup("--db"));
+			g_ptr_array_add(j->argv, g_strdup(j->db));
+			g_ptr_array_add(j->argv, g_strdup_printf("--seed=%" G_GINT64_FORMAT, seed));
+			if (kernel)
+				g_ptr_array_add(j->argv, g_strdup_printf("--kernel=%s", kernel));
+			for (guint i = axes->len; i-- > 0;) {
+				struct axis *a = axes->pdata[i];
+				guint n = g_strv_length(a->values);
+				const char *v = a->values[rest % n];
+				const char *opt = run_option(a->key);
+
+				rest /= n;
+				g_ptr_array_add(j->argv, opt ? g_strdup_printf("%s=%s", opt, v)
+							  : g_strdup_printf("--param=%s=%s", a->key, v));
+				g_string_prepend(label, g_strdup_printf("%s=%s ", a->key, v));
+			}
+			g_string_append_printf(label, "seed=%" G_GINT64_FORMAT, seed);
+			g_ptr_array_add(j->argv, g_strdup(argv[1]));
+			g_ptr_array_add(j->argv, NULL);
+			j->label = g_string_free(label, FALSE);
+			g_ptr_array_add(all, j);
+		}
+	}
+
+	/* run them, at most `jobs` at a time */
+	while (next < all->len || running) {
+		while (next < all->len && running < (guint)jobs) {
+			struct job *j = all->pdata[next++];
+
+			if (!g_spawn_async(NULL, (char **)j->argv->pdata, NULL,
+					   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+					   NULL, NULL, &j->pid, &err)) {
+				g_printerr("nssim sweep: %s\n", err->message);
+				return 2;
+			}
+			running++;
+		}
+		{
+			int status;
+			GPid pid = waitpid(-1, &status, 0);
+
+			for (guint i = 0; i < all->len; i++) {
+				struct job *j = all->pdata[i];
+
+				if (j->pid == pid) {
+					j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+					j->pid = 0;
+					running--;
+					g_print("[%u/%u] %s: %s\n", i + 1, all->len, j->label,
+						j->status == 0 ? "ok" : j->status == 1 ? "failed or violated"
+								      : "error");
+					failed += j->status == 1;
+					bad += j->status > 1;
+				}
+			}
+		}
+	}
+
+	/* gather, in combination order */
+	if (!nss_trace_init_db(db, &err)) {
+		g_printerr("nssim sweep: %s: %s\n", db, err->message);
+		return 2;
+	}
+	if (sqlite3_open(db, &out) != SQLITE_OK) {
+		g_printerr("nssim sweep: cannot open %s\n", db);
+		sqlite3_close(out);
+		return 2;
+	}
+	sqlite3_busy_timeout(out, 10000);
+	for (guint i = 0; i < all->len; i++) {
+		struct job *j = all->pdata[i];
+
+		if (g_file_test(j->db, G_FILE_TEST_EXISTS) && !merge_run(out, j->db, &err)) {
+			g_printerr("nssim sweep: %s\n", err->message);
+			g_clear_error(&err);
+			bad++;
+		}
+	}
+	sqlite3_close(out);
+	for (guint i = 0; i < all->len; i++) {
+		struct job *j = all->pdata[i];
+		const char *sfx[] = { "", "-wal", "-shm" };
+
+		for (guint k = 0; k < G_N_ELEMENTS(sfx); k++) {
+			g_autofree char *f = g_strconcat(j->db, sfx[k], NULL);
+
+			unlink(f);
+		}
+	}
+	rmdir(tmp);
+	g_print("sweep: %u runs (%u ok, %u failed or violated, %u errors) in %.1f s into %s\n",
+		all->len, all->len - failed - bad, failed, bad,
+		(g_get_monotonic_time() - t0) / 1e6, db);
+	g_print("report: nssim report %s\n", db);
+	for (guint i = 0; i < axes->len; i++) {
+		struct axis *a = axes->pdata[i];
+
+		g_free(a->key);
+		g_strfreev(a->values);
+		g_free(a);
+	}
+	return bad ? 2 : failed ? 1 : 0;
+}
