@@ -273,6 +273,61 @@ class Resurrection(Base):
         self.assertEqual(parents, [(0, 1, "nsfs_init_inode")])
 
 
+class SweepReport(Base):
+    def test_small_sweep(self):
+        import json
+        import xml.etree.ElementTree as ET
+        scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
+        r = run(["sweep", scen, "--param", "cpus=2,4", "--param", "lazy_tlb=refcount,shootdown",
+                 "--seeds", "1..2", "--param", "duration=300000000", "--db", self.db, "--jobs", "2"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rows = self.query("SELECT id, status, json_extract(config, '$.cpus'),"
+                          " json_extract(config, '$.lazy_tlb'), seed FROM run ORDER BY id")
+        # combination order, seeds innermost, whatever finished first
+        self.assertEqual([(c, l, sd) for _, _, c, l, sd in rows],
+                         [(2, "refcount", 1), (2, "refcount", 2), (2, "shootdown", 1),
+                          (2, "shootdown", 2), (4, "refcount", 1), (4, "refcount", 2),
+                          (4, "shootdown", 1), (4, "shootdown", 2)])
+        self.assertTrue(all(st == "ok" for _, st, _, _, _ in rows))
+        svg = os.path.join(self.tmp.name, "svg")
+        rep = run(["report", self.db, "--format", "json", "--svg", svg])
+        self.assertEqual(rep.returncode, 0, rep.stderr)
+        runs = json.loads(rep.stdout)
+        self.assertEqual(len(runs), 8)
+        for x in runs:
+            holders = x["user_holders"]
+            # every user namespace that went inactive is attributed to a holder
+            self.assertEqual(sum(holders.values()), x["user_inactive_ms"]["count"])
+            self.assertNotIn("other", holders)
+            self.assertNotIn("not freed", holders)
+            if x["lazy_tlb"] == "shootdown":
+                self.assertNotIn("mm pin (lazy TLB)", holders)
+                self.assertEqual(x["lazy_pin_ms"].get("max", 0), 0)
+            else:
+                self.assertEqual(x["ipis"], 0)
+        self.assertTrue(any(x["ipis"] > 0 for x in runs if x["lazy_tlb"] == "shootdown"))
+        files = sorted(os.listdir(svg))
+        self.assertIn("pins-vs-cpus.svg", files)
+        self.assertEqual(len(files), 1 + 2 * 8)
+        for f in files:
+            ET.parse(os.path.join(svg, f))     # well-formed
+        csv = run(["report", self.db, "--format", "csv", "--run", "3"]).stdout.splitlines()
+        self.assertEqual(len(csv), 2)
+        self.assertTrue(csv[1].startswith("3,6.19,2,shootdown,1,"))
+        self.assertEqual(run(["report", self.db, "--run", "99"]).returncode, 2)
+        self.assertEqual(run(["report", self.db, "--format", "xml"]).returncode, 2)
+
+    def test_sweep_errors(self):
+        scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
+        self.assertEqual(run(["sweep", scen]).returncode, 2)                      # no --db
+        self.assertEqual(run(["sweep", scen, "--db", self.db, "--seeds", "3..1"]).returncode, 2)
+        self.assertEqual(run(["sweep", scen, "--db", self.db, "--param", "x"]).returncode, 2)
+        bad = self.scenario("expect(false, 'always fails')\n")
+        r = run(["sweep", bad, "--db", self.db, "--seeds", "1..2"])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'failed'"), [(2,)])
+
+
 class Tree(Base):
     def test_tree(self):
         scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
