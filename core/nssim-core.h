@@ -136,7 +136,7 @@ struct nss_transition {
 /* A kernel assertion that fires (WARN_ON_ONCE, VFS_WARN_ON_ONCE, refcount_t). */
 struct nss_warning {
 	uint64_t event;
-	const char *rule;    /* "K3", "K7", "refcount" ... */
+	const char *rule;    /* "K3", "K7", "K12" (refcount_t) ... (kernel-model §12.1) */
 	const char *site;
 	enum nss_obj_kind kind;
 	uint64_t obj;

@@ -36,9 +36,9 @@ CREATE TABLE IF NOT EXISTS transition (
   run     INTEGER NOT NULL,
   seq     INTEGER NOT NULL,
   event   INTEGER NOT NULL,
-  kind    TEXT NOT NULL,                 -- ns, nsproxy, cred, pid, file, inode, mm, files, fs
-  obj     INTEGER NOT NULL,              -- ns_id for namespaces, model id otherwise
-  counter TEXT NOT NULL,                 -- ref, active, count, usage, users, mm_count
+  kind    TEXT NOT NULL,                 -- ns, nsproxy, cred, pid, file, inode, mm, files, fs, cpu
+  obj     INTEGER NOT NULL,              -- ns_id for namespaces, CPU number, model id otherwise
+  counter TEXT NOT NULL,                 -- ref, active, count, usage, users, mm_count, ipis
   old     INTEGER NOT NULL,
   new     INTEGER NOT NULL,
   site    TEXT NOT NULL,

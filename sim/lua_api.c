@@ -93,7 +93,14 @@ static char *config_json(struct sim *s)
 	GString *j = g_string_new(NULL);
 	g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
 
-	g_string_append_printf(j, "{\"cpus\": %u, \"lazy_tlb\": \"%s\", \"audit\": \"%s\", "
+	if (s->name) {
+		g_autofree char *n = g_strescape(s->name, NULL);
+
+		g_string_append_printf(j, "{\"name\": \"%s\", ", n);
+	} else {
+		g_string_append(j, "{");
+	}
+	g_string_append_printf(j, "\"cpus\": %u, \"lazy_tlb\": \"%s\", \"audit\": \"%s\", "
 			       "\"rcu_latency_ns\": %" G_GINT64_FORMAT ", \"work_latency_ns\": %"
 			       G_GINT64_FORMAT ", \"params\": {",
 			       s->cfg.cpus, s->cfg.lazy_tlb,
@@ -128,7 +135,11 @@ struct world *sim_world(struct sim *s)
 	cfg.audit = s->cfg.audit;
 	s->w = world_new(&cfg);
 	s->fingerprint = 0xcbf29ce484222325ULL;
-	s->rng = g_rand_new_with_seed((guint32)(s->cfg.seed ^ (s->cfg.seed >> 32)));
+	{
+		guint32 halves[2] = { (guint32)s->cfg.seed, (guint32)(s->cfg.seed >> 32) };
+
+		s->rng = g_rand_new_with_seed_array(halves, 2);
+	}
 	if (s->db_path) {
 		g_autofree char *config = config_json(s);
 		struct nss_run_info info = {
@@ -430,16 +441,26 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 	if (nohang)
 		options |= NSS_WNOHANG;
 	for (;;) {
-		call_site(L, target ? "child" : "any");
-		r = sys_wait(s->w, t, target, options);
+		/* a known live child: wait without tracing a call per retry */
+		if (!nohang && target && nss_task_state(s->w, target) == NSS_TASK_RUNNING &&
+		    nss_task_parent(s->w, target) == t) {
+			r = -EAGAIN;
+		} else {
+			call_site(L, target ? "child" : "any");
+			r = sys_wait(s->w, t, target, options);
+		}
 		if (r != -EAGAIN)
 			break;
 		if (lua_isyieldable(L)) {
 			lua_pushstring(L, "wait");
 			return lua_yieldk(L, 1, 0, wait_body);
 		}
-		if (!sim_run_one(s, L))
-			break;          /* nothing left that could make it exit */
+		if (!sim_run_one(s, L)) {
+			/* nothing left that could make it exit */
+			call_site(L, target ? "child" : "any");
+			r = sys_wait(s->w, t, target, options);
+			break;
+		}
 	}
 	if (r < 0)
 		return sim_push_errno(L, r);
@@ -1372,6 +1393,16 @@ static int l_scenario(lua_State *L)
 		g_free(s->cfg.lazy_tlb);
 		s->cfg.lazy_tlb = g_strdup(v);
 	}
+	if ((v = field_str(L, 1, "audit")) && !s->cfg.cli_audit) {
+		if (!strcmp(v, "off"))
+			s->cfg.audit = NSS_AUDIT_OFF;
+		else if (!strcmp(v, "incremental"))
+			s->cfg.audit = NSS_AUDIT_INCREMENTAL;
+		else if (!strcmp(v, "full"))
+			s->cfg.audit = NSS_AUDIT_FULL;
+		else
+			return luaL_error(L, "scenario{}: audit is 'off', 'incremental' or 'full'");
+	}
 	if ((v = field_str(L, 1, "rcu_latency")))
 		s->cfg.rcu_latency = g_ascii_strtoll(v, NULL, 10);
 	if ((v = field_str(L, 1, "work_latency")))
@@ -1425,7 +1456,7 @@ static int l_expect(lua_State *L)
 static int l_expect_eq(lua_State *L)
 {
 	bool ok = lua_compare(L, 1, 2, LUA_OPEQ);
-	const char *what = luaL_optstring(L, 3, "values differ");
+	const char *what = luaL_optstring(L, 3, "expect_eq");
 
 	if (ok) {
 		record(L, true, what);
@@ -1548,7 +1579,9 @@ void sim_publish_params(struct sim *s)
 		char *end;
 		double d = g_ascii_strtod(v, &end);
 
-		if (*v && !*end && d == (double)(lua_Integer)d)
+		if (!strcmp(v, "true") || !strcmp(v, "false"))
+			lua_pushboolean(L, v[0] == 't');
+		else if (*v && !*end && d == (double)(lua_Integer)d)
 			lua_pushinteger(L, (lua_Integer)d);
 		else if (*v && !*end)
 			lua_pushnumber(L, d);

@@ -39,6 +39,9 @@ static int run_protected(lua_State *L)
 	lua_call(L, 0, 0);
 	sim_world(s);
 	sim_run_until(s, L, -1);
+	if (s->waiters->len)
+		return luaL_error(L, "%d process(es) still blocked in wait() when nothing was left "
+				  "to run (a deadlock in the scenario)", (int)s->waiters->len);
 	return 0;
 }
 
@@ -88,6 +91,9 @@ static void print_summary(struct sim *s, const char *status, int64_t run_id)
 		g_string_append_printf(replay, " --cpus %u", s->cfg.cpus);
 	if (g_strcmp0(s->cfg.lazy_tlb, "refcount"))
 		g_string_append_printf(replay, " --lazy-tlb %s", s->cfg.lazy_tlb);
+	if (s->cfg.audit != NSS_AUDIT_INCREMENTAL)
+		g_string_append_printf(replay, " --audit %s",
+				       s->cfg.audit == NSS_AUDIT_OFF ? "off" : "full");
 	{
 		g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
 
@@ -160,6 +166,7 @@ int cmd_run(int argc, char **argv)
 	g_auto(GStrv) params = NULL;
 	gint64 seed = -1, max_steps = 1000000000, max_mem = 512;
 	gint cpus = 0;
+	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
@@ -188,6 +195,9 @@ int cmd_run(int argc, char **argv)
 		"Exit status: 0 ok; 1 an expectation failed or an invariant was violated;\n"
 		"2 usage or scenario error.  Options given here override the scenario{} header.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	/* --cpus 0 must be refused, not mistaken for "not given" */
+	for (int i = 1; i < argc; i++)
+		cpus_given |= g_str_has_prefix(argv[i], "--cpus");
 	if (!g_option_context_parse(ctx, &argc, &argv, &err))
 		return usage_error("%s", err->message);
 	if (argc != 2)
@@ -198,12 +208,14 @@ int cmd_run(int argc, char **argv)
 	s->cfg.cli_kernel = kernel != NULL;
 	if (!nss_variant_lookup(s->cfg.kernel))
 		return usage_error("unknown kernel '%s' (known: 6.19, 6.19-prefix, 6.18)", s->cfg.kernel);
+	if (seed < -1)
+		return usage_error("--seed %" G_GINT64_FORMAT ": must be >= 0", seed);
 	s->cfg.seed = seed >= 0 ? (uint64_t)seed : 1;
 	s->cfg.cli_seed = seed >= 0;
+	if (cpus < 0 || cpus > 65536 || (cpus == 0 && cpus_given))
+		return usage_error("--cpus %d: must be 1..65536", cpus);
 	s->cfg.cpus = cpus > 0 ? (unsigned int)cpus : 1;
 	s->cfg.cli_cpus = cpus > 0;
-	if (cpus < 0 || cpus > 65536)
-		return usage_error("--cpus %d: must be 1..65536", cpus);
 	s->cfg.lazy_tlb = g_strdup(lazy ? lazy : "refcount");
 	s->cfg.cli_lazy = lazy != NULL;
 	if (g_strcmp0(s->cfg.lazy_tlb, "refcount") && g_strcmp0(s->cfg.lazy_tlb, "shootdown"))
@@ -211,6 +223,7 @@ int cmd_run(int argc, char **argv)
 	s->cfg.audit = NSS_AUDIT_INCREMENTAL;
 	if (audit && !parse_audit(audit, &s->cfg.audit))
 		return usage_error("--audit '%s': off, incremental or full", audit);
+	s->cfg.cli_audit = audit != NULL;
 	s->cfg.rcu_latency = 25 * NSS_MS;
 	s->cfg.work_latency = 20000;
 	s->max_steps = max_steps > 0 ? (uint64_t)max_steps : 0;

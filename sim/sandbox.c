@@ -144,6 +144,12 @@ static int l_math_random(lua_State *L)
 	case 1:
 		lo = 1;
 		hi = luaL_checkinteger(L, 1);
+		if (hi == 0) {
+			/* math.random(0): an integer with all bits random */
+			lua_pushinteger(L, (lua_Integer)(((uint64_t)g_rand_int(s->rng) << 32) |
+							 g_rand_int(s->rng)));
+			return 1;
+		}
 		break;
 	default:
 		lo = luaL_checkinteger(L, 1);
