@@ -65,9 +65,10 @@ void put_cred_many(struct world *w, struct cred *c, int n, const char *site)
 	}
 }
 
+/* Dropping a prepared cred that was never committed (put_cred). */
 void abort_creds(struct world *w, struct cred *c)
 {
-	put_cred_many(w, c, 1, "abort_creds");
+	put_cred_many(w, c, 1, "put_cred");
 }
 
 /* The RCU callback: the cred's P on its user namespace goes now. */
@@ -272,12 +273,15 @@ int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid)
 			+ (old->user_ns->initial ? 0 : old->user_ns->uid_map.first)
 		: 65534;
 	k = fsuid < 0 ? -1 : make_kid(old->user_ns, (uint32_t)fsuid, false);
-	if (k < 0 || k == old->fsuid)
+	if (k < 0)
 		return event_end(w, old_fs);
-	if (k != old->uid && k != old->euid && k != old->suid &&
-	    !ns_capable(w, old, old->user_ns, CAP_SETUID))
-		return event_end(w, old_fs);
+	/* the kernel prepares the cred first and drops it when nothing changes */
 	new = prepare_creds(w, old, "prepare_creds");
+	if (k == old->fsuid || (k != old->uid && k != old->euid && k != old->suid &&
+				!ns_capable(w, old, old->user_ns, CAP_SETUID))) {
+		abort_creds(w, new);
+		return event_end(w, old_fs);
+	}
 	new->fsuid = (uint32_t)k;
 	commit_creds(w, t, new);
 	return event_end(w, old_fs);
@@ -292,9 +296,11 @@ int sys_capset(struct world *w, uint64_t task, uint64_t effective, uint64_t perm
 
 	if (!t)
 		return event_end(w, -ESRCH);
-	if ((permitted & ~t->cred->cap_permitted) || (effective & ~permitted))
-		return event_end(w, -EPERM);
 	new = prepare_creds(w, t->cred, "prepare_creds");
+	if ((permitted & ~t->cred->cap_permitted) || (effective & ~permitted)) {
+		abort_creds(w, new);    /* security_capset() refused it */
+		return event_end(w, -EPERM);
+	}
 	new->cap_permitted = permitted;
 	new->cap_effective = effective;
 	commit_creds(w, t, new);

@@ -44,7 +44,7 @@ void fput_final(struct world *w, struct file *f)
 	if (f->kind == FILE_NSFS)
 		nsfs_dput(w, f->inode);
 	else if (f->kind == FILE_PIDFD)
-		put_pid(w, f->pid, "pidfs_release");
+		put_pid(w, f->pid, "pidfs_evict_inode");
 	else if (f->kind == FILE_SOCKET)
 		ns_ref_put(w, f->sk_net, "__sk_destruct");
 	put_cred_many(w, f->f_cred, 1, "__fput");

@@ -32,7 +32,7 @@ int nsfs_path_from_stashed(struct world *w, struct ns *ns, struct nsfs_inode **o
 	ino->id = ++w->next_id[OBJ_INODE];
 	ino->ns = ns;
 	counter_setup(&ino->dentry, OBJ_INODE, CTR_COUNT, ino->id, false);
-	ref_init(w, &ino->dentry, 1, "stashed_dentry_get");
+	ref_init(w, &ino->dentry, 1, "prepare_anon_dentry");
 	ns_active_resurrect(w, ns, "nsfs_init_inode");
 	ns->inode = ino;
 	ns_touch(w, ns);
@@ -328,14 +328,22 @@ static int nsfs_ioctl(struct world *w, struct task *t, struct file *f, unsigned 
 	}
 }
 
-/* PIDFD_GET_<type>_NAMESPACE: the /proc getters on the pidfd's task. */
+/*
+ * PIDFD_GET_<type>_NAMESPACE (fs/pidfs.c pidfd_ioctl): the task must still
+ * have its nsproxy (ESRCH otherwise, whatever the type), which is pinned
+ * while the namespace is taken; then the ptrace read check (EACCES).
+ * pid_for_children comes straight from the nsproxy, without the /proc
+ * getter's child_reaper check.
+ */
 static int pidfd_ns_ioctl(struct world *w, struct task *t, struct file *f, unsigned long cmd)
 {
-	static const char *const names[] = {
-		"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children", "time",
-		"time_for_children", "user", "uts",
+	static const enum nsproxy_slot slot[] = {
+		SLOT_CGROUP, SLOT_IPC, SLOT_MNT, SLOT_NET, NR_SLOTS, SLOT_PID_FOR_CHILDREN,
+		SLOT_TIME, SLOT_TIME_FOR_CHILDREN, NR_SLOTS, SLOT_UTS,
 	};
+	unsigned int k = (unsigned int)(cmd - NSS_PIDFD_GET_CGROUP_NAMESPACE);
 	struct task *tt = NULL;
+	struct nsproxy *nsp;
 	struct ns *ns;
 
 	for (GList *l = w->tasks.head; l; l = l->next) {
@@ -347,13 +355,20 @@ static int pidfd_ns_ioctl(struct world *w, struct task *t, struct file *f, unsig
 			break;
 		}
 	}
-	if (!tt)
+	if (!tt || !tt->nsproxy)
 		return -ESRCH;
 	if (!ptrace_may_access(w, t, tt, false))
 		return -EACCES;
-	ns = proc_ns_get(w, tt, names[cmd - NSS_PIDFD_GET_CGROUP_NAMESPACE]);
-	if (!ns)
-		return -ESRCH;
+	nsp = tt->nsproxy;
+	get_nsproxy(w, nsp, "pidfd_ioctl");
+	if (cmd == NSS_PIDFD_GET_USER_NAMESPACE)
+		ns = tt->cred->user_ns;
+	else if (cmd == NSS_PIDFD_GET_PID_NAMESPACE)
+		ns = task_active_pid_ns(tt);
+	else
+		ns = nsp->slot[slot[k]];
+	ns_ref_inc(w, ns, "pidfd_ioctl");
+	put_nsproxy(w, nsp, "pidfd_ioctl");
 	return nsfs_open_ns_fd(w, t, ns);
 }
 

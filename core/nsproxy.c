@@ -246,8 +246,8 @@ static int validate_ns(struct world *w, struct task *t, struct nsset *set,
 		return userns_install(w, t, set->cred, target);
 	case NS_MNT:
 		if (!ns_capable(w, t->cred, target->owner, CAP_SYS_ADMIN) ||
-		    !ns_capable(w, t->cred, t->cred->user_ns, CAP_SYS_CHROOT) ||
-		    !ns_capable(w, t->cred, t->cred->user_ns, CAP_SYS_ADMIN))
+		    !ns_capable(w, nsset_cred(set, t), nsset_cred(set, t)->user_ns, CAP_SYS_CHROOT) ||
+		    !ns_capable(w, nsset_cred(set, t), nsset_cred(set, t)->user_ns, CAP_SYS_ADMIN))
 			return -EPERM;
 		/* setns(CLONE_NEWNS) alone uses current->fs; with other types a copy */
 		if (set->flags == NSS_CLONE_NEWNS && t->fs->users.val != 1)

@@ -467,8 +467,9 @@ static void forget_original_parent(struct world *w, struct task *father)
 	}
 	if (alive)
 		return;
+	/* the namespace's init, even while it zaps the namespace and reaps them */
 	reaper = pid_ns->child_reaper;
-	if (!reaper || reaper->state != TASK_RUNNING || reaper->group_leader == leader)
+	if (!reaper || reaper->state == TASK_DEAD || reaper->group_leader == leader)
 		reaper = w->init_task;
 	reaper = reaper->group_leader;
 	while (leader->children->len) {
@@ -754,6 +755,10 @@ int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig)
 	leader = tt->group_leader;
 	if (sig == 0 || leader == w->init_task)
 		return event_end(w, 0);   /* a probe; init ignores fatal signals */
+	/* SIGNAL_UNKILLABLE: a pid namespace's init ignores signals from inside it */
+	if (task_active_pid_ns(tt)->child_reaper == leader &&
+	    task_active_pid_ns(t) == task_active_pid_ns(tt))
+		return event_end(w, 0);
 	threads = g_ptr_array_copy(leader->threads, NULL, NULL);
 	for (guint i = 0; i < threads->len; i++) {
 		struct task *th = threads->pdata[i];

@@ -324,6 +324,46 @@ static void test_creds(void **state)
 	assert_clean(f);
 }
 
+/* A pid namespace's init dying reaps everything below it, grandchildren too. */
+static void test_zap_reaps_descendants(void **state)
+{
+	struct fx *f = *state;
+	uint64_t c = fork_ok(f, f->init, NSS_CLONE_NEWPID);
+	uint64_t pn = ns_of(f, c, "pid");
+	uint64_t g = fork_ok(f, c, 0);
+	uint64_t gg = fork_ok(f, g, 0);
+
+	/* signals from inside do not kill the namespace's init */
+	assert_int_equal(sys_kill(f->w, g, c, 9), 0);
+	assert_int_equal(nss_task_state(f->w, c), NSS_TASK_RUNNING);
+	assert_int_equal(sys_exit(f->w, c, 0), 0);
+	assert_int_equal(nss_task_state(f->w, g), NSS_TASK_NONE);
+	assert_int_equal(nss_task_state(f->w, gg), NSS_TASK_NONE);
+	assert_int_equal(sys_wait(f->w, f->init, c, 0), (int64_t)c);
+	assert_ns(f, pn, 3, 0);         /* three struct pids wait for RCU */
+	world_run_deferred(f->w, 0);
+	assert_ns_gone(f, pn);
+	assert_clean(f);
+}
+
+/* setfsuid() and a refused capset() still prepare a cred, dropped after RCU. */
+static void test_prepared_creds(void **state)
+{
+	struct fx *f = *state;
+	uint64_t c = fork_ok(f, f->init, NSS_CLONE_NEWUSER);
+	uint64_t u = ns_of(f, c, "user");
+
+	assert_ns(f, u, 1, 1);
+	assert_int_equal(sys_setfsuid(f->w, c, 0), 65534);    /* unmapped: no cred */
+	assert_ns(f, u, 1, 1);
+	assert_int_equal(sys_capset(f->w, c, 0, 0), 0);
+	assert_int_equal(sys_capset(f->w, c, 1, 1), -EPERM);
+	assert_ns(f, u, 3, 1);          /* the replaced and the refused cred */
+	world_run_deferred(f->w, 0);
+	assert_ns(f, u, 1, 1);
+	assert_clean(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +379,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wait_and_misuse, fx_setup_618, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pidfd, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_creds, fx_setup_619, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_zap_reaps_descendants, fx_setup_619, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_prepared_creds, fx_setup_619, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
