@@ -212,7 +212,11 @@ int cmd_sweep(int argc, char **argv)
 				rest /= n;
 				g_ptr_array_add(j->argv, opt ? g_strdup_printf("%s=%s", opt, v)
 							  : g_strdup_printf("--param=%s=%s", a->key, v));
-				g_string_prepend(label, g_strdup_printf("%s=%s ", a->key, v));
+				{
+					g_autofree char *kv = g_strdup_printf("%s=%s ", a->key, v);
+
+					g_string_prepend(label, kv);
+				}
 			}
 			g_string_append_printf(label, "seed=%" G_GINT64_FORMAT, seed);
 			g_ptr_array_add(j->argv, g_strdup(argv[1]));
