@@ -11,6 +11,7 @@
 #include <errno.h>
 #include "nssim-core.h"
 
+struct ns;
 struct cred;
 struct task;
 struct nsfs_inode;
@@ -66,6 +67,12 @@ void notify_object(struct world *w, enum nss_object_change what,
 struct task *event_begin(struct world *w, const char *op, uint64_t task,
 			 int64_t a0, int64_t a1, int64_t a2);
 int64_t event_end(struct world *w, int64_t result);
+/* event_begin() for a call on an fd: 0, -ESRCH (no task) or -EBADF. */
+struct file;
+int event_begin_fd(struct world *w, const char *op, uint64_t task, int fd, int64_t a1,
+		   int64_t a2, struct task **t, struct file **f);
+/* The caller uses @ns now (is_current_namespace / current_in_namespace). */
+bool ns_current_in(const struct task *t, const struct ns *ns);
 
 /* ---- namespaces (ns.c) -------------------------------------------- */
 

@@ -131,14 +131,12 @@ struct file *fd_lookup(struct task *t, int fd)
 
 int sys_close(struct world *w, uint64_t task, int fd)
 {
-	struct task *t = event_begin(w, "close", task, fd, 0, 0);
+	struct task *t;
 	struct file *f;
+	int err = event_begin_fd(w, "close", task, fd, 0, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	t->files->fd->pdata[fd] = NULL;
 	fput(w, f, NULL);
 	return event_end(w, 0);
@@ -146,14 +144,12 @@ int sys_close(struct world *w, uint64_t task, int fd)
 
 int sys_dup(struct world *w, uint64_t task, int fd)
 {
-	struct task *t = event_begin(w, "dup", task, fd, 0, 0);
+	struct task *t;
 	struct file *f;
+	int err = event_begin_fd(w, "dup", task, fd, 0, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	get_file(w, f, "dup");
 	return event_end(w, fd_install(w, t, f));
 }

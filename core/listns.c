@@ -15,21 +15,6 @@
 #define LISTNS_MAX 1000000
 #define PAGE_SIZE 4096
 
-/* is_current_namespace(): the caller's own namespaces (not the *_for_children ones). */
-static bool is_current_namespace(struct task *t, struct ns *ns)
-{
-	static const enum nsproxy_slot slot[NS_NR_TYPES] = {
-		[NS_MNT] = SLOT_MNT, [NS_UTS] = SLOT_UTS, [NS_IPC] = SLOT_IPC,
-		[NS_CGROUP] = SLOT_CGROUP, [NS_NET] = SLOT_NET, [NS_TIME] = SLOT_TIME,
-	};
-
-	if (ns->type == NS_USER)
-		return t->cred->user_ns == ns;
-	if (ns->type == NS_PID)
-		return task_active_pid_ns(t) == ns;
-	return t->nsproxy && t->nsproxy->slot[slot[ns->type]] == ns;
-}
-
 static bool may_list_ns(struct world *w, struct task *t, struct ns *ns, bool owner_mode,
 			bool userns_capable)
 {
@@ -40,7 +25,7 @@ static bool may_list_ns(struct world *w, struct task *t, struct ns *ns, bool own
 			      CAP_SYS_ADMIN)) {
 		return true;
 	}
-	if (is_current_namespace(t, ns))
+	if (ns_current_in(t, ns))
 		return true;
 	return ns->type == NS_USER && ns_capable(w, t->cred, ns, CAP_SYS_ADMIN);
 }

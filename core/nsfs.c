@@ -148,15 +148,13 @@ int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
 int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
 		       struct nss_handle *out)
 {
-	struct task *t = event_begin(w, "name_to_handle_at", task, fd, bytes, 0);
+	struct task *t;
 	struct file *f;
 	struct ns *ns;
+	int err = event_begin_fd(w, "name_to_handle_at", task, fd, bytes, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	if (f->kind != FILE_NSFS)
 		return event_end(w, -EOPNOTSUPP);
 	if (bytes > NSS_MAX_HANDLE_SZ)
@@ -170,21 +168,6 @@ int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
 	if (bytes < 16)
 		return event_end(w, -EOVERFLOW);
 	return event_end(w, 0);
-}
-
-/* current_in_namespace(): the caller uses @ns now. */
-static bool current_in_namespace(struct task *t, struct ns *ns)
-{
-	static const enum nsproxy_slot slot[NS_NR_TYPES] = {
-		[NS_MNT] = SLOT_MNT, [NS_UTS] = SLOT_UTS, [NS_IPC] = SLOT_IPC,
-		[NS_CGROUP] = SLOT_CGROUP, [NS_NET] = SLOT_NET, [NS_TIME] = SLOT_TIME,
-	};
-
-	if (ns->type == NS_USER)
-		return t->cred->user_ns == ns;
-	if (ns->type == NS_PID)
-		return task_active_pid_ns(t) == ns;
-	return t->nsproxy && t->nsproxy->slot[slot[ns->type]] == ns;
 }
 
 /*
@@ -212,7 +195,7 @@ static int fh_to_ns(struct world *w, struct task *t, const struct nss_handle *h,
 		return -ESTALE;
 	if (!ns_get_unless_inactive(w, ns, "nsfs_fh_to_dentry"))
 		return -ESTALE;
-	if (current_in_namespace(t, ns)) {
+	if (ns_current_in(t, ns)) {
 		if (ns->type == NS_PID && !ns->child_reaper) {
 			ns_ref_put(w, ns, "nsfs_fh_to_dentry");
 			return -ESTALE;   /* EPERM inside, ESTALE outside */
@@ -375,15 +358,13 @@ static int pidfd_ns_ioctl(struct world *w, struct task *t, struct file *f, unsig
 int sys_ioctl_value(struct world *w, uint64_t task, int fd, unsigned long cmd,
 		    uint64_t *value)
 {
-	struct task *t = event_begin(w, "ioctl", task, fd, (int64_t)cmd, 0);
+	struct task *t;
 	struct file *f;
 	uint64_t dummy;
+	int err = event_begin_fd(w, "ioctl", task, fd, (int64_t)cmd, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	if (!value)
 		value = &dummy;
 	if (f->kind == FILE_NSFS)
@@ -426,16 +407,14 @@ static void mount_free(struct world *w, struct mount *m)
 
 int64_t sys_mount_bind(struct world *w, uint64_t task, int fd, const char *path)
 {
-	struct task *t = event_begin(w, "mount_bind", task, fd, 0, 0);
+	struct task *t;
 	struct file *f;
 	struct ns *mnt_ns;
 	struct mount *m;
+	int err = event_begin_fd(w, "mount_bind", task, fd, 0, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	if (!path || path[0] != '/')
 		return event_end(w, -EINVAL);
 	mnt_ns = t->nsproxy->slot[SLOT_MNT];
@@ -507,14 +486,12 @@ int sys_open_file(struct world *w, uint64_t task, const char *path)
 
 int sys_fstat(struct world *w, uint64_t task, int fd, uint64_t *ino, uint64_t *dev)
 {
-	struct task *t = event_begin(w, "fstat", task, fd, 0, 0);
+	struct task *t;
 	struct file *f;
+	int err = event_begin_fd(w, "fstat", task, fd, 0, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	/* st_dev: one anonymous device per pseudo file system */
 	*dev = 4 + f->kind;
 	*ino = f->kind == FILE_NSFS ? f->inode->ns->inum : f->id;

@@ -444,6 +444,25 @@ int sys_setns(struct world *w, uint64_t task, int fd, uint64_t nstype)
 	return event_end(w, err);
 }
 
+/*
+ * The caller's own namespaces (is_current_namespace, current_in_namespace):
+ * its nsproxy's mnt, uts, ipc, net, cgroup and time slots, its active pid
+ * namespace and its user namespace; not the *_for_children ones.
+ */
+bool ns_current_in(const struct task *t, const struct ns *ns)
+{
+	static const enum nsproxy_slot slot[NS_NR_TYPES] = {
+		[NS_MNT] = SLOT_MNT, [NS_UTS] = SLOT_UTS, [NS_IPC] = SLOT_IPC,
+		[NS_CGROUP] = SLOT_CGROUP, [NS_NET] = SLOT_NET, [NS_TIME] = SLOT_TIME,
+	};
+
+	if (ns->type == NS_USER)
+		return t->cred->user_ns == ns;
+	if (ns->type == NS_PID)
+		return task_active_pid_ns(t) == ns;
+	return t->nsproxy && t->nsproxy->slot[slot[ns->type]] == ns;
+}
+
 /* ---- introspection ---------------------------------------------------- */
 
 uint64_t nss_task_ns(const struct world *w, uint64_t task, const char *name)

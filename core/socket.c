@@ -47,14 +47,12 @@ int sock_siocgskns(struct world *w, struct task *t, struct file *sock)
 
 int sys_netns_cookie(struct world *w, uint64_t task, int fd, uint64_t *cookie)
 {
-	struct task *t = event_begin(w, "getsockopt", task, fd, 0, 0);
+	struct task *t;
 	struct file *f;
+	int err = event_begin_fd(w, "getsockopt", task, fd, 0, 0, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	if (f->kind != FILE_SOCKET)
 		return event_end(w, -ENOTSOCK);
 	*cookie = f->sk_net->id;
@@ -68,15 +66,13 @@ int sys_netns_cookie(struct world *w, uint64_t task, int fd, uint64_t *cookie)
  */
 int sys_send_fd(struct world *w, uint64_t task, int fd, uint64_t to, bool queue)
 {
-	struct task *t = event_begin(w, "send_fd", task, fd, (int64_t)to, queue);
+	struct task *t;
 	struct task *dst;
 	struct file *f;
+	int err = event_begin_fd(w, "send_fd", task, fd, (int64_t)to, queue, &t, &f);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
+	if (err)
+		return event_end(w, err);
 	dst = task_lookup(w, to);
 	if (!dst || dst->state != TASK_RUNNING || !dst->files)
 		return event_end(w, -ECONNREFUSED);

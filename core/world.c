@@ -143,6 +143,16 @@ struct task *event_begin(struct world *w, const char *op, uint64_t task,
 	return t;
 }
 
+int event_begin_fd(struct world *w, const char *op, uint64_t task, int fd, int64_t a1,
+		   int64_t a2, struct task **t, struct file **f)
+{
+	*t = event_begin(w, op, task, fd, a1, a2);
+	if (!*t)
+		return -ESRCH;
+	*f = fd_lookup(*t, fd);
+	return *f ? 0 : -EBADF;
+}
+
 int64_t event_end(struct world *w, int64_t result)
 {
 	w->ev.result = result;
