@@ -7,7 +7,8 @@
  * it: a lazy-TLB mm pin, an mm, a socket, a file's f_cred, another cred
  * waiting for RCU, a child namespace, a struct pid, an nsfs file);
  * distributions of lazy-TLB pin durations (an mm's users gone -> its
- * mm_count gone) and of user-namespace lingering; the namespaces reachable
+ * mm_count gone, for mms of non-initial user namespaces) and of
+ * user-namespace lingering; the namespaces reachable
  * by handle on 6.18 but not on 6.19 over time (__ns_ref > 0, inactive);
  * shootdown IPIs.  Several runs (a sweep) come out side by side.
  */
@@ -32,6 +33,7 @@ struct run_stats {
 	int64_t ipis;
 	unsigned int exposure_peak;
 	double exposure_avg;
+	double exposure_total_s;   /* namespace-seconds in memory but invisible */
 	GArray *series;          /* struct point */
 };
 
@@ -196,6 +198,8 @@ static void exposure(sqlite3 *db, struct run_stats *r)
 				(struct point){ t, exposed, active, alive };
 	}
 	sqlite3_finalize(st);
+	area += exposed * (r->end_ns / 1e6 - last_t);
+	r->exposure_total_s = area / 1e3;
 	r->exposure_avg = r->end_ns > 0 ? area / (r->end_ns / 1e6) : 0;
 }
 
@@ -258,13 +262,22 @@ static bool load_run(sqlite3 *db, int64_t id, struct run_stats *r)
 		}
 		sqlite3_finalize(st);
 	}
-	/* lazy-TLB pins: an mm's users gone -> its mm_count gone */
+	/*
+	 * Lazy-TLB pins: an mm's users gone -> its mm_count gone, for the mms
+	 * that belong to a non-initial user namespace (mm_init took P on it in
+	 * the event that created the mm): the ones that can keep a namespace.
+	 */
 	if (sqlite3_prepare_v2(db,
 		"SELECT u.obj, eu.time_ns, (SELECT e2.time_ns FROM transition c JOIN event e2"
 		"   ON e2.run = c.run AND e2.seq = c.event WHERE c.run = u.run AND c.kind = 'mm'"
 		"   AND c.obj = u.obj AND c.counter = 'mm_count' AND c.new = 0)"
 		" FROM transition u JOIN event eu ON eu.run = u.run AND eu.seq = u.event"
-		" WHERE u.run = ?1 AND u.kind = 'mm' AND u.counter = 'users' AND u.new = 0",
+		" WHERE u.run = ?1 AND u.kind = 'mm' AND u.counter = 'users' AND u.new = 0"
+		" AND EXISTS (SELECT 1 FROM transition a JOIN transition n"
+		"   ON n.run = a.run AND n.event = a.event AND n.kind = 'ns' AND n.site = 'mm_init'"
+		"   JOIN namespace ns ON ns.run = n.run AND ns.id = n.obj AND NOT ns.initial"
+		"   WHERE a.run = u.run AND a.kind = 'mm' AND a.obj = u.obj AND a.counter = 'users'"
+		"   AND a.old = 0)",
 		-1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, id);
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -331,14 +344,15 @@ static void print_text(struct run_stats *r)
 	g_print("  %-28s %6s %9s %9s %9s %9s\n", "milliseconds", "count", "p50", "p90", "p99", "max");
 	text_dist("alive but inactive: all", &r->linger_all);
 	text_dist("alive but inactive: user", &r->linger_user);
-	text_dist("lazy-TLB pin (mm)", &r->pins);
+	text_dist("lazy-TLB pin (ns-owned mm)", &r->pins);
 	g_print("  user namespaces by last holder (count, total ms invisible):\n");
 	for (GList *l = keys; l; l = l->next)
 		g_print("    %-26s %6u %12.3f\n", (char *)l->data,
 			GPOINTER_TO_UINT(g_hash_table_lookup(r->holders, l->data)),
 			*(double *)g_hash_table_lookup(r->holders_ms, l->data));
 	g_print("  reachable by handle on 6.18 but not on 6.19 (ref > 0, inactive):"
-		" peak %u, time average %.3f\n", r->exposure_peak, r->exposure_avg);
+		" peak %u, time average %.3f, total %.3f namespace-seconds\n", r->exposure_peak,
+		r->exposure_avg, r->exposure_total_s);
 	g_print("  shootdown IPIs: %" G_GINT64_FORMAT "\n", r->ipis);
 }
 
@@ -371,8 +385,9 @@ static void print_json(struct run_stats *r, bool last)
 	for (GList *l = keys; l; l = l->next)
 		g_string_append_printf(o, "%s\"%s\": %u", l == keys ? "" : ", ", (char *)l->data,
 				       GPOINTER_TO_UINT(g_hash_table_lookup(r->holders, l->data)));
-	g_string_append_printf(o, "}, \"exposure_peak\": %u, \"exposure_avg\": %.6f, \"ipis\": %"
-			       G_GINT64_FORMAT "}", r->exposure_peak, r->exposure_avg, r->ipis);
+	g_string_append_printf(o, "}, \"exposure_peak\": %u, \"exposure_avg\": %.6f, "
+			       "\"exposure_total_s\": %.6f, \"ipis\": %" G_GINT64_FORMAT "}",
+			       r->exposure_peak, r->exposure_avg, r->exposure_total_s, r->ipis);
 	g_print("%s%s\n", o->str, last ? "" : ",");
 	g_string_free(o, TRUE);
 }
@@ -386,7 +401,8 @@ static void print_csv_row(struct run_stats *r)
 	for (guint i = 0; i < G_N_ELEMENTS(ds); i++)
 		g_print(",%u,%.6f,%.6f,%.6f,%.6f", ds[i]->v->len, pct(ds[i]->v, 50),
 			pct(ds[i]->v, 90), pct(ds[i]->v, 99), pct(ds[i]->v, 100));
-	g_print(",%u,%.6f,%" G_GINT64_FORMAT "\n", r->exposure_peak, r->exposure_avg, r->ipis);
+	g_print(",%u,%.6f,%.6f,%" G_GINT64_FORMAT "\n", r->exposure_peak, r->exposure_avg,
+		r->exposure_total_s, r->ipis);
 }
 
 /* ---- SVG ---------------------------------------------------------------- */
@@ -658,7 +674,7 @@ int cmd_report(int argc, char **argv)
 				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k],
 				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k],
 				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k]);
-		g_print(",exposure_peak,exposure_avg,ipis\n");
+		g_print(",exposure_peak,exposure_avg,exposure_total_s,ipis\n");
 		for (guint i = 0; i < ids->len; i++)
 			print_csv_row(&runs[i]);
 	}
