@@ -12,34 +12,6 @@
 -- variants: 6.19 6.18
 scenario { name = "file_handle_test/nsfs_user_handle", kernel = "6.19" }
 
-local X = "user"
-local P = sim.init:clone {}
+local pat = require "selftest_patterns"
 
--- setres_ids_drop(P, 65534): must succeed (P starts as root)
-local ok, err = P:setresgid(65534, 65534, 65534)
-expect(ok, "setresgid to 65534: " .. tostring(err))
-ok, err = P:setresuid(65534, 65534, 65534)
-expect(ok, "setresuid to 65534: " .. tostring(err))
-expect(not P:has_cap("SYS_ADMIN"), "P runs unprivileged after the drop")
-
-local f, ferr = P:open_ns(X)
-expect(f, "open /proc/self/ns/" .. X .. ": " .. tostring(ferr))
-if f then
-  local H, herr = f:handle()           -- a MAX_HANDLE_SZ buffer
-  expect(H, "name_to_handle_at: " .. tostring(herr))
-  if H then
-    expect(H.bytes > 0, "the handle has a positive size")
-    local g, gerr = P:open_by_handle(H, { "rdonly" })
-    expect(g, "open_by_handle_at(O_RDONLY) as nobody: " .. tostring(gerr))
-    if g then
-      local sf, sg = f:stat(), g:stat()
-      expect_eq(sg.dev, sf.dev, "same device")
-      expect_eq(sg.ino, sf.ino, "same inode")
-      g:close()
-    end
-  end
-  f:close()
-end
-
-P:exit(0)
-sim.init:wait(P)
+pat.nsfs_handle("user")

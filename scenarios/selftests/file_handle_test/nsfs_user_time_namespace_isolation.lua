@@ -18,38 +18,7 @@
 -- variants: 6.19 6.18
 scenario { name = "file_handle_test/nsfs_user_time_namespace_isolation", kernel = "6.19" }
 
-local X = "time"
-local P = sim.init:clone {}
+local pat = require "selftest_patterns"
 
--- P: H = n2h(open_ns(self, X)) in the initial namespaces
-local pf = assert(P:open_ns(X))
-local H, herr = pf:handle()
-expect(H, "name_to_handle_at on the initial " .. X .. " ns: " .. tostring(herr))
-pf:close()
-
--- C: unshare USER, map "0 <uid> 1" (uid 0 here, setgroups deny), unshare X
-local C = P:clone {}
-local ok, err = C:unshare { "user" }
-expect(ok, "unshare(CLONE_NEWUSER): " .. tostring(err))
-ok, err = C:uid_map(C, 0, 0, 1)
-expect(ok, "uid_map 0 0 1: " .. tostring(err))
-ok, err = C:gid_map(C, 0, 0, 1)
-expect(ok, "gid_map 0 0 1: " .. tostring(err))
-ok, err = C:unshare { X }
-expect(ok, "unshare(" .. X .. "): " .. tostring(err))
-
--- G: forked by C, it is the first member of the new time namespace
-local G = assert(C:clone {})
-expect(G:ns(X) ~= P:ns(X), "G is outside the initial " .. X .. " ns")
-if H then
-  local r, rerr = G:open_by_handle(H)
-  expect(r == nil, "open_by_handle_at from G must fail ('S' = it succeeded)")
-  expect_errno(rerr, "ESTALE", "result 'P': ancestor's " .. X .. " ns from a child user ns")
-end
-G:exit(0)
-C:wait(G)
-
-C:exit(0)
-P:wait(C)
-P:exit(0)
-sim.init:wait(P)
+-- the time namespace applies to children only: a grandchild G opens
+pat.nsfs_user_isolation("time", { grandchild = true })

@@ -8,16 +8,14 @@
 -- variants: 6.19 6.18
 scenario { name = "ns_active_ref_test/ns_active_with_multiple_processes", kernel = "6.19" }
 
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
 
 -- C1: unshare NET -> N, send a handle built from an fd (then closed), wait
 local C1 = P:clone {}
 expect(C1:unshare { "net" }, "C1: unshare(CLONE_NEWNET)")
 local N = C1:ns("net")
-local f = C1:open_ns("net")
-local H = f:handle()
-expect(H, "C1: name_to_handle_at")
-f:close()
+local H = pat.ns_handle(C1, "C1", "net")
 
 -- C2: open N by handle, setns into it, close the fd, then sleep 1 s.
 -- The real test assumes C2 is done within P's 100 ms sleep; here C2's

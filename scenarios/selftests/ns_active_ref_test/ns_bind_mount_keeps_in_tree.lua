@@ -9,6 +9,7 @@
 -- variants: 6.19
 scenario { name = "ns_active_ref_test/ns_bind_mount_keeps_in_tree", kernel = "6.19" }
 
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
 local path = "/tmp/ns-test-XXXXXX"      -- mkfile(...): the bind target
 
@@ -19,9 +20,7 @@ expect(C:unshare { "net" }, "C: unshare(CLONE_NEWNET) -> N")
 local f = C:open_ns("net")
 local m, merr = f:bind_mount(path)      -- /proc/self/ns/net -> path, in M
 expect(m, "C: bind mount of /proc/self/ns/net: " .. tostring(merr))
-local H = f:handle()
-expect(H, "C: name_to_handle_at")
-f:close()
+local H = pat.handle_and_close(f, "C")
 C:exit(0)
 
 expect_eq(P:wait(C), C, "C reaped (exit 0)")

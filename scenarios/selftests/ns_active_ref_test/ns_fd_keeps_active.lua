@@ -9,20 +9,13 @@
 scenario { name = "ns_active_ref_test/ns_fd_keeps_active", kernel = "6.19" }
 
 local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
-
-local function same(a, b)
-  local x, y = a:stat(), b:stat()
-  return x.ino == y.ino and x.dev == y.dev
-end
 
 -- C: unshare NET -> N, send a handle built from an fd (then closed), wait
 local C = P:clone {}
 expect(C:unshare { "net" }, "C: unshare(CLONE_NEWNET)")
-local f = C:open_ns("net")
-local H = f:handle()
-expect(H, "C: name_to_handle_at")
-f:close()
+local H = pat.ns_handle(C, "C", "net")
 
 -- P: open /proc/<C>/ns/net while C waits, then signal C and reap it
 local fN, ferr = P:open_ns("net", C)
@@ -34,7 +27,7 @@ expect_eq(P:wait(C), C, "C reaped (exit 0)")
 local f2, err = P:open_by_handle(H)
 expect(f2, "the open fd keeps N reachable: " .. tostring(err))
 if f2 then
-  expect(same(fN, f2), "same(fN, f2): equal dev and ino")
+  expect(pat.same(fN, f2), "same(fN, f2): equal dev and ino")
   f2:close()
 end
 fN:close()

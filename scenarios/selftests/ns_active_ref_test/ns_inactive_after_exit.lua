@@ -7,15 +7,13 @@
 scenario { name = "ns_active_ref_test/ns_inactive_after_exit", kernel = "6.19" }
 
 local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
 
 -- child: unshare NET, encode a handle from /proc/self/ns/net, close, exit
 local C = P:clone {}
 expect(C:unshare { "net" }, "C: unshare(CLONE_NEWNET)")
-local f = C:open_ns("net")
-local H = f:handle()
-expect(H, "C: name_to_handle_at")
-f:close()
+local H = pat.ns_handle(C, "C", "net")
 C:exit(0)
 
 -- parent: read H (a Lua value here), reap, then open by handle at once

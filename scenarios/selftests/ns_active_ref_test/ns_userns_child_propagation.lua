@@ -7,41 +7,23 @@
 -- variants: 6.19 6.18
 scenario { name = "ns_active_ref_test/ns_userns_child_propagation", kernel = "6.19" }
 
-local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
-
-local function ns_id(t, name)
-  local f = assert(t:open_ns(name))
-  local id = f:ioctl("NS_GET_ID")
-  f:close()
-  return id
-end
 
 -- C: setup_userns -> UA; setup_userns -> UB; send the ids; exit
 local C = P:clone {}
-expect(st.setup_userns(C), "C: setup_userns -> UA")
-local idUA = ns_id(C, "user")
-expect(st.setup_userns(C), "C: setup_userns -> UB")
-local idUB = ns_id(C, "user")
+local idUA = pat.setup_userns_id(C, "UA")
+local idUB = pat.setup_userns_id(C, "UB")
 
 -- Racy in the real test (SKIP if C has exited first); here P opens first.
-local fUB, e = P:open_by_handle(st.mkH(idUB))
-if sim.kernel == "6.18" then
-  expect_errno(e, "ESTALE", "6.18: id-only handle rejected; the test SKIPs")
-  return
-end
-expect(fUB, "open UB by id (failure: SKIP): " .. tostring(e))
+local fUB = pat.open_by_ids_while_alive(P, "6.18: id-only handle rejected; the test SKIPs",
+  { idUB, "open UB by id (failure: SKIP)" })
 if not fUB then return end
 C:exit(0)
 expect_eq(P:wait(C), C, "C reaped")
 
-local fUA, e1 = P:open_by_handle(st.mkH(idUA))
-expect(fUA, "UA opens: UB keeps it active: " .. tostring(e1))
+local fUA = pat.open_by_id(P, idUA, "UA opens: UB keeps it active")
 fUB:close()
-local a, ea = P:open_by_handle(st.mkH(idUA))
-expect(a, "UA still opens after UB is released (fUA): " .. tostring(ea))
-if a then a:close() end
+pat.opens_by_id(P, idUA, "UA still opens after UB is released (fUA)")
 if fUA then fUA:close() end
-local c, ec = P:open_by_handle(st.mkH(idUA))
-expect(not c, "UA no longer opens once every fd is closed (errno not checked): " .. tostring(ec))
-if c then c:close() end
+pat.no_open_by_id(P, idUA, "UA no longer opens once every fd is closed (errno not checked)")

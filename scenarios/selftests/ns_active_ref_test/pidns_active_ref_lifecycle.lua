@@ -8,6 +8,7 @@
 scenario { name = "ns_active_ref_test/pidns_active_ref_lifecycle", kernel = "6.19" }
 
 local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
 
 local C = P:clone {}
@@ -17,10 +18,7 @@ local G = C:clone {}                    -- pid 1 of Q
 expect_eq(G:pid(), 1, "G is pid 1 of Q")
 
 -- G: handle from /proc/self/ns/pid, send it, exit
-local f = G:open_ns("pid")
-local H = f:handle()
-expect(H, "G: name_to_handle_at")
-f:close()
+local H = pat.ns_handle(G, "G", "pid")
 G:exit(0)
 
 -- C: reap G, then exit

@@ -9,12 +9,8 @@
 scenario { name = "ns_active_ref_test/thread_ns_fd_keeps_active", kernel = "6.19" }
 
 local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
-
-local function same(a, b)
-  local x, y = a:stat(), b:stat()
-  return x.ino == y.ino and x.dev == y.dev
-end
 
 -- T: unshare NET (private nsproxy), NS_GET_ID on /proc/thread-self/ns/net
 local T = P:clone { "thread", "sighand", "vm", "fs", "files" }
@@ -24,12 +20,8 @@ local id = f:ioctl("NS_GET_ID")
 f:close()
 
 -- P: open by id while T is alive, keep it
-local g, err = P:open_by_handle(st.mkH(id))
-if sim.kernel == "6.18" then
-  expect_errno(err, "ESTALE", "6.18: id-only handle rejected")
-  return
-end
-expect(g, "the thread's net ns opens while it lives: " .. tostring(err))
+local g = pat.open_by_ids_while_alive(P, "6.18: id-only handle rejected",
+  { id, "the thread's net ns opens while it lives" })
 if not g then return end
 
 -- signal T; thread exit; join
@@ -39,7 +31,7 @@ expect_eq(T:state(), "gone", "T joined")
 local g2, err2 = P:open_by_handle(st.mkH(id))
 expect(g2, "g keeps the net ns active after the thread exited: " .. tostring(err2))
 if g2 then
-  expect(same(g, g2), "same(g, g2): equal dev and ino")
+  expect(pat.same(g, g2), "same(g, g2): equal dev and ino")
   g2:close()
 end
 g:close()

@@ -10,14 +10,9 @@
 scenario { name = "ns_active_ref_test/thread_subprocess_ns_inactive_after_all_exit", kernel = "6.19" }
 
 local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process (root)
 
-local function ns_id(t, name)
-  local f = assert(t:open_ns(name))
-  local id = f:ioctl("NS_GET_ID")
-  f:close()
-  return id
-end
 local function listed(t, typ, id)
   local ids, err = t:listns { types = { typ }, max = 256 }   -- owner 0: global
   if not ids then return nil, err end
@@ -30,10 +25,8 @@ end
 -- C: setup_userns -> U; unshare NET -> N; send both ids; two threads
 -- blocked on a socketpair read
 local C = P:clone {}
-expect(st.setup_userns(C), "C: setup_userns -> U")
-local idU = ns_id(C, "user")
-expect(C:unshare { "net" }, "C: unshare(CLONE_NEWNET) -> N")
-local idN = ns_id(C, "net")
+local idU = pat.setup_userns_id(C, "U")
+local idN = pat.unshare_id(C, "net", "N")
 local T1 = C:clone { "thread", "sighand", "vm", "fs", "files" }
 local T2 = C:clone { "thread", "sighand", "vm", "fs", "files" }
 

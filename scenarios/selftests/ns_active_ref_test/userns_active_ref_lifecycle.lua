@@ -10,6 +10,7 @@
 scenario { name = "ns_active_ref_test/userns_active_ref_lifecycle", kernel = "6.19" }
 
 local st = require "selftest"
+local pat = require "selftest_patterns"
 local P = sim.init:clone {}             -- the test process
 
 -- child: unshare USER, best-effort maps, handle from /proc/self/ns/user, exit
@@ -17,10 +18,7 @@ local C = P:clone {}
 expect(C:unshare { "user" }, "C: unshare(CLONE_NEWUSER)")
 C:uid_map(C, 0, 0, 1)                   -- best effort ("0 <uid> 1"), result ignored
 C:gid_map(C, 0, 0, 1)
-local f = C:open_ns("user")
-local H = f:handle()
-expect(H, "C: name_to_handle_at")
-f:close()
+local H = pat.ns_handle(C, "C", "user")
 C:exit(0)
 
 expect_eq(P:wait(C), C, "C reaped (exit 0)")

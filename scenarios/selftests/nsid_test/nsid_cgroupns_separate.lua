@@ -7,31 +7,6 @@
 -- variants: 6.19 6.18
 scenario { name = "nsid_test/nsid_cgroupns_separate", kernel = "6.19" }
 
-local init = sim.init
-local P = init:clone {}                  -- the test process (root), forked by the harness
+local pat = require "selftest_patterns"
 
-local pf = P:open_ns("cgroup")
-local a = pf:ioctl("NS_GET_ID")
-expect(a and a ~= 0, "P's own cgroup ns id is not zero")
-
--- C: unshare(CGROUP); EPERM/EACCES would make the test skip; it reports 'Y'
--- and pauses.
-local C = P:clone {}
-local ok, err = C:unshare { "cgroup" }
-expect(ok, "the child unshares CGROUP (else the test skips): " .. tostring(err))
-
--- P, after reading 'Y':
-local g, gerr = P:open_ns("cgroup", C)
-expect(g, "open /proc/<C>/ns/cgroup: " .. tostring(gerr))
-local b, berr = g:ioctl("NS_GET_ID")
-expect(b, "NS_GET_ID on the child's cgroup ns: " .. tostring(berr))
-expect(b and b ~= 0, "the child's cgroup ns id is not zero")
-expect(b ~= a, "the child's cgroup ns id differs from the parent's")
-pf:close()
-g:close()
-
--- cleanup: SIGTERM the paused child and reap it
-P:kill(C, 15)                            -- SIGTERM
-expect_eq(P:wait(C), C, "reap C")
-P:exit(0)
-init:wait(P)
+pat.nsid_separate("cgroup")

@@ -6,18 +6,6 @@
 -- variants: 6.19 6.18
 scenario { name = "nsid_test/nsid_utsns_basic", kernel = "6.19" }
 
-local init = sim.init
-local P = init:clone {}                  -- the test process, forked by the harness
+local pat = require "selftest_patterns"
 
-local f, err = P:open_ns("uts")
-expect(f, "open /proc/self/ns/uts: " .. tostring(err))
-local a, aerr = f:ioctl("NS_GET_ID")
-expect(a, "NS_GET_ID: " .. tostring(aerr))
-expect(a and a ~= 0, "the uts ns id is not zero")
-local b, berr = f:ioctl("NS_GET_ID")
-expect(b, "NS_GET_ID again: " .. tostring(berr))
-expect_eq(b, a, "the same id the second time")
-f:close()
-
-P:exit(0)
-init:wait(P)
+pat.nsid_basic("uts")
