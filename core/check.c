@@ -141,6 +141,14 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			expect_ctr(rc, &t->fs->users, 1);
 		}
 	}
+	/* a setns() in flight holds its prepared nsproxy and cred */
+	for (GList *l = w->setns_ops.head; objects && l; l = l->next) {
+		struct setns_op *op = l->data;
+
+		expect_ctr(rc, &op->set.nsproxy->count, 1);
+		if (op->set.cred)
+			expect_ctr(rc, &op->set.cred->usage, 1);
+	}
 	/* reaped tasks keep their cred until delayed_put_task_struct */
 	for (GList *l = w->deferred.head; objects && l; l = l->next) {
 		struct deferred *d = l->data;

@@ -249,6 +249,21 @@ struct nsproxy {
 	int32_t static_count;    /* init_nsproxy: the idle task's reference */
 };
 
+/* The set a setns() prepares (struct nsset). */
+struct nsset {
+	uint64_t flags;
+	struct nsproxy *nsproxy;
+	struct cred *cred;
+};
+
+/* A setns() between validate and commit, held across events. */
+struct setns_op {
+	GList link;
+	uint64_t id;
+	uint64_t task;
+	struct nsset set;
+};
+
 struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 				      struct task *t, struct ns *user_ns,
 				      uint32_t creator_uid, int *err);
@@ -475,6 +490,8 @@ struct world {
 	GPtrArray *touched;      /* struct ns *, this event */
 
 	GQueue deferred;         /* struct deferred * */
+	GQueue setns_ops;        /* struct setns_op *: setns() in flight */
+	uint64_t next_setns_op;
 	uint64_t deferred_seq;
 	GHashTable *reported;    /* check.c: violations already reported */
 };

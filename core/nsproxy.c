@@ -199,11 +199,6 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 
 /* ---- setns() ---------------------------------------------------------- */
 
-struct nsset {
-	uint64_t flags;
-	struct nsproxy *nsproxy;
-	struct cred *cred;
-};
 
 /* prepare_nsset(): a passive copy of the caller's nsproxy, a cred if NEWUSER. */
 static int prepare_nsset(struct world *w, struct task *t, uint64_t flags,
@@ -406,42 +401,94 @@ static void put_nsset(struct world *w, struct nsset *set)
 	}
 }
 
+/* setns() up to the point of no return: the fd checks, prepare, validate. */
+static int setns_prepare(struct world *w, struct task *t, int fd, uint64_t nstype,
+			 struct nsset *set)
+{
+	struct file *f = fd_lookup(t, fd);
+	struct ns *target = NULL;
+	int err;
+
+	if (!f)
+		return -EBADF;
+	if (f->kind == FILE_NSFS) {
+		target = f->inode->ns;
+		if (nstype && nstype != ns_type_clone_flag(target->type))
+			return -EINVAL;
+		nstype = ns_type_clone_flag(target->type);
+	} else if (f->kind == FILE_PIDFD) {
+		if (!nstype || (nstype & ~NSS_CLONE_NEWALL))
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	err = prepare_nsset(w, t, nstype, set);
+	if (err)
+		return err;
+	err = target ? validate_ns(w, t, set, target) : validate_nsset(w, t, set, f->pid);
+	if (err)
+		put_nsset(w, set);
+	return err;
+}
+
 int sys_setns(struct world *w, uint64_t task, int fd, uint64_t nstype)
 {
 	struct task *t = event_begin(w, "setns", task, fd, (int64_t)nstype, 0);
-	struct file *f;
-	struct ns *target = NULL;
 	struct nsset set = { 0 };
 	int err;
 
 	if (!t)
 		return event_end(w, -ESRCH);
-	f = fd_lookup(t, fd);
-	if (!f)
-		return event_end(w, -EBADF);
-	if (f->kind == FILE_NSFS) {
-		target = f->inode->ns;
-		if (nstype && nstype != ns_type_clone_flag(target->type))
-			return event_end(w, -EINVAL);
-		nstype = ns_type_clone_flag(target->type);
-	} else if (f->kind == FILE_PIDFD) {
-		if (!nstype || (nstype & ~NSS_CLONE_NEWALL))
-			return event_end(w, -EINVAL);
-	} else {
-		return event_end(w, -EINVAL);
-	}
-
-	err = prepare_nsset(w, t, nstype, &set);
+	err = setns_prepare(w, t, fd, nstype, &set);
 	if (err)
 		return event_end(w, err);
-	if (target)
-		err = validate_ns(w, t, &set, target);
-	else
-		err = validate_nsset(w, t, &set, f->pid);
-	if (!err)
-		commit_nsset(w, t, &set);
+	commit_nsset(w, t, &set);
 	put_nsset(w, &set);
-	return event_end(w, err);
+	return event_end(w, 0);
+}
+
+/*
+ * setns() preempted between validate_nsset() and commit_nsset(), so that
+ * other tasks can run in between (the race of kernel-model.md §9.2): the
+ * prepared set, with its passive references, stays in flight.
+ */
+int64_t sys_setns_begin(struct world *w, uint64_t task, int fd, uint64_t nstype)
+{
+	struct task *t = event_begin(w, "setns_begin", task, fd, (int64_t)nstype, 0);
+	struct setns_op *op;
+	int err;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	op = g_new0(struct setns_op, 1);
+	err = setns_prepare(w, t, fd, nstype, &op->set);
+	if (err) {
+		g_free(op);
+		return event_end(w, err);
+	}
+	op->id = ++w->next_setns_op;
+	op->task = t->id;
+	op->link.data = op;
+	g_queue_push_tail_link(&w->setns_ops, &op->link);
+	return event_end(w, (int64_t)op->id);
+}
+
+int sys_setns_finish(struct world *w, uint64_t task, uint64_t id)
+{
+	struct task *t = event_begin(w, "setns_finish", task, (int64_t)id, 0, 0);
+	struct setns_op *op = NULL;
+
+	for (GList *l = w->setns_ops.head; l; l = l->next)
+		if (((struct setns_op *)l->data)->id == id)
+			op = l->data;
+	if (!op || op->task != task)
+		return event_end(w, t ? -EINVAL : -ESRCH);
+	g_queue_unlink(&w->setns_ops, &op->link);
+	if (t)
+		commit_nsset(w, t, &op->set);
+	put_nsset(w, &op->set);
+	g_free(op);
+	return event_end(w, t ? 0 : -ESRCH);
 }
 
 /*

@@ -255,6 +255,13 @@ int64_t sys_clone(struct world *w, uint64_t task, uint64_t flags, int *pidfd);
 int sys_unshare(struct world *w, uint64_t task, uint64_t flags);
 /* @fd is an nsfs fd (nstype 0 or its type) or a pidfd (a set of types). */
 int sys_setns(struct world *w, uint64_t task, int fd, uint64_t nstype);
+/*
+ * setns() in two events, as if preempted between validate_nsset() and
+ * commit_nsset(): begin returns an id (> 0) or the errno setns() would;
+ * finish commits (or, if the task has exited meanwhile, drops the set).
+ */
+int64_t sys_setns_begin(struct world *w, uint64_t task, int fd, uint64_t nstype);
+int sys_setns_finish(struct world *w, uint64_t task, uint64_t id);
 int sys_execve(struct world *w, uint64_t task);
 /* exit(2) of one thread; exit_group(2) of the whole thread group. */
 int sys_exit(struct world *w, uint64_t task, int code);

@@ -321,6 +321,12 @@ void world_free(struct world *w)
 		g_free(d);
 	}
 	/* Everything is freed by kind, without running the model. */
+	while (w->setns_ops.head) {
+		struct setns_op *op = w->setns_ops.head->data;
+
+		g_queue_unlink(&w->setns_ops, &op->link);
+		g_free(op);
+	}
 	{
 		g_autoptr(GHashTable) tables = g_hash_table_new(NULL, NULL);
 		g_autoptr(GHashTable) fss = g_hash_table_new(NULL, NULL);

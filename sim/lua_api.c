@@ -375,6 +375,30 @@ static int t_setns(lua_State *L)
 	return ret_true(L, sys_setns(S(L)->w, t, f->fd, flags));
 }
 
+/* task:setns_begin(fd [, types]) -> id: setns() preempted before its commit */
+static int t_setns_begin(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	struct l_fd *f = check_fd(L, 2);
+	uint64_t flags = check_flags(L, 3);
+	char fl[256], args[300];
+
+	if (f->task != t)
+		return luaL_error(L, "setns_begin: the fd belongs to task %d", (int)f->task);
+	g_snprintf(args, sizeof(args), "fd=%d %s", f->fd, flags_text(flags, fl, sizeof(fl)));
+	call_site(L, args);
+	return ret_int(L, sys_setns_begin(S(L)->w, t, f->fd, flags));
+}
+
+static int t_setns_finish(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	lua_Integer id = luaL_checkinteger(L, 2);
+
+	call_site(L, NULL);
+	return ret_true(L, sys_setns_finish(S(L)->w, t, (uint64_t)id));
+}
+
 /* task:open_ns(name [, target]): /proc/<target or self>/ns/<name> */
 static int t_open_ns(lua_State *L)
 {
@@ -1513,6 +1537,7 @@ void sim_lua_open(struct sim *s)
 	lua_State *L = s->L;
 	static const luaL_Reg task_methods[] = {
 		{ "clone", t_clone }, { "unshare", t_unshare }, { "setns", t_setns },
+		{ "setns_begin", t_setns_begin }, { "setns_finish", t_setns_finish },
 		{ "open_ns", t_open_ns }, { "execve", t_execve }, { "exit", t_exit },
 		{ "exit_thread", t_exit_thread }, { "wait", t_wait },
 		{ "pidfd_open", t_pidfd_open }, { "socket", t_socket },
