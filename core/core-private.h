@@ -264,6 +264,7 @@ struct setns_op {
 	struct nsset set;
 };
 
+void setns_ops_complete(struct world *w, struct task *t);
 struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 				      struct task *t, struct ns *user_ns,
 				      uint32_t creator_uid, int *err);

@@ -473,22 +473,42 @@ int64_t sys_setns_begin(struct world *w, uint64_t task, int fd, uint64_t nstype)
 	return event_end(w, (int64_t)op->id);
 }
 
+/*
+ * A task inside setns() cannot die half-way: a fatal signal is acted on
+ * when the syscall returns.  So before an exit its setns() calls complete.
+ */
+void setns_ops_complete(struct world *w, struct task *t)
+{
+	for (GList *l = w->setns_ops.head, *n; l; l = n) {
+		struct setns_op *op = l->data;
+
+		n = l->next;
+		if (op->task != t->id)
+			continue;
+		g_queue_unlink(&w->setns_ops, &op->link);
+		commit_nsset(w, t, &op->set);
+		put_nsset(w, &op->set);
+		g_free(op);
+	}
+}
+
 int sys_setns_finish(struct world *w, uint64_t task, uint64_t id)
 {
 	struct task *t = event_begin(w, "setns_finish", task, (int64_t)id, 0, 0);
 	struct setns_op *op = NULL;
 
+	if (!t)
+		return event_end(w, -ESRCH);
 	for (GList *l = w->setns_ops.head; l; l = l->next)
 		if (((struct setns_op *)l->data)->id == id)
 			op = l->data;
 	if (!op || op->task != task)
-		return event_end(w, t ? -EINVAL : -ESRCH);
+		return event_end(w, -EINVAL);
 	g_queue_unlink(&w->setns_ops, &op->link);
-	if (t)
-		commit_nsset(w, t, &op->set);
+	commit_nsset(w, t, &op->set);
 	put_nsset(w, &op->set);
 	g_free(op);
-	return event_end(w, t ? 0 : -ESRCH);
+	return event_end(w, 0);
 }
 
 /*

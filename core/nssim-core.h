@@ -258,7 +258,7 @@ int sys_setns(struct world *w, uint64_t task, int fd, uint64_t nstype);
 /*
  * setns() in two events, as if preempted between validate_nsset() and
  * commit_nsset(): begin returns an id (> 0) or the errno setns() would;
- * finish commits (or, if the task has exited meanwhile, drops the set).
+ * finish commits.  A task that exits first completes its setns() then.
  */
 int64_t sys_setns_begin(struct world *w, uint64_t task, int fd, uint64_t nstype);
 int sys_setns_finish(struct world *w, uint64_t task, uint64_t id);

@@ -490,6 +490,7 @@ void task_do_exit(struct world *w, struct task *t, int code)
 	struct task *leader = t->group_leader;
 
 	sched_run(w, t);
+	setns_ops_complete(w, t);     /* the signal waits for the syscall to return */
 	t->exit_code = code;
 	exit_mm(w, t);
 	t->files = NULL;

@@ -13,6 +13,7 @@ static const struct {
 	{ "run", cmd_run, "Run a Lua scenario into an SQLite trace" },
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
 	{ "sweep", cmd_sweep, "Run a scenario over parameter values and seeds, in parallel, into one database" },
+	{ "explore", cmd_explore, "Search random operation sequences for invariant violations; shrink them" },
 	{ "report", cmd_report, "Lifetimes, lazy-TLB pins, exposure and IPIs from a trace; plots" },
 	{ "bench", cmd_bench, "Measure throughput: events/s, transitions/s, trace rows/s" },
 };

@@ -92,5 +92,6 @@ int cmd_tree(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 
 #endif

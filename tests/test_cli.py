@@ -328,6 +328,29 @@ class SweepReport(Base):
         self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'failed'"), [(2,)])
 
 
+class Explore(Base):
+    def test_finds_both_prefix_bugs(self):
+        out = os.path.join(self.tmp.name, "bug.lua")
+        r = run(["explore", "--kernel", "6.19-prefix", "--seed", "1", "--time-limit", "20",
+                 "--bugs", "5", "--out", out])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        # §9.1: a failing setns; §9.2: a setns(pidfd) committed after the target exited
+        self.assertIn("active-recount in a setns failing event", r.stdout)
+        self.assertIn("active-recount in a setns_finish succeeding event", r.stdout)
+        written = sorted(f for f in os.listdir(self.tmp.name) if f.startswith("bug"))
+        self.assertEqual(len(written), 5)
+        for f in written:
+            path = os.path.join(self.tmp.name, f)
+            self.assertEqual(run(["run", "--no-trace", "--kernel", "6.19-prefix", path]).returncode, 1, f)
+            self.assertEqual(run(["run", "--no-trace", "--kernel", "6.19", path]).returncode, 0, f)
+
+    def test_nothing_on_619(self):
+        r = run(["explore", "--kernel", "6.19", "--seed", "1", "--time-limit", "3"])
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertRegex(r.stdout, r"0 distinct violation\(s\)")
+        self.assertEqual(run(["explore", "--kernel", "7.0"]).returncode, 2)
+
+
 class Tree(Base):
     def test_tree(self):
         scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")

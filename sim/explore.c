@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: MIT
+/*
+ * explore.c - `nssim explore`: random seeded sequences of operations from a
+ * fresh world, failure paths included (setns with wrong types, into the
+ * caller's own user ns, setns(pidfd) held across the target's exit and
+ * reap, closes in every order), with the full audit after every event.
+ * A sequence that violates an invariant is shrunk to a minimal one that
+ * violates the same rule in the same kind of event, and written out as a
+ * Lua scenario.  Distinct bugs (rule, event) are all reported.
+ *
+ * Operations name tasks, fds and in-flight setns calls by their index in
+ * creation order, taken modulo what exists, so any subsequence of a
+ * sequence is still a sequence: that is what makes shrinking simple.
+ */
+#include <string.h>
+#include "sim.h"
+
+enum op_kind {
+	OP_CLONE, OP_UNSHARE, OP_OPEN_NS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_FINISH,
+	OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS,
+	OP_SETUID, OP_RCU, OP_NR,
+};
+
+struct op {
+	enum op_kind k;
+	uint32_t a, b;        /* task / fd / op indices */
+	uint64_t flags;
+	uint32_t name;        /* open_ns name index */
+};
+
+static const char *const ns_names[] = {
+	"mnt", "uts", "ipc", "pid", "pid_for_children", "cgroup", "net", "time",
+	"time_for_children", "user",
+};
+
+static const uint64_t newflags[] = {
+	NSS_CLONE_NEWUSER, NSS_CLONE_NEWNET, NSS_CLONE_NEWPID, NSS_CLONE_NEWNS,
+	NSS_CLONE_NEWUTS, NSS_CLONE_NEWIPC, NSS_CLONE_NEWCGROUP, NSS_CLONE_NEWTIME,
+};
+
+/* ---- running a sequence ------------------------------------------------ */
+
+struct fdref {
+	uint32_t task;        /* index into tasks */
+	int fd;
+	char var[16];
+};
+
+struct runner {
+	struct world *w;
+	GArray *tasks;        /* uint64_t ids; [0] = init */
+	GArray *fds;          /* struct fdref */
+	GArray *ops;          /* uint64_t setns op ids, 0 once finished */
+	GArray *op_task;      /* uint32_t task index of each setns op */
+	/* the first violation */
+	const char *rule;
+	const char *event_op;
+	char sig[64];
+	GString *lua;         /* the scenario, when writing one */
+	unsigned int nvar;
+};
+
+static void on_violation(void *data, const struct nss_violation *v)
+{
+	struct runner *r = data;
+
+	if (!r->rule) {
+		const struct nss_event *ev = world_last_event(r->w);
+
+		r->rule = v->rule;
+		/* the bug's signature: the rule, the call and whether it failed */
+		g_snprintf(r->sig, sizeof(r->sig), "%s %s", ev->op,
+			   ev->result < 0 ? "failing" : "succeeding");
+		r->event_op = r->sig;
+	}
+}
+
+static const char *flag_list(uint64_t flags, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"newuser", "newnet", "newpid", "newns", "newuts", "newipc", "newcgroup", "newtime",
+	};
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(newflags); i++)
+		if (flags & newflags[i])
+			n += g_snprintf(buf + n, size - n, "%s\"%s\"", n ? ", " : "", names[i]);
+	return buf;
+}
+
+static const char *task_var(uint32_t i, char *buf)
+{
+	g_snprintf(buf, 16, "t%u", i);
+	return buf;
+}
+
+static void emit(struct runner *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void emit(struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->lua)
+		return;
+	va_start(ap, fmt);
+	g_string_append_vprintf(r->lua, fmt, ap);
+	va_end(ap);
+}
+
+static const char *result(int64_t v, char *buf)
+{
+	if (v < 0)
+		g_snprintf(buf, 32, "  -- %s", nss_errno_name((int)-v) ? nss_errno_name((int)-v) : "error");
+	else
+		buf[0] = 0;
+	return buf;
+}
+
+static void run_op(struct runner *r, const struct op *o)
+{
+	uint32_t nt = r->tasks->len, nf = r->fds->len;
+	uint32_t ti = o->a % nt;
+	uint64_t t = g_array_index(r->tasks, uint64_t, ti);
+	char tv[16], tv2[16], fl[160], res[32];
+	struct fdref *f = nf ? &g_array_index(r->fds, struct fdref, o->b % nf) : NULL;
+	int64_t v;
+
+	task_var(ti, tv);
+	switch (o->k) {
+	case OP_CLONE:
+		v = sys_clone(r->w, t, o->flags, NULL);
+		if (v > 0) {
+			g_array_append_val(r->tasks, v);
+			emit(r, "local t%u = %s:clone { %s }\n", r->tasks->len - 1, tv,
+			     flag_list(o->flags, fl, sizeof(fl)));
+		} else {
+			emit(r, "%s:clone { %s }%s\n", tv, flag_list(o->flags, fl, sizeof(fl)),
+			     result(v, res));
+		}
+		break;
+	case OP_UNSHARE:
+		v = sys_unshare(r->w, t, o->flags);
+		emit(r, "%s:unshare { %s }%s\n", tv, flag_list(o->flags, fl, sizeof(fl)), result(v, res));
+		break;
+	case OP_OPEN_NS: {
+		uint32_t target = o->b % nt;
+
+		v = sys_open_ns(r->w, t, g_array_index(r->tasks, uint64_t, target),
+				ns_names[o->name % G_N_ELEMENTS(ns_names)]);
+		if (v >= 0) {
+			struct fdref n = { .task = ti, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			g_array_append_val(r->fds, n);
+			emit(r, "local %s = %s:open_ns(\"%s\", %s)\n", n.var, tv,
+			     ns_names[o->name % G_N_ELEMENTS(ns_names)], task_var(target, tv2));
+		} else {
+			emit(r, "%s:open_ns(\"%s\", %s)%s\n", tv, ns_names[o->name % G_N_ELEMENTS(ns_names)],
+			     task_var(target, tv2), result(v, res));
+		}
+		break;
+	}
+	case OP_SETNS:
+	case OP_SETNS_BEGIN:
+		if (!f)
+			return;
+		task_var(f->task, tv);
+		t = g_array_index(r->tasks, uint64_t, f->task);
+		if (o->k == OP_SETNS) {
+			v = sys_setns(r->w, t, f->fd, o->flags);
+			emit(r, "%s:setns(%s, { %s })%s\n", tv, f->var, flag_list(o->flags, fl, sizeof(fl)),
+			     result(v, res));
+		} else {
+			v = sys_setns_begin(r->w, t, f->fd, o->flags);
+			if (v > 0) {
+				uint64_t id = (uint64_t)v;
+
+				g_array_append_val(r->ops, id);
+				g_array_append_val(r->op_task, f->task);
+				emit(r, "local o%u = %s:setns_begin(%s, { %s })\n", r->ops->len, tv, f->var,
+				     flag_list(o->flags, fl, sizeof(fl)));
+			} else {
+				emit(r, "%s:setns_begin(%s, { %s })%s\n", tv, f->var,
+				     flag_list(o->flags, fl, sizeof(fl)), result(v, res));
+			}
+		}
+		break;
+	case OP_SETNS_FINISH: {
+		uint32_t k;
+
+		if (!r->ops->len)
+			return;
+		k = o->b % r->ops->len;
+		if (!g_array_index(r->ops, uint64_t, k))
+			return;
+		ti = g_array_index(r->op_task, uint32_t, k);
+		v = sys_setns_finish(r->w, g_array_index(r->tasks, uint64_t, ti),
+				     g_array_index(r->ops, uint64_t, k));
+		g_array_index(r->ops, uint64_t, k) = 0;
+		emit(r, "%s:setns_finish(o%u)%s\n", task_var(ti, tv), k + 1, result(v, res));
+		break;
+	}
+	case OP_PIDFD_OPEN: {
+		uint32_t target = o->b % nt;
+
+		v = sys_pidfd_open(r->w, t, g_array_index(r->tasks, uint64_t, target), 0);
+		if (v >= 0) {
+			struct fdref n = { .task = ti, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			g_array_append_val(r->fds, n);
+			emit(r, "local %s = %s:pidfd_open(%s)\n", n.var, tv, task_var(target, tv2));
+		} else {
+			emit(r, "%s:pidfd_open(%s)%s\n", tv, task_var(target, tv2), result(v, res));
+		}
+		break;
+	}
+	case OP_CLOSE:
+		if (!f)
+			return;
+		v = sys_close(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd);
+		emit(r, "%s:close()%s\n", f->var, result(v, res));
+		break;
+	case OP_EXIT:
+		if (ti == 0)
+			return;
+		v = sys_exit_group(r->w, t, 0);
+		emit(r, "%s:exit(0)%s\n", tv, result(v, res));
+		break;
+	case OP_WAIT:
+		v = sys_wait(r->w, t, 0, NSS_WNOHANG);
+		emit(r, "%s:wait(nil, { nohang = true })%s\n", tv, result(v, res));
+		break;
+	case OP_EXECVE:
+		v = sys_execve(r->w, t);
+		emit(r, "%s:execve()%s\n", tv, result(v, res));
+		break;
+	case OP_SOCKET:
+		v = sys_socket(r->w, t, 2);
+		if (v >= 0) {
+			struct fdref n = { .task = ti, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			g_array_append_val(r->fds, n);
+			emit(r, "local %s = %s:socket(\"inet\")\n", n.var, tv);
+		}
+		break;
+	case OP_SIOCGSKNS:
+		if (!f)
+			return;
+		v = sys_ioctl(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd, NSS_SIOCGSKNS);
+		if (v >= 0) {
+			struct fdref n = { .task = f->task, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			g_array_append_val(r->fds, n);
+			emit(r, "local %s = %s:ioctl(\"SIOCGSKNS\")\n", n.var, f->var);
+		} else {
+			emit(r, "%s:ioctl(\"SIOCGSKNS\")%s\n", f->var, result(v, res));
+		}
+		break;
+	case OP_SETUID:
+		v = sys_setuid(r->w, t, o->b % 2 ? 1000 : 0);
+		emit(r, "%s:setuid(%d)%s\n", tv, o->b % 2 ? 1000 : 0, result(v, res));
+		break;
+	case OP_RCU:
+		if (world_run_deferred(r->w, 0))
+			emit(r, "sim.run()   -- RCU callbacks and workqueues\n");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Run @ops on a fresh world; returns true if an invariant broke. */
+static bool run_seq(const char *kernel, const struct op *ops, guint n, struct runner *r,
+		    bool write)
+{
+	struct nss_config cfg = { .variant = nss_variant_lookup(kernel), .audit = NSS_AUDIT_FULL };
+	struct nss_observer o = { .violation = on_violation, .data = r };
+	uint64_t init;
+
+	memset(r, 0, sizeof(*r));
+	r->w = world_new(&cfg);
+	r->event_op = r->sig;
+	world_add_observer(r->w, &o);
+	r->tasks = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	r->fds = g_array_new(FALSE, FALSE, sizeof(struct fdref));
+	r->ops = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	r->op_task = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	init = world_init_task(r->w);
+	g_array_append_val(r->tasks, init);
+	if (write)
+		r->lua = g_string_new(NULL);
+	emit(r, "local t0 = sim.init\n");
+	for (guint i = 0; i < n && !r->rule; i++)
+		run_op(r, &ops[i]);
+	world_free(r->w);
+	g_array_free(r->tasks, TRUE);
+	g_array_free(r->fds, TRUE);
+	g_array_free(r->ops, TRUE);
+	g_array_free(r->op_task, TRUE);
+	return r->rule != NULL;
+}
+
+static void random_op(GRand *g, struct op *o)
+{
+	/* weights: the setns paths and task lifecycle get the most */
+	static const enum op_kind bag[] = {
+		OP_CLONE, OP_CLONE, OP_CLONE, OP_UNSHARE, OP_OPEN_NS, OP_OPEN_NS, OP_OPEN_NS,
+		OP_SETNS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_BEGIN, OP_SETNS_FINISH,
+		OP_SETNS_FINISH, OP_PIDFD_OPEN, OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_EXIT,
+		OP_WAIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS, OP_SETUID, OP_RCU,
+	};
+
+	memset(o, 0, sizeof(*o));
+	o->k = bag[g_rand_int_range(g, 0, G_N_ELEMENTS(bag))];
+	o->a = g_rand_int_range(g, 0, 8);
+	o->b = g_rand_int_range(g, 0, 8);
+	o->name = g_rand_int_range(g, 0, G_N_ELEMENTS(ns_names));
+	for (guint i = 0; i < G_N_ELEMENTS(newflags); i++)
+		if (g_rand_int_range(g, 0, 4) == 0)
+			o->flags |= newflags[i];
+	if (o->k == OP_SETNS || o->k == OP_SETNS_BEGIN) {
+		/* nsfs fds want 0 or one type; pidfds a set */
+		if (g_rand_boolean(g))
+			o->flags = g_rand_boolean(g) ? 0 : newflags[g_rand_int_range(g, 0, 8)];
+	}
+}
+
+/* Drop chunks while the same bug remains (ddmin, greedy). */
+static guint shrink(const char *kernel, struct op *ops, guint n, const char *rule,
+		    const char *event_op, guint *runs)
+{
+	struct op *tmp = g_new(struct op, n);
+
+	for (guint chunk = n / 2 ? n / 2 : 1; chunk >= 1; chunk = chunk > 1 ? chunk / 2 : 0) {
+		bool changed;
+
+		do {
+			changed = false;
+			for (guint i = 0; i < n; ) {
+				guint len = MIN(chunk, n - i), m = 0;
+				struct runner r;
+
+				for (guint j = 0; j < n; j++)
+					if (j < i || j >= i + len)
+						tmp[m++] = ops[j];
+				(*runs)++;
+				if (m && run_seq(kernel, tmp, m, &r, false) && !strcmp(r.rule, rule) &&
+				    !strcmp(r.sig, event_op)) {
+					memcpy(ops, tmp, m * sizeof(*ops));
+					n = m;
+					changed = true;
+				} else {
+					i += len;
+				}
+			}
+		} while (changed && chunk == 1);
+		if (chunk == 1)
+			break;
+	}
+	g_free(tmp);
+	return n;
+}
+
+struct found {
+	char *rule, *event_op, *lua;
+	guint len, orig_len;
+	double at_s;
+};
+
+int cmd_explore(int argc, char **argv)
+{
+	g_autofree char *kernel = NULL, *out = NULL;
+	gint64 seed = 1;
+	gdouble time_limit = 10;
+	gint depth = 24, max_bugs = 4;
+	GOptionEntry entries[] = {
+		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default 6.19)", "V" },
+		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default 1)", "N" },
+		{ "time-limit", 't', 0, G_OPTION_ARG_DOUBLE, &time_limit, "Seconds to explore (default 10)", "S" },
+		{ "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "Operations per sequence (default 24)", "D" },
+		{ "bugs", 0, 0, G_OPTION_ARG_INT, &max_bugs, "Stop after this many distinct bugs (default 4)", "N" },
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the minimal scenarios here (FILE, or FILE-2.lua ... for more)", "FILE" },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) bugs = g_array_new(FALSE, TRUE, sizeof(struct found));
+	GRand *g;
+	struct op *ops;
+	gint64 t0 = g_get_monotonic_time();
+	guint64 seqs = 0, events = 0;
+	guint shrink_runs = 0;
+
+	g_option_context_set_summary(ctx,
+		"Random seeded operation sequences against a kernel model, with every\n"
+		"invariant checked after every event.  Each distinct violation (rule, event)\n"
+		"is shrunk to a minimal sequence and printed as a Lua scenario; exit 1 if any.");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 1) {
+		g_printerr("nssim explore: %s (see nssim explore --help)\n",
+			   err ? err->message : "unexpected argument");
+		return 2;
+	}
+	if (!kernel)
+		kernel = g_strdup("6.19");
+	if (!nss_variant_lookup(kernel) || depth < 1 || depth > 10000 || time_limit <= 0 ||
+	    seed < 0) {
+		g_printerr("nssim explore: bad --kernel, --depth, --time-limit or --seed\n");
+		return 2;
+	}
+	g = g_rand_new_with_seed_array((guint32[]){ (guint32)seed, (guint32)(seed >> 32) }, 2);
+	ops = g_new(struct op, depth);
+	while ((g_get_monotonic_time() - t0) / 1e6 < time_limit && bugs->len < (guint)max_bugs) {
+		struct runner r;
+		bool known = false;
+
+		for (gint i = 0; i < depth; i++)
+			random_op(g, &ops[i]);
+		seqs++;
+		events += depth;
+		if (!run_seq(kernel, ops, depth, &r, false))
+			continue;
+		for (guint i = 0; i < bugs->len; i++) {
+			struct found *b = &g_array_index(bugs, struct found, i);
+
+			known |= !strcmp(b->rule, r.rule) && !strcmp(b->event_op, r.sig);
+		}
+		if (known)
+			continue;
+		{
+			struct found b = { .rule = g_strdup(r.rule), .event_op = g_strdup(r.sig),
+					   .orig_len = depth };
+			guint n = shrink(kernel, ops, depth, r.rule, r.sig, &shrink_runs);
+			struct runner w;
+
+			run_seq(kernel, ops, n, &w, true);
+			b.len = n;
+			b.at_s = (g_get_monotonic_time() - t0) / 1e6;
+			b.lua = g_string_free(w.lua, FALSE);
+			g_array_append_val(bugs, b);
+		}
+	}
+	{
+		double dt = (g_get_monotonic_time() - t0) / 1e6;
+
+		for (guint i = 0; i < bugs->len; i++) {
+			struct found *b = &g_array_index(bugs, struct found, i);
+			g_autofree char *text = g_strdup_printf(
+				"-- Found by: nssim explore --kernel %s --seed %" G_GINT64_FORMAT "\n"
+				"-- Invariant broken: %s, in a %s event (%u operations shrunk to %u).\n"
+				"-- The invariants are checked after every event (audit full), as explore does.\n"
+				"scenario { name = \"explore: %s in %s\", kernel = \"%s\", audit = \"full\" }\n\n%s",
+				kernel, seed, b->rule, b->event_op, b->orig_len, b->len, b->rule,
+				b->event_op, kernel, b->lua);
+
+			g_print("bug %u after %.2f s: %s in a %s event; minimal scenario (%u operations):\n%s\n",
+				i + 1, b->at_s, b->rule, b->event_op, b->len, text);
+			if (out) {
+				g_autofree char *path = i == 0 ? g_strdup(out)
+					: g_strdup_printf("%.*s-%u.lua", (int)(strlen(out) -
+						(g_str_has_suffix(out, ".lua") ? 4 : 0)), out, i + 1);
+
+				if (!g_file_set_contents(path, text, -1, &err)) {
+					g_printerr("nssim explore: %s\n", err->message);
+					g_clear_error(&err);
+				}
+			}
+			g_free(b->rule);
+			g_free(b->event_op);
+			g_free(b->lua);
+		}
+		g_print("explore: kernel %s, seed %" G_GINT64_FORMAT ": %" G_GUINT64_FORMAT
+			" sequences (%.0f/s, %.0f operations/s), %u shrink runs, %u distinct "
+			"violation(s) in %.1f s\n", kernel, seed, seqs, seqs / dt, events / dt,
+			shrink_runs, bugs->len, dt);
+	}
+	g_free(ops);
+	g_rand_free(g);
+	return bugs->len ? 1 : 0;
+}
