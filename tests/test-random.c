@@ -59,7 +59,7 @@ static int pick_fd(GRand *r)
 static void random_op(struct world *w, GRand *r)
 {
 	uint64_t t = pick_task(w, r, true), u = pick_task(w, r, false);
-	int op = g_rand_int_range(r, 0, 30);
+	int op = g_rand_int_range(r, 0, 32);
 	int pidfd;
 
 	if (w->tasks.length > 40 && op < 4)
@@ -197,6 +197,12 @@ static void random_op(struct world *w, GRand *r)
 		sys_listns(w, t, &req, g_rand_int_range(r, 0, 10) ? out : NULL, 16, 0);
 		break;
 	}
+	case 28:
+		sys_setns_begin(w, t, pick_fd(r), g_rand_boolean(r) ? 0 : random_ns_flags(r, 25));
+		break;
+	case 29:
+		sys_setns_finish(w, t, (uint64_t)g_rand_int_range(r, 0, 40));
+		break;
 	default:
 		world_run_deferred(w, g_rand_int_range(r, 1, 4));
 		break;
@@ -222,6 +228,8 @@ static void teardown_world(struct world *w)
 			;
 	}
 	assert_int_equal(w->tasks.length, 1);
+	while (w->setns_ops.head)       /* init's setns calls still in flight */
+		sys_setns_finish(w, init, ((struct setns_op *)w->setns_ops.head->data)->id);
 	while (sys_recv_fd(w, init) >= 0)
 		;
 	for (GList *l = w->mounts.head; l;) {
