@@ -441,3 +441,46 @@ void check_boot(struct world *w)
 	g_hash_table_destroy(rc.ns);
 	g_hash_table_destroy(rc.objs);
 }
+
+/* ---- state hashing (explore --exhaustive) ------------------------------ */
+
+static void mix(uint64_t *h, uint64_t v)
+{
+	*h ^= v + 0x9e3779b97f4a7c15ULL + (*h << 6) + (*h >> 2);
+}
+
+uint64_t world_state_hash(const struct world *w)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		const struct ns *ns = l->data;
+
+		mix(&h, ns->id);
+		mix(&h, ((uint64_t)ns->type << 48) ^ ((uint64_t)(uint32_t)ns->ref.val << 16) ^
+			(uint32_t)ns->active.val);
+		mix(&h, ns->owner ? ns->owner->id : 0);
+		mix(&h, ns->inode ? (uint64_t)ns->inode->dentry.val : 0);
+	}
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		const struct task *t = l->data;
+
+		mix(&h, t->id);
+		mix(&h, t->state);
+		mix(&h, t->cred->user_ns->id);
+		mix(&h, t->parent ? t->parent->id : 0);
+		for (int s = 0; t->nsproxy && s < NR_SLOTS; s++)
+			mix(&h, t->nsproxy->slot[s]->id);
+		for (guint i = 0; t->files && i < t->files->fd->len; i++) {
+			const struct file *f = t->files->fd->pdata[i];
+
+			mix(&h, f ? ((uint64_t)f->kind << 32) ^ (f->kind == FILE_NSFS ? f->inode->ns->id
+								: f->kind == FILE_SOCKET ? f->sk_net->id
+								: f->id) : 0);
+		}
+	}
+	for (GList *l = w->setns_ops.head; l; l = l->next)
+		mix(&h, ((const struct setns_op *)l->data)->id);
+	mix(&h, w->deferred.length);
+	return h;
+}

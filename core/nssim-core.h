@@ -242,6 +242,12 @@ bool world_run_deferred_id(struct world *w, uint64_t id);
 /* true for workqueue items (free_user_ns, cleanup_net, free_ipc), false for RCU. */
 bool nss_deferred_is_work(const char *site);
 
+/*
+ * A hash of the model's state (every counter, every link between objects,
+ * in creation order), for searches that skip states already seen.
+ */
+uint64_t world_state_hash(const struct world *w);
+
 /* Full audit now, as its own event; returns the number of new violations. */
 size_t world_check(struct world *w);
 

@@ -58,6 +58,7 @@ struct runner {
 	char sig[64];
 	GString *lua;         /* the scenario, when writing one */
 	unsigned int nvar;
+	uint64_t hash;        /* the state at the end */
 };
 
 static void on_violation(void *data, const struct nss_violation *v)
@@ -295,6 +296,7 @@ static bool run_seq(const char *kernel, const struct op *ops, guint n, struct ru
 	emit(r, "local t0 = sim.init\n");
 	for (guint i = 0; i < n && !r->rule; i++)
 		run_op(r, &ops[i]);
+	r->hash = world_state_hash(r->w);
 	world_free(r->w);
 	g_array_free(r->tasks, TRUE);
 	g_array_free(r->fds, TRUE);
@@ -364,6 +366,45 @@ static guint shrink(const char *kernel, struct op *ops, guint n, const char *rul
 	return n;
 }
 
+/* The alphabet of --exhaustive: every operation on a few tasks and fds. */
+static GArray *alphabet(void)
+{
+	static const uint64_t clone_fl[] = {
+		0, NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET, NSS_CLONE_NEWPID,
+		NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET | NSS_CLONE_NEWNS,
+	};
+	static const uint64_t setns_fl[] = {
+		0, NSS_CLONE_NEWUSER, NSS_CLONE_NEWNET, NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET,
+	};
+	static const uint32_t names[] = { 9 /* user */, 6 /* net */, 3 /* pid */ };
+	GArray *a = g_array_new(FALSE, TRUE, sizeof(struct op));
+
+#define ADD(...) g_array_append_val(a, ((struct op){ __VA_ARGS__ }))
+	for (uint32_t t = 0; t < 3; t++) {
+		for (guint i = 0; i < G_N_ELEMENTS(clone_fl); i++)
+			ADD(.k = OP_CLONE, .a = t, .flags = clone_fl[i]);
+		ADD(.k = OP_UNSHARE, .a = t, .flags = NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET);
+		for (uint32_t u = 0; u < 3; u++) {
+			for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+				ADD(.k = OP_OPEN_NS, .a = t, .b = u, .name = names[i]);
+			ADD(.k = OP_PIDFD_OPEN, .a = t, .b = u);
+		}
+		ADD(.k = OP_EXIT, .a = t);
+		ADD(.k = OP_WAIT, .a = t);
+	}
+	for (uint32_t f = 0; f < 3; f++) {
+		for (guint i = 0; i < G_N_ELEMENTS(setns_fl); i++) {
+			ADD(.k = OP_SETNS, .b = f, .flags = setns_fl[i]);
+			ADD(.k = OP_SETNS_BEGIN, .b = f, .flags = setns_fl[i]);
+		}
+		ADD(.k = OP_CLOSE, .b = f);
+		ADD(.k = OP_SETNS_FINISH, .b = f);
+	}
+	ADD(.k = OP_RCU);
+#undef ADD
+	return a;
+}
+
 struct found {
 	char *rule, *event_op, *lua;
 	guint len, orig_len;
@@ -376,12 +417,14 @@ int cmd_explore(int argc, char **argv)
 	gint64 seed = 1;
 	gdouble time_limit = 10;
 	gint depth = 24, max_bugs = 4;
+	gboolean exhaustive = FALSE;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default 1)", "N" },
 		{ "time-limit", 't', 0, G_OPTION_ARG_DOUBLE, &time_limit, "Seconds to explore (default 10)", "S" },
 		{ "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "Operations per sequence (default 24)", "D" },
 		{ "bugs", 0, 0, G_OPTION_ARG_INT, &max_bugs, "Stop after this many distinct bugs (default 4)", "N" },
+		{ "exhaustive", 0, 0, G_OPTION_ARG_NONE, &exhaustive, "Every sequence up to --depth over a fixed alphabet, skipping states seen before", NULL },
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the minimal scenarios here (FILE, or FILE-2.lua ... for more)", "FILE" },
 		{ NULL },
 	};
@@ -413,7 +456,73 @@ int cmd_explore(int argc, char **argv)
 	}
 	g = g_rand_new_with_seed_array((guint32[]){ (guint32)seed, (guint32)(seed >> 32) }, 2);
 	ops = g_new(struct op, depth);
-	while ((g_get_monotonic_time() - t0) / 1e6 < time_limit && bugs->len < (guint)max_bugs) {
+	if (exhaustive) {
+		/*
+		 * Breadth first, so the first sequence found for a bug is a shortest
+		 * one; a sequence whose end state was reached before is not extended.
+		 */
+		g_autoptr(GArray) alpha = alphabet();
+		g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+		GPtrArray *level = g_ptr_array_new_with_free_func(g_free), *next;
+		guint64 states = 0;
+
+		g_ptr_array_add(level, g_new0(struct op, 1));    /* the empty prefix */
+		for (gint d = 1; d <= depth && level->len; d++) {
+			next = g_ptr_array_new_with_free_func(g_free);
+			for (guint p = 0; p < level->len; p++) {
+				for (guint x = 0; x < alpha->len; x++) {
+					struct op *seq = g_new(struct op, d);
+					struct runner r;
+					uint64_t *k;
+
+					memcpy(seq, level->pdata[p], (d - 1) * sizeof(struct op));
+					seq[d - 1] = g_array_index(alpha, struct op, x);
+					seqs++;
+					events += d;
+					if (run_seq(kernel, seq, d, &r, false)) {
+						bool known = false;
+
+						for (guint i = 0; i < bugs->len; i++)
+							known |= !strcmp(g_array_index(bugs, struct found, i).rule, r.rule) &&
+								 !strcmp(g_array_index(bugs, struct found, i).event_op, r.sig);
+						if (!known) {
+							struct found b = { .rule = g_strdup(r.rule),
+									   .event_op = g_strdup(r.sig),
+									   .orig_len = d, .len = d };
+							struct runner wr;
+
+							run_seq(kernel, seq, d, &wr, true);
+							b.lua = g_string_free(wr.lua, FALSE);
+							b.at_s = (g_get_monotonic_time() - t0) / 1e6;
+							g_array_append_val(bugs, b);
+						}
+						g_free(seq);
+						continue;
+					}
+					k = g_memdup2(&r.hash, sizeof(r.hash));
+					if (!g_hash_table_add(seen, k)) {
+						g_free(seq);
+						continue;
+					}
+					states++;
+					g_ptr_array_add(next, seq);
+				}
+				if ((g_get_monotonic_time() - t0) / 1e6 >= time_limit)
+					break;
+			}
+			g_ptr_array_free(level, TRUE);
+			level = next;
+			g_print("depth %d: %u new states (%" G_GUINT64_FORMAT " in all, %.0f states/s)\n",
+				d, level->len, states, states / ((g_get_monotonic_time() - t0) / 1e6));
+			if ((g_get_monotonic_time() - t0) / 1e6 >= time_limit) {
+				g_print("time limit reached at depth %d\n", d);
+				break;
+			}
+		}
+		g_ptr_array_free(level, TRUE);
+	}
+	while (!exhaustive && (g_get_monotonic_time() - t0) / 1e6 < time_limit &&
+	       bugs->len < (guint)max_bugs) {
 		struct runner r;
 		bool known = false;
 

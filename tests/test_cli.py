@@ -344,6 +344,14 @@ class Explore(Base):
             self.assertEqual(run(["run", "--no-trace", "--kernel", "6.19-prefix", path]).returncode, 1, f)
             self.assertEqual(run(["run", "--no-trace", "--kernel", "6.19", path]).returncode, 0, f)
 
+    def test_exhaustive(self):
+        r = run(["explore", "--exhaustive", "--depth", "2", "--kernel", "6.19-prefix"])
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("active-recount in a setns failing event; minimal scenario (2 operations)", r.stdout)
+        self.assertRegex(r.stdout, r"depth 2: \d+ new states")
+        r = run(["explore", "--exhaustive", "--depth", "2", "--kernel", "6.19"])
+        self.assertEqual(r.returncode, 0, r.stdout)
+
     def test_nothing_on_619(self):
         r = run(["explore", "--kernel", "6.19", "--seed", "1", "--time-limit", "3"])
         self.assertEqual(r.returncode, 0, r.stdout)
