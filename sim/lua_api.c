@@ -88,7 +88,7 @@ static void on_violation(void *data, const struct nss_violation *v)
 			   nss_obj_kind_name(v->kind), v->obj, v->expected, v->actual, v->detail);
 }
 
-static char *config_json(struct sim *s)
+char *sim_config_json(struct sim *s)
 {
 	GString *j = g_string_new(NULL);
 	g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
@@ -141,7 +141,7 @@ struct world *sim_world(struct sim *s)
 		s->rng = g_rand_new_with_seed_array(halves, 2);
 	}
 	if (s->db_path) {
-		g_autofree char *config = config_json(s);
+		g_autofree char *config = sim_config_json(s);
 		struct nss_run_info info = {
 			.scenario = s->path, .kernel = s->cfg.kernel, .seed = s->cfg.seed,
 			.config = config,
@@ -161,11 +161,14 @@ struct world *sim_world(struct sim *s)
 		}
 	}
 	world_add_observer(s->w, &me);
+	if (s->jsonl_path)
+		sim_jsonl_attach(s);
 	return s->w;
 }
 
 void sim_set_context(struct sim *s, const char *src, const char *args)
 {
+	g_strlcpy(s->cur_args, args ? args : "", sizeof(s->cur_args));
 	if (s->trace)
 		nss_trace_set_context(s->trace, s->now, src, args);
 }

@@ -153,6 +153,8 @@ static void sim_free(struct sim *s)
 		g_string_free(s->failures, TRUE);
 	if (s->params)
 		g_hash_table_destroy(s->params);
+	if (s->jsonl)
+		g_string_free(s->jsonl, TRUE);
 	g_free(s->cfg.kernel);
 	g_free(s->cfg.lazy_tlb);
 	g_free(s->name);
@@ -168,6 +170,7 @@ int cmd_run(int argc, char **argv)
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
+	g_autofree char *jsonl = NULL;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.18", "V" },
@@ -176,6 +179,7 @@ int cmd_run(int argc, char **argv)
 		{ "lazy-tlb", 0, 0, G_OPTION_ARG_STRING, &lazy, "refcount (default) or shootdown", "MODE" },
 		{ "audit", 0, 0, G_OPTION_ARG_STRING, &audit, "Invariant checks after each event: off, incremental (default), full", "MODE" },
 		{ "no-trace", 0, 0, G_OPTION_ARG_NONE, &no_trace, "Write no database", NULL },
+		{ "jsonl", 0, 0, G_OPTION_ARG_FILENAME, &jsonl, "Also write the run as JSON lines (docs/test-vectors.md); - for stdout, which then gets no summary", "FILE" },
 		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter (repeatable); wins over the scenario{} header", "KEY=VALUE" },
 		{ "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps, "Lua instruction budget (default 1000000000; 0: none)", "N" },
 		{ "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_mem, "Lua memory limit in MiB (default 512)", "MIB" },
@@ -229,6 +233,8 @@ int cmd_run(int argc, char **argv)
 	s->max_steps = max_steps > 0 ? (uint64_t)max_steps : 0;
 	s->mem_limit = max_mem > 0 ? (size_t)max_mem << 20 : 0;
 	s->db_path = no_trace ? NULL : (db ? db : "nssim-trace.db");
+	s->jsonl_path = jsonl;
+	s->quiet = jsonl && !strcmp(jsonl, "-");
 	s->scripts_dir = scripts ? scripts
 		       : g_getenv("NSSIM_SCRIPTS") ? g_getenv("NSSIM_SCRIPTS") : NSSIM_SCRIPTS_DIR;
 	s->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -299,6 +305,15 @@ int cmd_run(int argc, char **argv)
 		}
 		s->trace = NULL;
 	}
-	print_summary(s, status, run_id);
+	if (s->jsonl_path) {
+		g_autofree char *config = sim_config_json(s);
+
+		if (!sim_jsonl_write(s, status, config, &err)) {
+			g_printerr("nssim run: %s: %s\n", s->jsonl_path, err->message);
+			exit_code = 2;
+		}
+	}
+	if (!s->quiet)
+		print_summary(s, status, run_id);
 	return exit_code;
 }

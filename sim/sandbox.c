@@ -185,6 +185,27 @@ static const char sorted_pairs_lua[] =
 	"  end\n"
 	"end\n";
 
+/* print(): the scenario's output; on stderr when stdout carries JSON lines. */
+static int l_print(lua_State *L)
+{
+	struct sim *s = lua_touserdata(L, lua_upvalueindex(1));
+	FILE *out = s->quiet ? stderr : stdout;
+	int n = lua_gettop(L);
+
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *str = luaL_tolstring(L, i, &len);
+
+		if (i > 1)
+			fputc('\t', out);
+		fwrite(str, 1, len, out);
+		lua_pop(L, 1);
+	}
+	fputc('\n', out);
+	fflush(out);
+	return 0;
+}
+
 void sim_sandbox_env(struct sim *s, lua_State *L)
 {
 	static const char *const drop[] = { "dofile", "loadfile", "collectgarbage" };
@@ -196,6 +217,9 @@ void sim_sandbox_env(struct sim *s, lua_State *L)
 	}
 	lua_pushcfunction(L, l_load);
 	lua_setfield(L, -2, "load");
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, l_print, 1);
+	lua_setfield(L, -2, "print");
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "nssim.loaded");
 	lua_pushlightuserdata(L, s);

@@ -65,7 +65,16 @@ struct sim {
 	uint64_t steps, max_steps;
 	size_t mem_used, mem_limit;
 	char *error;                /* scenario error text */
+	const char *jsonl_path;     /* --jsonl: the run as JSON lines */
+	GString *jsonl;
+	char cur_args[512];         /* the current call's arguments, for jsonl */
+	bool quiet;                 /* no summary on stdout (jsonl to stdout) */
 };
+
+/* jsonl.c */
+void sim_jsonl_attach(struct sim *s);
+gboolean sim_jsonl_write(struct sim *s, const char *status, const char *config, GError **err);
+char *sim_config_json(struct sim *s);
 
 /* lua_api.c */
 void sim_lua_open(struct sim *s);

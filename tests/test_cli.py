@@ -328,6 +328,33 @@ class SweepReport(Base):
         self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'failed'"), [(2,)])
 
 
+class Jsonl(Base):
+    def test_jsonl(self):
+        import json
+        scen = os.path.join(ROOT, "scenarios", "socket-pin.lua")
+        out = os.path.join(self.tmp.name, "v.jsonl")
+        r = run(["run", "--no-trace", "--jsonl", out, scen])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = [json.loads(l) for l in open(out)]
+        head, events = lines[0], lines[1:]
+        self.assertEqual((head["kernel"], head["status"], head["events"]), ("6.19", "ok", len(events)))
+        self.assertEqual(head["fingerprint"], fingerprint(r.stdout))
+        self.assertEqual([e["seq"] for e in events], list(range(1, len(events) + 1)))
+        last = events[-1]
+        self.assertEqual((last["op"], last["errno"]), ("open_by_handle_at", "ESTALE"))
+        self.assertNotIn(11, last["reachable_by_handle"])          # socket only: inactive
+        self.assertEqual(last["listns"], last["reachable_by_handle"])
+        self.assertIn(11, events[0]["reachable_by_handle"])        # while the child lives
+        # to stdout: JSON only, the scenario's print() goes to stderr
+        r = run(["run", "--no-trace", "--kernel", "6.18", "--jsonl", "-", scen])
+        lines = [json.loads(l) for l in r.stdout.splitlines()]
+        self.assertEqual(lines[0]["kernel"], "6.18")
+        self.assertNotIn("listns", lines[-1])
+        self.assertIn("net namespace", r.stderr)
+        pinned = int(re.search(r"net namespace\t(\d+)", r.stderr).group(1))
+        self.assertIn(pinned, lines[-1]["reachable_by_handle"])   # 6.18: ref > 0 is enough
+
+
 class Explore(Base):
     def test_finds_both_prefix_bugs(self):
         out = os.path.join(self.tmp.name, "bug.lua")
