@@ -730,35 +730,20 @@ static int l_cpus(lua_State *L)
 	return 1;
 }
 
-static int c_idle(lua_State *L)
+/* A scheduler event on one CPU: cpu:idle(), cpu:offline(), cpu:bring_online(). */
+static int cpu_event(lua_State *L, int (*fn)(struct world *, unsigned int))
 {
 	unsigned int c = check_cpu(L, 1);
 	char args[16];
 
 	g_snprintf(args, sizeof(args), "cpu %u", c);
 	call_site(L, args);
-	return ret_true(L, sched_cpu_idle(S(L)->w, c));
+	return ret_true(L, fn(S(L)->w, c));
 }
 
-static int c_offline(lua_State *L)
-{
-	unsigned int c = check_cpu(L, 1);
-	char args[16];
-
-	g_snprintf(args, sizeof(args), "cpu %u", c);
-	call_site(L, args);
-	return ret_true(L, sched_cpu_offline(S(L)->w, c));
-}
-
-static int c_online(lua_State *L)
-{
-	unsigned int c = check_cpu(L, 1);
-	char args[16];
-
-	g_snprintf(args, sizeof(args), "cpu %u", c);
-	call_site(L, args);
-	return ret_true(L, sched_cpu_online(S(L)->w, c));
-}
+static int c_idle(lua_State *L) { return cpu_event(L, sched_cpu_idle); }
+static int c_offline(lua_State *L) { return cpu_event(L, sched_cpu_offline); }
+static int c_online(lua_State *L) { return cpu_event(L, sched_cpu_online); }
 
 static int c_index(lua_State *L)
 {
