@@ -241,9 +241,43 @@ int cmd_run(int argc, char **argv)
 	for (char **p = params; p && *p; p++) {
 		const char *eq = strchr(*p, '=');
 
+		g_autofree char *key = NULL;
+		const char *v;
+
 		if (!eq || eq == *p)
 			return usage_error("--param '%s': expected KEY=VALUE", *p);
-		g_hash_table_insert(s->params, g_strndup(*p, eq - *p), g_strdup(eq + 1));
+		key = g_strndup(*p, eq - *p);
+		v = eq + 1;
+		/* the header's run settings are options, whichever way they come */
+		if (!strcmp(key, "cpus")) {
+			gint64 n = g_ascii_strtoll(v, NULL, 10);
+
+			if (n < 1 || n > 65536)
+				return usage_error("--param cpus=%s: must be 1..65536", v);
+			s->cfg.cpus = (unsigned int)n;
+			s->cfg.cli_cpus = true;
+		} else if (!strcmp(key, "lazy_tlb")) {
+			if (strcmp(v, "refcount") && strcmp(v, "shootdown"))
+				return usage_error("--param lazy_tlb=%s: refcount or shootdown", v);
+			g_free(s->cfg.lazy_tlb);
+			s->cfg.lazy_tlb = g_strdup(v);
+			s->cfg.cli_lazy = true;
+		} else if (!strcmp(key, "kernel")) {
+			if (!nss_variant_lookup(v))
+				return usage_error("--param kernel=%s: 6.19, 6.19-prefix or 6.18", v);
+			g_free(s->cfg.kernel);
+			s->cfg.kernel = g_strdup(v);
+			s->cfg.cli_kernel = true;
+		} else if (!strcmp(key, "audit")) {
+			if (!parse_audit(v, &s->cfg.audit))
+				return usage_error("--param audit=%s: off, incremental or full", v);
+			s->cfg.cli_audit = true;
+		} else if (!strcmp(key, "seed")) {
+			s->cfg.seed = g_ascii_strtoull(v, NULL, 10);
+			s->cfg.cli_seed = true;
+		} else {
+			g_hash_table_insert(s->params, g_steal_pointer(&key), g_strdup(v));
+		}
 	}
 	s->heap = g_array_new(FALSE, FALSE, sizeof(struct qitem));
 	s->waiters = g_ptr_array_new();
