@@ -492,12 +492,19 @@ struct world {
 
 	GQueue deferred;         /* struct deferred * */
 	GQueue setns_ops;        /* struct setns_op *: setns() in flight */
+	/* fault.c */
+	uint64_t site_passes[16];
+	int fault_site;
+	unsigned int fault_countdown;
+	int fault_err;
+	uint64_t faults_injected;
 	uint64_t next_setns_op;
 	uint64_t deferred_seq;
 	GHashTable *reported;    /* check.c: violations already reported */
 };
 
 void world_queue_deferred(struct world *w, int kind, void *obj, const char *site);
+int should_fail(struct world *w, const char *site);
 void check_event(struct world *w, bool full);
 
 #endif /* NSSIM_CORE_PRIVATE_H */

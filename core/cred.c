@@ -36,7 +36,11 @@ struct cred *cred_boot(struct world *w, struct ns *init_user)
 /* prepare_creds(): a copy of @old with usage 1 and its own P on the user ns. */
 struct cred *prepare_creds(struct world *w, const struct cred *old, const char *site)
 {
-	struct cred *c = cred_alloc(w);
+	struct cred *c;
+
+	if (should_fail(w, "prepare_creds"))
+		return NULL;
+	c = cred_alloc(w);
 	uint64_t id = c->id;
 	GList link = c->link;
 	struct counter usage = c->usage;
@@ -158,6 +162,8 @@ int sys_setuid(struct world *w, uint64_t task, int64_t uid)
 	if (kuid < 0)
 		return event_end(w, -EINVAL);
 	new = prepare_creds(w, old, "prepare_creds");
+	if (!new)
+		return event_end(w, -ENOMEM);
 	if (ns_capable(w, old, old->user_ns, CAP_SETUID)) {
 		new->suid = new->uid = (uint32_t)kuid;
 	} else if (kuid != old->uid && kuid != new->suid) {
@@ -183,6 +189,8 @@ int sys_setgid(struct world *w, uint64_t task, int64_t gid)
 	if (kgid < 0)
 		return event_end(w, -EINVAL);
 	new = prepare_creds(w, old, "prepare_creds");
+	if (!new)
+		return event_end(w, -ENOMEM);
 	if (ns_capable(w, old, old->user_ns, CAP_SETGID)) {
 		new->gid = new->egid = new->sgid = new->fsgid = (uint32_t)kgid;
 	} else if (kgid == old->gid || kgid == old->sgid) {
@@ -221,6 +229,8 @@ static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 		return -EPERM;
 #undef NEWID
 	new = prepare_creds(w, old, "prepare_creds");
+	if (!new)
+		return -ENOMEM;
 	if (gid) {
 		if (kr != -1)
 			new->gid = (uint32_t)kr;
@@ -277,6 +287,8 @@ int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid)
 		return event_end(w, old_fs);
 	/* the kernel prepares the cred first and drops it when nothing changes */
 	new = prepare_creds(w, old, "prepare_creds");
+	if (!new)
+		return event_end(w, old_fs);
 	if (k == old->fsuid || (k != old->uid && k != old->euid && k != old->suid &&
 				!ns_capable(w, old, old->user_ns, CAP_SETUID))) {
 		abort_creds(w, new);
@@ -297,6 +309,8 @@ int sys_capset(struct world *w, uint64_t task, uint64_t effective, uint64_t perm
 	if (!t)
 		return event_end(w, -ESRCH);
 	new = prepare_creds(w, t->cred, "prepare_creds");
+	if (!new)
+		return event_end(w, -ENOMEM);
 	if ((permitted & ~t->cred->cap_permitted) || (effective & ~permitted)) {
 		abort_creds(w, new);    /* security_capset() refused it */
 		return event_end(w, -EPERM);

@@ -431,7 +431,10 @@ int ns_create(struct world *w, enum ns_type t, struct ns *owner_user,
 	err = ucount_charge(w, owner_user, creator_uid, t);
 	if (err)
 		return err;
-	return ns_create_charged(w, t, owner_user, parent, creator_uid, out);
+	err = ns_create_charged(w, t, owner_user, parent, creator_uid, out);
+	if (err)
+		ucount_uncharge(w, owner_user, creator_uid, t);
+	return err;
 }
 
 /* The creation proper, once the ucount is charged (create_user_ns). */
@@ -439,7 +442,12 @@ int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
 		      struct ns *parent, uint32_t creator_uid, struct ns **out)
 {
 	struct ns *charge_ns = t == NS_USER ? parent : owner_user;
-	struct ns *ns = ns_alloc(w, t);
+	int err = should_fail(w, "ns_common_init");   /* proc_alloc_inum */
+	struct ns *ns;
+
+	if (err)
+		return err;
+	ns = ns_alloc(w, t);
 
 	ns->inum = proc_alloc_inum(w);
 	ns->id = ns_tree_gen_id(w, w->cur_cpu);

@@ -21,12 +21,17 @@
 int nsfs_path_from_stashed(struct world *w, struct ns *ns, struct nsfs_inode **out)
 {
 	struct nsfs_inode *ino = ns->inode;
+	int err;
 
 	if (ino) {
 		ref_inc(w, &ino->dentry, "path_from_stashed");
 		ns_ref_put(w, ns, "path_from_stashed");
 		*out = ino;
 		return 0;
+	}
+	if ((err = should_fail(w, "nsfs_init_inode"))) {   /* new_inode() */
+		ns_ref_put(w, ns, "path_from_stashed");
+		return err;
 	}
 	ino = g_new0(struct nsfs_inode, 1);
 	ino->id = ++w->next_id[OBJ_INODE];
@@ -110,8 +115,6 @@ int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *nam
 {
 	struct task *t = event_begin(w, "open_ns", task, (int64_t)target, 0, 0);
 	struct task *tt;
-	struct nsfs_inode *ino;
-	struct file *f;
 	struct ns *ns;
 
 	if (!t)
@@ -125,10 +128,7 @@ int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *nam
 	ns = proc_ns_get(w, tt, name);
 	if (!ns)
 		return event_end(w, -ENOENT);
-	nsfs_path_from_stashed(w, ns, &ino);
-	f = alloc_file(w, t, FILE_NSFS);
-	f->inode = ino;
-	return event_end(w, fd_install(w, t, f));
+	return event_end(w, nsfs_open_ns_fd(w, t, ns));
 }
 
 /* A new nsfs file on @ns for @t (open_related_ns, open_namespace). */
@@ -136,8 +136,10 @@ int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
 {
 	struct nsfs_inode *ino;
 	struct file *f;
+	int err = nsfs_path_from_stashed(w, ns, &ino);
 
-	nsfs_path_from_stashed(w, ns, &ino);
+	if (err)
+		return err;
 	f = alloc_file(w, t, FILE_NSFS);
 	f->inode = ino;
 	return fd_install(w, t, f);

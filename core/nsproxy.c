@@ -145,7 +145,7 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 				      uint32_t creator_uid, int *err)
 {
 	struct nsproxy *old = t->nsproxy;
-	struct nsproxy *n = nsproxy_alloc(w, "create_new_namespaces");
+	struct nsproxy *n;
 	static const struct {
 		enum nsproxy_slot slot;
 		enum ns_type type;
@@ -161,7 +161,10 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 	};
 	int filled = 0;
 
-	*err = 0;
+	*err = should_fail(w, "create_new_namespaces");   /* create_nsproxy */
+	if (*err)
+		return NULL;
+	n = nsproxy_alloc(w, "create_new_namespaces");
 	for (; filled < (int)G_N_ELEMENTS(order); filled++) {
 		enum ns_type type = order[filled].type;
 		struct ns *cur = old->slot[order[filled].slot], *ns;
@@ -200,6 +203,8 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 /* ---- setns() ---------------------------------------------------------- */
 
 
+static void put_nsset(struct world *w, struct nsset *set);
+
 /* prepare_nsset(): a passive copy of the caller's nsproxy, a cred if NEWUSER. */
 static int prepare_nsset(struct world *w, struct task *t, uint64_t flags,
 			 struct nsset *ns)
@@ -212,8 +217,16 @@ static int prepare_nsset(struct world *w, struct task *t, uint64_t flags,
 	if (!ns->nsproxy)
 		return err;
 	ns->cred = NULL;
-	if (flags & NSS_CLONE_NEWUSER)
+	if (flags & NSS_CLONE_NEWUSER) {
 		ns->cred = prepare_creds(w, t->cred, "prepare_creds");
+		if (!ns->cred) {
+			/* out: put_nsset() with the flags still 0 frees the nsproxy */
+			ns->flags = 0;
+			put_nsset(w, ns);
+			ns->nsproxy = NULL;
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -235,7 +248,10 @@ static int validate_ns(struct world *w, struct task *t, struct nsset *set,
 		       struct ns *target)
 {
 	struct nsproxy *n = set->nsproxy;
+	int err = should_fail(w, "validate_ns");
 
+	if (err)
+		return err;
 	switch (target->type) {
 	case NS_USER:
 		return userns_install(w, t, set->cred, target);

@@ -428,6 +428,20 @@ unsigned int world_cpus(const struct world *w);
 /* The CPU a task runs on (or last ran on). */
 int nss_task_cpu(const struct world *w, uint64_t task);
 
+/* ---- fallible sites (docs/fault-sites.md) ------------------------------ */
+
+struct nss_fault_site {
+	const char *name;
+	int err;              /* the errno the kernel returns there */
+	const char *function; /* the kernel function */
+	const char *description;
+};
+const struct nss_fault_site *nss_fault_sites(size_t *n);
+/* Make the @nth next pass through @site fail with @err (0: its own errno). */
+int world_fail_next(struct world *w, const char *site, int err, unsigned int nth);
+uint64_t world_site_passes(const struct world *w, const char *site);
+uint64_t world_faults_injected(const struct world *w);
+
 /* ---- introspection (not events) ----------------------------------- */
 
 struct nss_ns_info {

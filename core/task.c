@@ -116,6 +116,8 @@ static int copy_creds(struct world *w, struct task *p, struct task *parent,
 		return 0;
 	}
 	new = prepare_creds(w, parent->cred, "prepare_creds");
+	if (!new)
+		return -ENOMEM;
 	if (flags & NSS_CLONE_NEWUSER) {
 		err = create_user_ns(w, new);
 		if (err) {
@@ -255,6 +257,9 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 	if (flags & NSS_CLONE_VM) {
 		p->mm = cur->mm;
 		mmget(w, p->mm);
+	} else if ((err = should_fail(w, "dup_mm"))) {
+		fork_unwind(w, p, FORK_FS);
+		return err;
 	} else {
 		p->mm = mm_alloc(w, cur->mm->user_ns, "dup_mm");
 	}
@@ -350,6 +355,10 @@ static int ksys_unshare(struct world *w, struct task *t, uint64_t flags)
 	/* unshare_userns() */
 	if (flags & NSS_CLONE_NEWUSER) {
 		new_cred = prepare_creds(w, t->cred, "prepare_creds");
+		if (!new_cred) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
 		err = create_user_ns(w, new_cred);
 		if (err)
 			goto cleanup;
@@ -662,31 +671,48 @@ int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options)
 
 /* ---- execve ---------------------------------------------------------- */
 
-static void exec_task_namespaces(struct world *w, struct task *t)
+static int exec_task_namespaces(struct world *w, struct task *t)
 {
 	struct nsproxy *n;
 	int err;
 
 	if (t->nsproxy->slot[SLOT_TIME_FOR_CHILDREN] == t->nsproxy->slot[SLOT_TIME])
-		return;
+		return 0;
 	n = create_new_namespaces(w, 0, t, t->cred->user_ns, t->cred->euid, &err);
 	if (!n)
-		return;
+		return err;
 	timens_on_fork(w, n);
 	switch_task_namespaces(w, t, n);
+	return 0;
 }
 
+/*
+ * execve(): the new creds are prepared before de_thread(), and a failure to
+ * set up the time namespace ends the exec before the new mm is installed
+ * (nssim does not model the point of no return in between).
+ */
 int sys_execve(struct world *w, uint64_t task)
 {
 	struct task *t = event_begin(w, "execve", task, 0, 0, 0);
 	struct mm *old;
 	struct cred *new;
 	int64_t root;
+	int err;
 
 	if (!t)
 		return event_end(w, -ESRCH);
 	if (t != t->group_leader)
 		return event_end(w, -ENOSYS);   /* de_thread's pid swap: not modelled */
+	/* prepare_exec_creds(); caps as for a binary without file caps. */
+	new = prepare_creds(w, t->cred, "prepare_exec_creds");
+	if (!new)
+		return event_end(w, -ENOMEM);
+	root = make_kid(new->user_ns, 0, false);
+	if (new->euid == root || new->uid == root)
+		new->cap_permitted = CAP_FULL_SET;
+	else
+		new->cap_permitted = 0;
+	new->cap_effective = new->euid == root ? new->cap_permitted : 0;
 	/* de_thread(): the other threads are killed and released. */
 	while (t->threads->len > 1) {
 		struct task *o = t->threads->pdata[t->threads->len - 1];
@@ -694,15 +720,11 @@ int sys_execve(struct world *w, uint64_t task)
 		task_do_exit(w, o, 9);
 		sched_run(w, t);
 	}
-	/* prepare_exec_creds(); caps as for a binary without file caps. */
-	new = prepare_creds(w, t->cred, "prepare_exec_creds");
-	root = make_kid(new->user_ns, 0, false);
-	if (new->euid == root || new->uid == root)
-		new->cap_permitted = CAP_FULL_SET;
-	else
-		new->cap_permitted = 0;
-	new->cap_effective = new->euid == root ? new->cap_permitted : 0;
-	exec_task_namespaces(w, t);
+	err = exec_task_namespaces(w, t);
+	if (err) {
+		abort_creds(w, new);
+		return event_end(w, err);
+	}
 	old = t->mm;
 	t->mm = t->active_mm = mm_alloc(w, t->cred->user_ns, "mm_alloc");
 	mmput(w, old);                      /* exec_mmap */

@@ -97,7 +97,10 @@ int ucount_charge(struct world *w, struct ns *user_ns, uint32_t uid,
 		  enum ns_type t)
 {
 	uint32_t u = uid;
+	int err = should_fail(w, "inc_ucount");
 
+	if (err)
+		return err;
 	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent) {
 		struct ucounts_entry *e = ucounts_find(ns, u, false);
 
@@ -144,9 +147,13 @@ int create_user_ns(struct world *w, struct cred *new)
 		ucount_uncharge(w, parent, new->euid, NS_USER);
 		return -EPERM;
 	}
-	err = ns_create_charged(w, NS_USER, parent, parent, new->euid, &ns);
-	if (err)
+	err = should_fail(w, "create_user_ns");       /* kmem_cache_zalloc */
+	if (!err)
+		err = ns_create_charged(w, NS_USER, parent, parent, new->euid, &ns);
+	if (err) {
+		ucount_uncharge(w, parent, new->euid, NS_USER);
 		return err;
+	}
 	ns->owner_gid = new->egid;
 	/* set_cred_user_ns(): the cred's P on the parent now belongs to ns. */
 	new->user_ns = ns;

@@ -298,6 +298,7 @@ struct world *world_new(const struct nss_config *cfg)
 	w->task_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->ns_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->touched = g_ptr_array_new();
+	w->fault_site = -1;
 	g_queue_init(&w->deferred);
 	nstree_init(w);
 	ns_boot(w);

@@ -161,6 +161,8 @@ struct world *sim_world(struct sim *s)
 		}
 	}
 	world_add_observer(s->w, &me);
+	if (s->fail_site)
+		world_fail_next(s->w, s->fail_site, s->fail_err, s->fail_nth);
 	if (s->jsonl_path)
 		sim_jsonl_attach(s);
 	return s->w;
@@ -1315,6 +1317,26 @@ static int l_ns_ids(lua_State *L)
 	return 1;
 }
 
+/*
+ * sim.fail_next(site [, errno [, nth]]): the nth next pass (default 1)
+ * through a fallible site fails, with its own errno or this one.  Not an
+ * event; the failing call is.
+ */
+static int l_fail_next(lua_State *L)
+{
+	const char *site = luaL_checkstring(L, 1);
+	const char *e = luaL_optstring(L, 2, NULL);
+	lua_Integer nth = luaL_optinteger(L, 3, 1);
+	int err = 0;
+
+	if (e && !(err = nss_errno_value(e)))
+		return luaL_error(L, "sim.fail_next: unknown errno name '%s'", e);
+	luaL_argcheck(L, nth >= 1 && nth <= INT32_MAX, 3, "must be >= 1");
+	if (world_fail_next(sim_world(S(L)), site, err, (unsigned int)nth) < 0)
+		return luaL_error(L, "sim.fail_next: unknown site '%s' (see nssim sites)", site);
+	return 0;
+}
+
 static int l_check(lua_State *L)
 {
 	struct sim *s = S(L);
@@ -1549,7 +1571,8 @@ void sim_lua_open(struct sim *s)
 	};
 	static const luaL_Reg sim_fns[] = {
 		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check },
-		{ "handle", l_handle }, { "cpu", l_cpu }, { "cpus", l_cpus }, { NULL, NULL },
+		{ "handle", l_handle }, { "cpu", l_cpu }, { "cpus", l_cpus },
+		{ "fail_next", l_fail_next }, { NULL, NULL },
 	};
 
 	new_class(L, TASK_MT, task_methods, t_index, t_tostring, t_eq);

@@ -14,6 +14,8 @@ static const struct {
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
 	{ "sweep", cmd_sweep, "Run a scenario over parameter values and seeds, in parallel, into one database" },
 	{ "explore", cmd_explore, "Search random operation sequences for invariant violations; shrink them" },
+	{ "faultsim", cmd_faultsim, "Fail each pass through each fallible site in turn; report broken error paths" },
+	{ "sites", cmd_sites, "List the fallible sites that --fail and sim.fail_next() can fail" },
 	{ "report", cmd_report, "Lifetimes, lazy-TLB pins, exposure and IPIs from a trace; plots" },
 	{ "bench", cmd_bench, "Measure throughput: events/s, transitions/s, trace rows/s" },
 };

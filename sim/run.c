@@ -70,6 +70,42 @@ static int G_GNUC_PRINTF(1, 2) usage_error(const char *fmt, ...)
 	return 2;
 }
 
+/* --fail SITE[:N][=ERRNO] */
+static gboolean parse_fail(struct sim *s, const char *v)
+{
+	g_autofree char *site = g_strdup(v);
+	char *eq = strchr(site, '='), *colon;
+	size_t n;
+	const struct nss_fault_site *fs = nss_fault_sites(&n);
+	gboolean known = FALSE;
+
+	s->fail_nth = 1;
+	s->fail_err = 0;
+	if (eq) {
+		*eq++ = '\0';
+		s->fail_err = nss_errno_value(eq);
+		if (s->fail_err <= 0)
+			return FALSE;
+	}
+	colon = strchr(site, ':');
+	if (colon) {
+		char *end;
+		guint64 nth;
+
+		*colon++ = '\0';
+		nth = g_ascii_strtoull(colon, &end, 10);
+		if (!*colon || *end || nth < 1 || nth > G_MAXUINT32)
+			return FALSE;
+		s->fail_nth = (unsigned int)nth;
+	}
+	for (size_t i = 0; i < n; i++)
+		known |= !strcmp(fs[i].name, site);
+	if (!known)
+		return FALSE;
+	s->fail_site = g_steal_pointer(&site);
+	return TRUE;
+}
+
 /* Quote for a shell only when needed, so the replay line stays readable. */
 static char *shell_arg(const char *a)
 {
@@ -106,6 +142,10 @@ static void print_summary(struct sim *s, const char *status, int64_t run_id)
 			g_string_append_printf(replay, " --param %s", q);
 		}
 	}
+	if (s->fail_site)
+		g_string_append_printf(replay, " --fail %s:%u%s%s", s->fail_site, s->fail_nth,
+				       s->fail_err ? "=" : "",
+				       s->fail_err ? nss_errno_name(s->fail_err) : "");
 	if (s->db_path) {
 		g_autofree char *q = shell_arg(s->db_path);
 
@@ -124,6 +164,19 @@ static void print_summary(struct sim *s, const char *status, int64_t run_id)
 		world_warning_count(s->w), world_violation_count(s->w), s->now / 1e6);
 	g_print("expectations: %u passed, %u failed\n", s->exp_total - s->exp_failed,
 		s->exp_failed);
+	if (s->fail_site)
+		g_print("faults injected: %" G_GUINT64_FORMAT " (%s, pass %u)\n",
+			world_faults_injected(s->w), s->fail_site, s->fail_nth);
+	if (s->count_sites) {
+		size_t n;
+		const struct nss_fault_site *fs = nss_fault_sites(&n);
+
+		g_print("site passes:");
+		for (size_t i = 0; i < n; i++)
+			g_print(" %s=%" G_GUINT64_FORMAT, fs[i].name,
+				world_site_passes(s->w, fs[i].name));
+		g_print("\n");
+	}
 	if (s->failures->len)
 		g_print("failed expectations:\n%s", s->failures->str);
 	if (s->db_path)
@@ -159,6 +212,7 @@ static void sim_free(struct sim *s)
 	g_free(s->cfg.lazy_tlb);
 	g_free(s->name);
 	g_free(s->error);
+	g_free(s->fail_site);
 }
 
 int cmd_run(int argc, char **argv)
@@ -170,7 +224,8 @@ int cmd_run(int argc, char **argv)
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
-	g_autofree char *jsonl = NULL;
+	g_autofree char *jsonl = NULL, *fail = NULL;
+	gboolean count_sites = FALSE;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.18", "V" },
@@ -181,6 +236,8 @@ int cmd_run(int argc, char **argv)
 		{ "no-trace", 0, 0, G_OPTION_ARG_NONE, &no_trace, "Write no database", NULL },
 		{ "jsonl", 0, 0, G_OPTION_ARG_FILENAME, &jsonl, "Also write the run as JSON lines (docs/test-vectors.md); - for stdout, which then gets no summary", "FILE" },
 		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter (repeatable); wins over the scenario{} header", "KEY=VALUE" },
+		{ "fail", 0, 0, G_OPTION_ARG_STRING, &fail, "Make the Nth pass (default 1) through a fallible site fail, with its own errno or ERRNO (docs/fault-sites.md)", "SITE[:N][=ERRNO]" },
+		{ "count-sites", 0, 0, G_OPTION_ARG_NONE, &count_sites, "Print how often the run passed each fallible site", NULL },
 		{ "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps, "Lua instruction budget (default 1000000000; 0: none)", "N" },
 		{ "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_mem, "Lua memory limit in MiB (default 512)", "MIB" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
@@ -234,6 +291,9 @@ int cmd_run(int argc, char **argv)
 	s->mem_limit = max_mem > 0 ? (size_t)max_mem << 20 : 0;
 	s->db_path = no_trace ? NULL : (db ? db : "nssim-trace.db");
 	s->jsonl_path = jsonl;
+	s->count_sites = count_sites;
+	if (fail && !parse_fail(s, fail))
+		return usage_error("--fail '%s': expected SITE[:N][=ERRNO] with a site from nssim sites, N >= 1 and a known errno name", fail);
 	s->quiet = jsonl && !strcmp(jsonl, "-");
 	s->scripts_dir = scripts ? scripts
 		       : g_getenv("NSSIM_SCRIPTS") ? g_getenv("NSSIM_SCRIPTS") : NSSIM_SCRIPTS_DIR;

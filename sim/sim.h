@@ -69,6 +69,10 @@ struct sim {
 	GString *jsonl;
 	char cur_args[512];         /* the current call's arguments, for jsonl */
 	bool quiet;                 /* no summary on stdout (jsonl to stdout) */
+	char *fail_site;            /* --fail SITE[:N][=ERRNO] */
+	unsigned int fail_nth;
+	int fail_err;
+	bool count_sites;           /* --count-sites */
 };
 
 /* jsonl.c */
@@ -102,5 +106,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_sites(int argc, char **argv);
+int cmd_faultsim(int argc, char **argv);
 
 #endif

@@ -386,6 +386,69 @@ class Explore(Base):
         self.assertEqual(run(["explore", "--kernel", "7.0"]).returncode, 2)
 
 
+class Faults(Base):
+    def test_sites_and_fail_option(self):
+        r = run(["sites"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for site in ("alloc_pid", "create_new_namespaces", "validate_ns", "nsfs_init_inode"):
+            self.assertRegex(r.stdout, r"\n%s +E[A-Z]+ " % site)
+        path = self.scenario("local c, err = sim.init:clone {}\n"
+                             "expect_errno(err, 'ENOMEM', 'alloc_pid fails')\n")
+        self.assertEqual(run(["run", "--no-trace", path]).returncode, 1)
+        r = run(["run", "--no-trace", "--fail", "alloc_pid", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("faults injected: 1 (alloc_pid, pass 1)", r.stdout)
+        self.assertIn("--fail alloc_pid:1 ", r.stdout)   # in the replay line
+        for bad in ("nope", "alloc_pid:0", "alloc_pid:x", "alloc_pid=EBOGUS", ":1"):
+            r = run(["run", "--no-trace", "--fail", bad, path])
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("--fail", r.stderr)
+
+    def test_fail_next_from_lua(self):
+        path = self.scenario(
+            "sim.fail_next('alloc_pid', 'EAGAIN', 2)\n"
+            "local a = assert(sim.init:clone {})\n"
+            "local b, err = sim.init:clone {}\n"
+            "expect_errno(err, 'EAGAIN', 'the second clone fails')\n"
+            "sim.fail_next('create_new_namespaces')\n"
+            "local _, e2 = a:unshare { 'newuts' }\n"
+            "expect_errno(e2, 'ENOMEM')\n"
+            "expect_eq(a:ns('uts'), sim.init:ns('uts'), 'nothing moved')\n")
+        r = run(["run", "--no-trace", "--audit", "full", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for call, msg in (("sim.fail_next('nope')", "unknown site 'nope'"),
+                          ("sim.fail_next('alloc_pid', 'EBOGUS')", "unknown errno name"),
+                          ("sim.fail_next('alloc_pid', nil, 0)", "must be >= 1")):
+            r = run(["run", "--no-trace", self.scenario(call + "\n", "bad.lua")])
+            self.assertEqual(r.returncode, 2, call)
+            self.assertIn(msg, r.stderr)
+
+    SETNS = ("local c = assert(sim.init:clone { 'newuser', 'newnet' })\n"
+             "local d = assert(sim.init:clone {})\n"
+             "local fd = assert(d:open_ns('net', c))\n"
+             "assert(d:setns(fd, { 'net' }))\n")
+
+    def test_faultsim(self):
+        path = self.scenario(self.SETNS)
+        r = run(["faultsim", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"faultsim: (\d+) faulted runs \(\1 injected a fault\), 0 broke")
+        self.assertIn("validate_ns=1", r.stdout)
+        # 6.19-prefix: the validate_ns failure takes the §9.1 error path
+        r = run(["faultsim", "--kernel", "6.19-prefix", "--site", "validate_ns", path])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("VIOLATION with --fail validate_ns:1", r.stdout)
+        self.assertIn("active-recount", r.stdout)
+        replay = re.search(r"replay: nssim (.*)", r.stdout).group(1).split()
+        rr = run(replay)   # the scenario's assert then stops it: a scenario error
+        self.assertEqual(rr.returncode, 2, rr.stdout)
+        self.assertRegex(rr.stdout, r"violations: [1-9]")
+        self.assertIn("faults injected: 1 (validate_ns, pass 1)", rr.stdout)
+        self.assertEqual(run(["faultsim", "--site", "nope", path]).returncode, 2)
+        broken = self.scenario("expect_eq(1, 2)\n", "broken.lua")
+        self.assertEqual(run(["faultsim", broken]).returncode, 2)
+
+
 class Tree(Base):
     def test_tree(self):
         scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
