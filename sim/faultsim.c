@@ -67,6 +67,7 @@ static gboolean run_one(GPtrArray *base, const char *fail, struct outcome *o, GE
 	if (fail) {
 		g_ptr_array_insert(argv, 2, (char *)"--fail");
 		g_ptr_array_insert(argv, 3, (char *)fail);
+		g_ptr_array_insert(argv, 4, (char *)"--ignore-expectations");
 	} else {
 		g_ptr_array_insert(argv, 2, (char *)"--count-sites");
 	}
@@ -107,14 +108,14 @@ static gboolean run_one(GPtrArray *base, const char *fail, struct outcome *o, GE
 
 int cmd_faultsim(int argc, char **argv)
 {
-	g_autofree char *kernel = NULL, *only = NULL;
+	g_autofree char *kernel = NULL, *glob = NULL;
 	g_auto(GStrv) params = NULL;
 	gint64 seed = 1, max_per_site = 64;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default: the scenario's, else 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of every run (default 1)", "N" },
 		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter, passed to every run (repeatable)", "KEY=VALUE" },
-		{ "site", 0, 0, G_OPTION_ARG_STRING, &only, "Only this site (default: all, see nssim sites)", "SITE" },
+		{ "sites", 0, 0, G_OPTION_ARG_STRING, &glob, "Only the sites matching this glob (default: all, see nssim sites)", "GLOB" },
 		{ "max-per-site", 0, 0, G_OPTION_ARG_INT64, &max_per_site, "Fail at most the first N passes of each site (default 64)", "N" },
 		{ NULL },
 	};
@@ -132,8 +133,9 @@ int cmd_faultsim(int argc, char **argv)
 	g_option_context_set_summary(ctx,
 		"Fail every pass through every fallible site in turn, one run each, with the\n"
 		"full audit after every event, and report the runs whose error path broke an\n"
-		"invariant.  Exit 0: no violation; 1: a violation (each with its replay\n"
-		"command); 2: usage error, or the baseline run itself failed.");
+		"invariant.  Expectations are not evaluated in faulted runs; invariants are.\n"
+		"Exit 0: no violation; 1: a violation (each with its replay command);\n"
+		"2: usage error, or the baseline run itself was not clean.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 2) {
 		g_printerr("nssim faultsim: %s (see nssim faultsim --help)\n",
@@ -144,13 +146,13 @@ int cmd_faultsim(int argc, char **argv)
 		g_printerr("nssim faultsim: --max-per-site must be >= 1 and --seed >= 0\n");
 		return 2;
 	}
-	if (only) {
+	if (glob) {
 		gboolean known = FALSE;
 
 		for (size_t i = 0; i < nsites; i++)
-			known |= !strcmp(fs[i].name, only);
+			known |= g_pattern_match_simple(glob, fs[i].name);
 		if (!known) {
-			g_printerr("nssim faultsim: --site '%s': no such site (see nssim sites)\n", only);
+			g_printerr("nssim faultsim: --sites '%s' matches no site (see nssim sites)\n", glob);
 			return 2;
 		}
 	}
@@ -189,7 +191,7 @@ int cmd_faultsim(int argc, char **argv)
 		g_auto(GStrv) kv = g_strsplit(*c, "=", 2);
 		guint64 passes;
 
-		if (!kv[0] || !kv[1] || (only && strcmp(kv[0], only)))
+		if (!kv[0] || !kv[1] || (glob && !g_pattern_match_simple(glob, kv[0])))
 			continue;
 		passes = MIN(g_ascii_strtoull(kv[1], NULL, 10), (guint64)max_per_site);
 		for (guint64 nth = 1; nth <= passes; nth++) {
@@ -210,7 +212,7 @@ int cmd_faultsim(int argc, char **argv)
 
 				broken++;
 				g_print("VIOLATION with --fail %s: %" G_GUINT64_FORMAT
-					" violation(s), status %s\n  %s\n  replay: nssim%s --fail %s\n",
+					" violation(s), status %s\n  %s\n  replay: nssim%s --fail %s --ignore-expectations\n",
 					fail, o.violations, o.status,
 					o.first_violation ? o.first_violation : "(see the run's output)",
 					replay->str, fail);

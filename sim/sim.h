@@ -73,6 +73,8 @@ struct sim {
 	unsigned int fail_nth;
 	int fail_err;
 	bool count_sites;           /* --count-sites */
+	bool ignore_expectations;   /* --ignore-expectations: faulted runs */
+	unsigned int exp_skipped;
 };
 
 /* jsonl.c */
