@@ -4,6 +4,8 @@
  * fresh world, failure paths included (setns with wrong types, into the
  * caller's own user ns, setns(pidfd) held across the target's exit and
  * reap, closes in every order), with the full audit after every event.
+ * One operation in 16 arms a fallible site (fault.c), so the error
+ * paths behind allocations, limits and late checks are explored too.
  * A sequence that violates an invariant is shrunk to a minimal one that
  * violates the same rule in the same kind of event, and written out as a
  * Lua scenario.  Distinct bugs (rule, event) are all reported.
@@ -18,7 +20,7 @@
 enum op_kind {
 	OP_CLONE, OP_UNSHARE, OP_OPEN_NS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_FINISH,
 	OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS,
-	OP_SETUID, OP_RCU, OP_NR,
+	OP_SETUID, OP_RCU, OP_FAIL, OP_NR,
 };
 
 struct op {
@@ -59,6 +61,7 @@ struct runner {
 	GString *lua;         /* the scenario, when writing one */
 	unsigned int nvar;
 	uint64_t hash;        /* the state at the end */
+	uint64_t faults;      /* injected failures that fired */
 };
 
 static void on_violation(void *data, const struct nss_violation *v)
@@ -268,6 +271,16 @@ static void run_op(struct runner *r, const struct op *o)
 		if (world_run_deferred(r->w, 0))
 			emit(r, "sim.run()   -- RCU callbacks and workqueues\n");
 		break;
+	case OP_FAIL: {
+		/* the next pass through a fallible site fails (docs/fault-sites.md) */
+		size_t ns;
+		const struct nss_fault_site *fs = nss_fault_sites(&ns);
+		const char *site = fs[o->name % ns].name;
+
+		world_fail_next(r->w, site, 0, 1);
+		emit(r, "sim.fail_next(\"%s\")\n", site);
+		break;
+	}
 	default:
 		break;
 	}
@@ -297,6 +310,7 @@ static bool run_seq(const char *kernel, const struct op *ops, guint n, struct ru
 	for (guint i = 0; i < n && !r->rule; i++)
 		run_op(r, &ops[i]);
 	r->hash = world_state_hash(r->w);
+	r->faults = world_faults_injected(r->w);
 	world_free(r->w);
 	g_array_free(r->tasks, TRUE);
 	g_array_free(r->fds, TRUE);
@@ -305,7 +319,7 @@ static bool run_seq(const char *kernel, const struct op *ops, guint n, struct ru
 	return r->rule != NULL;
 }
 
-static void random_op(GRand *g, struct op *o)
+static void random_op(GRand *g, struct op *o, bool faults)
 {
 	/* weights: the setns paths and task lifecycle get the most */
 	static const enum op_kind bag[] = {
@@ -320,6 +334,10 @@ static void random_op(GRand *g, struct op *o)
 	o->a = g_rand_int_range(g, 0, 8);
 	o->b = g_rand_int_range(g, 0, 8);
 	o->name = g_rand_int_range(g, 0, G_N_ELEMENTS(ns_names));
+	if (faults && g_rand_int_range(g, 0, 16) == 0) {
+		o->k = OP_FAIL;
+		o->name = g_rand_int_range(g, 0, 64);
+	}
 	for (guint i = 0; i < G_N_ELEMENTS(newflags); i++)
 		if (g_rand_int_range(g, 0, 4) == 0)
 			o->flags |= newflags[i];
@@ -417,7 +435,7 @@ int cmd_explore(int argc, char **argv)
 	gint64 seed = 1;
 	gdouble time_limit = 10;
 	gint depth = 24, max_bugs = 4;
-	gboolean exhaustive = FALSE;
+	gboolean exhaustive = FALSE, no_faults = FALSE;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default 1)", "N" },
@@ -425,6 +443,7 @@ int cmd_explore(int argc, char **argv)
 		{ "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "Operations per sequence (default 24)", "D" },
 		{ "bugs", 0, 0, G_OPTION_ARG_INT, &max_bugs, "Stop after this many distinct bugs (default 4)", "N" },
 		{ "exhaustive", 0, 0, G_OPTION_ARG_NONE, &exhaustive, "Every sequence up to --depth over a fixed alphabet, skipping states seen before", NULL },
+		{ "no-faults", 0, 0, G_OPTION_ARG_NONE, &no_faults, "Random search: never make a fallible site fail (default: 1 operation in 16 arms one)", NULL },
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the minimal scenarios here (FILE, or FILE-2.lua ... for more)", "FILE" },
 		{ NULL },
 	};
@@ -436,6 +455,7 @@ int cmd_explore(int argc, char **argv)
 	gint64 t0 = g_get_monotonic_time();
 	guint64 seqs = 0, events = 0;
 	guint shrink_runs = 0;
+	guint64 faults = 0;
 
 	g_option_context_set_summary(ctx,
 		"Random seeded operation sequences against a kernel model, with every\n"
@@ -527,11 +547,14 @@ int cmd_explore(int argc, char **argv)
 		bool known = false;
 
 		for (gint i = 0; i < depth; i++)
-			random_op(g, &ops[i]);
+			random_op(g, &ops[i], !no_faults);
 		seqs++;
 		events += depth;
-		if (!run_seq(kernel, ops, depth, &r, false))
+		if (!run_seq(kernel, ops, depth, &r, false)) {
+			faults += r.faults;
 			continue;
+		}
+		faults += r.faults;
 		for (guint i = 0; i < bugs->len; i++) {
 			struct found *b = &g_array_index(bugs, struct found, i);
 
@@ -558,11 +581,11 @@ int cmd_explore(int argc, char **argv)
 		for (guint i = 0; i < bugs->len; i++) {
 			struct found *b = &g_array_index(bugs, struct found, i);
 			g_autofree char *text = g_strdup_printf(
-				"-- Found by: nssim explore --kernel %s --seed %" G_GINT64_FORMAT "\n"
+				"-- Found by: nssim explore --kernel %s --seed %" G_GINT64_FORMAT "%s\n"
 				"-- Invariant broken: %s, in a %s event (%u operations shrunk to %u).\n"
 				"-- The invariants are checked after every event (audit full), as explore does.\n"
 				"scenario { name = \"explore: %s in %s\", kernel = \"%s\", audit = \"full\" }\n\n%s",
-				kernel, seed, b->rule, b->event_op, b->orig_len, b->len, b->rule,
+				kernel, seed, no_faults ? " --no-faults" : "", b->rule, b->event_op, b->orig_len, b->len, b->rule,
 				b->event_op, kernel, b->lua);
 
 			g_print("bug %u after %.2f s: %s in a %s event; minimal scenario (%u operations):\n%s\n",
@@ -582,9 +605,9 @@ int cmd_explore(int argc, char **argv)
 			g_free(b->lua);
 		}
 		g_print("explore: kernel %s, seed %" G_GINT64_FORMAT ": %" G_GUINT64_FORMAT
-			" sequences (%.0f/s, %.0f operations/s), %u shrink runs, %u distinct "
-			"violation(s) in %.1f s\n", kernel, seed, seqs, seqs / dt, events / dt,
-			shrink_runs, bugs->len, dt);
+			" sequences (%.0f/s, %.0f operations/s), %" G_GUINT64_FORMAT
+			" faults injected, %u shrink runs, %u distinct violation(s) in %.1f s\n",
+			kernel, seed, seqs, seqs / dt, events / dt, faults, shrink_runs, bugs->len, dt);
 	}
 	g_free(ops);
 	g_rand_free(g);

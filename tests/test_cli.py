@@ -383,6 +383,11 @@ class Explore(Base):
         r = run(["explore", "--kernel", "6.19", "--seed", "1", "--time-limit", "3"])
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertRegex(r.stdout, r"0 distinct violation\(s\)")
+        # failure paths are explored too: injected faults fire, and none breaks 6.19
+        self.assertRegex(r.stdout, r" [1-9]\d* faults injected")
+        r = run(["explore", "--kernel", "6.19", "--time-limit", "1", "--no-faults"])
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn(" 0 faults injected", r.stdout)
         self.assertEqual(run(["explore", "--kernel", "7.0"]).returncode, 2)
 
 
