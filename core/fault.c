@@ -25,6 +25,8 @@ static const struct nss_fault_site sites[] = {
 	  "a namespace's install check in setns(), after prepare_nsset()" },
 	{ "nsfs_init_inode", ENOMEM, "path_from_stashed",
 	  "allocating the nsfs inode when a namespace gets its first file" },
+	{ "get_unused_fd", EMFILE, "get_unused_fd_flags",
+	  "reserving the fd of a new nsfs file (after its dentry) or socket (after sk_alloc)" },
 };
 
 const struct nss_fault_site *nss_fault_sites(size_t *n)

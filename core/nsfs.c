@@ -140,6 +140,11 @@ int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
 
 	if (err)
 		return err;
+	/* the fd is reserved after the dentry: failing it puts the path */
+	if ((err = should_fail(w, "get_unused_fd"))) {
+		nsfs_dput(w, ino);
+		return err;
+	}
 	f = alloc_file(w, t, FILE_NSFS);
 	f->inode = ino;
 	return fd_install(w, t, f);

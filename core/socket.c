@@ -20,16 +20,24 @@ int sys_socket(struct world *w, uint64_t task, int family)
 {
 	struct task *t = event_begin(w, "socket", task, family, 0, 0);
 	struct file *f;
+	struct ns *net;
+	int err;
 
 	if (!t)
 		return event_end(w, -ESRCH);
 	if (family != AF_UNIX && family != AF_INET && family != AF_INET6 &&
 	    family != AF_NETLINK)
 		return event_end(w, -EAFNOSUPPORT);
+	/* sock_create() takes the net ns; sock_map_fd() then needs an fd */
+	net = t->nsproxy->slot[SLOT_NET];
+	ns_ref_inc(w, net, "sk_alloc");
+	if ((err = should_fail(w, "get_unused_fd"))) {
+		ns_ref_put(w, net, "__sk_destruct");     /* sock_release */
+		return event_end(w, err);
+	}
 	f = alloc_file(w, t, FILE_SOCKET);
 	f->family = family;
-	f->sk_net = t->nsproxy->slot[SLOT_NET];
-	ns_ref_inc(w, f->sk_net, "sk_alloc");
+	f->sk_net = net;
 	return event_end(w, fd_install(w, t, f));
 }
 

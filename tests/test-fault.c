@@ -21,7 +21,7 @@ static void note_at(struct outcome *o, int64_t r, const char *where)
 		o->failed_with = (int)r;
 }
 
-/* clone into new namespaces, nsfs files, setns of net and user, unshare, execve, setuid */
+/* clone into new namespaces, nsfs files, a socket, setns of net and user, unshare, execve, setuid */
 static void workload(struct fx *f, struct outcome *o)
 {
 	struct world *w = f->w;
@@ -40,6 +40,7 @@ static void workload(struct fx *f, struct outcome *o)
 		note(o, ufd);
 	}
 	if (c > 0) {
+		note(o, sys_socket(w, (uint64_t)c, 2 /* AF_INET */));
 		note(o, sys_unshare(w, (uint64_t)c, NSS_CLONE_NEWUTS | NSS_CLONE_NEWIPC));
 		note(o, sys_execve(w, (uint64_t)c));
 	}
