@@ -107,6 +107,13 @@ char *sim_config_json(struct sim *s)
 			       s->cfg.audit == NSS_AUDIT_OFF ? "off"
 			       : s->cfg.audit == NSS_AUDIT_FULL ? "full" : "incremental",
 			       s->cfg.rcu_latency, s->cfg.work_latency);
+	if (s->fail_site) {
+		/* a faulted run is only reproducible with its fault */
+		j->len -= strlen("\"params\": {");
+		g_string_append_printf(j, "\"fail\": \"%s:%u%s%s\", \"params\": {", s->fail_site,
+				       s->fail_nth, s->fail_err ? "=" : "",
+				       s->fail_err ? nss_errno_name(s->fail_err) : "");
+	}
 	keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
 	for (GList *l = keys; l; l = l->next) {
 		g_autofree char *k = g_strescape(l->data, NULL);

@@ -4,6 +4,7 @@ transition chains, and a run killed with SIGKILL.
 
 Usage: test_cli.py NSSIM SOURCE_ROOT
 """
+import json
 import os
 import re
 import signal
@@ -358,8 +359,9 @@ class Jsonl(Base):
 class Explore(Base):
     def test_finds_both_prefix_bugs(self):
         out = os.path.join(self.tmp.name, "bug.lua")
+        # --no-faults: the stream that finds §9.2 within a second (faults change the draws)
         r = run(["explore", "--kernel", "6.19-prefix", "--seed", "1", "--time-limit", "20",
-                 "--bugs", "5", "--out", out])
+                 "--bugs", "5", "--no-faults", "--out", out])
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         # §9.1: a failing setns; §9.2: a setns(pidfd) committed after the target exited
         self.assertIn("active-recount in a setns failing event", r.stdout)
@@ -404,6 +406,11 @@ class Faults(Base):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("faults injected: 1 (alloc_pid, pass 1)", r.stdout)
         self.assertIn("--fail alloc_pid:1 ", r.stdout)   # in the replay line
+        r = run(["run", "--db", self.db, "--fail", "alloc_pid:1=EAGAIN", path])
+        self.assertEqual(r.returncode, 1, r.stdout)   # ENOMEM expected, EAGAIN came
+        cfg = json.loads(self.query("SELECT config FROM run")[0][0])
+        self.assertEqual(cfg["fail"], "alloc_pid:1=EAGAIN")
+        self.assertEqual(self.query("SELECT result FROM event WHERE op = 'clone'"), [(-11,)])
         # a faulted run may take another path: expectations are not judged
         r = run(["run", "--no-trace", "--ignore-expectations", path])
         self.assertEqual(r.returncode, 0, r.stdout)
