@@ -461,6 +461,11 @@ class Faults(Base):
         self.assertRegex(rr.stdout, r"violations: [1-9]")
         self.assertIn("faults injected: 1 (validate_ns, pass 1)", rr.stdout)
         self.assertEqual(run(["faultsim", "--sites", "nope*", path]).returncode, 2)
+        # the shipped example does the same
+        shipped = os.path.join(ROOT, "scenarios", "setns-net.lua")
+        r = run(["faultsim", "--kernel", "6.19-prefix", "--sites", "validate*", shipped])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("VIOLATION with --fail validate_ns:1", r.stdout)
         broken = self.scenario("expect_eq(1, 2)\n", "broken.lua")
         self.assertEqual(run(["faultsim", broken]).returncode, 2)
 
