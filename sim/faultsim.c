@@ -106,22 +106,51 @@ static gboolean run_one(GPtrArray *base, const char *fail, struct outcome *o, GE
 	return TRUE;
 }
 
+struct job {
+	GPtrArray *base;
+	char *fail;
+	struct outcome o;
+	GError *err;
+};
+
+static void free_job(gpointer p)
+{
+	struct job *jb = p;
+
+	outcome_clear(&jb->o);
+	g_free(jb->fail);
+	g_clear_error(&jb->err);
+	g_free(jb);
+}
+
+static void run_job(gpointer data, gpointer user_data)
+{
+	struct job *jb = data;
+
+	(void)user_data;
+	run_one(jb->base, jb->fail, &jb->o, &jb->err);
+}
+
 int cmd_faultsim(int argc, char **argv)
 {
 	g_autofree char *kernel = NULL, *glob = NULL;
 	g_auto(GStrv) params = NULL;
 	gint64 seed = 1, max_per_site = 64;
+	gint jobs = 0;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default: the scenario's, else 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of every run (default 1)", "N" },
 		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter, passed to every run (repeatable)", "KEY=VALUE" },
 		{ "sites", 0, 0, G_OPTION_ARG_STRING, &glob, "Only the sites matching this glob (default: all, see nssim sites)", "GLOB" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs at a time (default: online CPUs)", "N" },
 		{ "max-per-site", 0, 0, G_OPTION_ARG_INT64, &max_per_site, "Fail at most the first N passes of each site (default 64)", "N" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) base = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(free_job);
+	GThreadPool *pool;
 	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
 	g_auto(GStrv) counts = NULL;
 	struct outcome o = { 0 };
@@ -142,10 +171,12 @@ int cmd_faultsim(int argc, char **argv)
 			   err ? err->message : "expected one scenario");
 		return 2;
 	}
-	if (max_per_site < 1 || seed < 0) {
-		g_printerr("nssim faultsim: --max-per-site must be >= 1 and --seed >= 0\n");
+	if (max_per_site < 1 || seed < 0 || jobs < 0) {
+		g_printerr("nssim faultsim: --max-per-site must be >= 1, --seed and --jobs >= 0\n");
 		return 2;
 	}
+	if (!jobs)
+		jobs = (gint)g_get_num_processors();
 	if (glob) {
 		gboolean known = FALSE;
 
@@ -195,29 +226,41 @@ int cmd_faultsim(int argc, char **argv)
 			continue;
 		passes = MIN(g_ascii_strtoull(kv[1], NULL, 10), (guint64)max_per_site);
 		for (guint64 nth = 1; nth <= passes; nth++) {
-			g_autofree char *fail = g_strdup_printf("%s:%" G_GUINT64_FORMAT, kv[0], nth);
+			struct job *jb = g_new0(struct job, 1);
 
-			if (!run_one(base, fail, &o, &err)) {
-				g_printerr("nssim faultsim: --fail %s: %s\n", fail, err->message);
-				return 2;
-			}
-			runs++;
-			hit += o.injected > 0;
-			scenario_failed += o.violations == 0 && o.exit_code != 0;
-			if (o.violations) {
-				g_autoptr(GString) replay = g_string_new(NULL);
+			jb->base = base;
+			jb->fail = g_strdup_printf("%s:%" G_GUINT64_FORMAT, kv[0], nth);
+			g_ptr_array_add(all, jb);
+		}
+	}
+	/* runs in parallel, reported in (site, occurrence) order */
+	pool = g_thread_pool_new(run_job, NULL, jobs, TRUE, NULL);
+	for (guint i = 0; i < all->len; i++)
+		g_thread_pool_push(pool, all->pdata[i], NULL);
+	g_thread_pool_free(pool, FALSE, TRUE);
 
-				for (guint i = 1; i < base->len; i++)
-					g_string_append_printf(replay, " %s", (char *)base->pdata[i]);
+	for (guint k = 0; k < all->len; k++) {
+		struct job *jb = all->pdata[k];
+		struct outcome *ro = &jb->o;
 
-				broken++;
-				g_print("VIOLATION with --fail %s: %" G_GUINT64_FORMAT
-					" violation(s), status %s\n  %s\n  replay: nssim%s --fail %s --ignore-expectations\n",
-					fail, o.violations, o.status,
-					o.first_violation ? o.first_violation : "(see the run's output)",
-					replay->str, fail);
-			}
-			outcome_clear(&o);
+		if (jb->err) {
+			g_printerr("nssim faultsim: --fail %s: %s\n", jb->fail, jb->err->message);
+			return 2;
+		}
+		runs++;
+		hit += ro->injected > 0;
+		scenario_failed += ro->violations == 0 && ro->exit_code != 0;
+		if (ro->violations) {
+			g_autoptr(GString) replay = g_string_new(NULL);
+
+			for (guint i = 1; i < base->len; i++)
+				g_string_append_printf(replay, " %s", (char *)base->pdata[i]);
+			broken++;
+			g_print("VIOLATION with --fail %s: %" G_GUINT64_FORMAT
+				" violation(s), status %s\n  %s\n  replay: nssim%s --fail %s --ignore-expectations\n",
+				jb->fail, ro->violations, ro->status,
+				ro->first_violation ? ro->first_violation : "(see the run's output)",
+				replay->str, jb->fail);
 		}
 	}
 	{

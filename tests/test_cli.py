@@ -461,6 +461,11 @@ class Faults(Base):
         self.assertRegex(rr.stdout, r"violations: [1-9]")
         self.assertIn("faults injected: 1 (validate_ns, pass 1)", rr.stdout)
         self.assertEqual(run(["faultsim", "--sites", "nope*", path]).returncode, 2)
+        # parallel runs report in the same order as serial ones
+        outs = [run(["faultsim", "-j", j, "--kernel", "6.19-prefix", path]).stdout
+                for j in ("1", "3")]
+        self.assertEqual(*[o.rsplit("faultsim: ", 1)[0] for o in outs])
+        self.assertIn("VIOLATION", outs[0])
         # the shipped example does the same
         shipped = os.path.join(ROOT, "scenarios", "setns-net.lua")
         r = run(["faultsim", "--kernel", "6.19-prefix", "--sites", "validate*", shipped])
