@@ -420,6 +420,14 @@ class Faults(Base):
             self.assertEqual(r.returncode, 2, bad)
             self.assertIn("--fail", r.stderr)
 
+    def test_sites_doc_matches(self):
+        with open(os.path.join(ROOT, "docs", "fault-sites.md")) as f:
+            doc = f.read()
+        table = doc.split("`nssim sites` prints this table", 1)[1].split("```\n", 2)[1]
+        self.assertEqual(table, run(["sites"]).stdout)
+        for line in table.splitlines()[1:]:     # every site has its error path described
+            self.assertIn("| `%s` |" % line.split()[0], doc)
+
     def test_fail_next_from_lua(self):
         path = self.scenario(
             "sim.fail_next('alloc_pid', 'EAGAIN', 2)\n"
