@@ -453,6 +453,21 @@ struct deferred {
 	uint64_t id;
 };
 
+/* The fallible sites, in the order of nss_fault_sites(). */
+enum fault_site {
+	FAULT_ALLOC_PID,
+	FAULT_CREATE_NEW_NAMESPACES,
+	FAULT_CREATE_USER_NS,
+	FAULT_NS_COMMON_INIT,
+	FAULT_INC_UCOUNT,
+	FAULT_PREPARE_CREDS,
+	FAULT_DUP_MM,
+	FAULT_VALIDATE_NS,
+	FAULT_NSFS_INIT_INODE,
+	FAULT_GET_UNUSED_FD,
+	NR_FAULT_SITES
+};
+
 struct world {
 	const struct nss_variant *v;
 	struct nss_config cfg;
@@ -493,7 +508,7 @@ struct world {
 	GQueue deferred;         /* struct deferred * */
 	GQueue setns_ops;        /* struct setns_op *: setns() in flight */
 	/* fault.c */
-	uint64_t site_passes[16];
+	uint64_t site_passes[NR_FAULT_SITES];
 	int fault_site;
 	unsigned int fault_countdown;
 	int fault_err;
@@ -504,7 +519,7 @@ struct world {
 };
 
 void world_queue_deferred(struct world *w, int kind, void *obj, const char *site);
-int should_fail(struct world *w, const char *site);
+int should_fail(struct world *w, enum fault_site site);
 void check_event(struct world *w, bool full);
 
 #endif /* NSSIM_CORE_PRIVATE_H */

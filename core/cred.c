@@ -38,7 +38,7 @@ struct cred *prepare_creds(struct world *w, const struct cred *old, const char *
 {
 	struct cred *c;
 
-	if (should_fail(w, "prepare_creds"))
+	if (should_fail(w, FAULT_PREPARE_CREDS))
 		return NULL;
 	c = cred_alloc(w);
 	uint64_t id = c->id;

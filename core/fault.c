@@ -8,24 +8,24 @@
  */
 #include "core-private.h"
 
-static const struct nss_fault_site sites[] = {
-	{ "alloc_pid", ENOMEM, "alloc_pid", "allocating a struct pid in clone()" },
-	{ "create_new_namespaces", ENOMEM, "create_new_namespaces",
+static const struct nss_fault_site sites[NR_FAULT_SITES] = {
+	[FAULT_ALLOC_PID] = { "alloc_pid", ENOMEM, "alloc_pid", "allocating a struct pid in clone()" },
+	[FAULT_CREATE_NEW_NAMESPACES] = { "create_new_namespaces", ENOMEM, "create_new_namespaces",
 	  "allocating the nsproxy (clone, unshare, setns, execve)" },
-	{ "create_user_ns", ENOMEM, "create_user_ns",
+	[FAULT_CREATE_USER_NS] = { "create_user_ns", ENOMEM, "create_user_ns",
 	  "allocating a user namespace, after its ucount and id checks" },
-	{ "ns_common_init", ENOMEM, "__ns_common_init",
+	[FAULT_NS_COMMON_INIT] = { "ns_common_init", ENOMEM, "__ns_common_init",
 	  "allocating a namespace's inode number (proc_alloc_inum), any type" },
-	{ "inc_ucount", ENOSPC, "inc_ucount",
+	[FAULT_INC_UCOUNT] = { "inc_ucount", ENOSPC, "inc_ucount",
 	  "a /proc/sys/user/max_*_namespaces limit, for any namespace type" },
-	{ "prepare_creds", ENOMEM, "prepare_creds",
+	[FAULT_PREPARE_CREDS] = { "prepare_creds", ENOMEM, "prepare_creds",
 	  "allocating a cred (clone, unshare, setns of a user ns, setuid family, execve)" },
-	{ "dup_mm", ENOMEM, "dup_mm", "copying the address space in clone() without CLONE_VM" },
-	{ "validate_ns", EPERM, "validate_ns",
+	[FAULT_DUP_MM] = { "dup_mm", ENOMEM, "dup_mm", "copying the address space in clone() without CLONE_VM" },
+	[FAULT_VALIDATE_NS] = { "validate_ns", EPERM, "validate_ns",
 	  "a namespace's install check in setns(), after prepare_nsset()" },
-	{ "nsfs_init_inode", ENOMEM, "path_from_stashed",
+	[FAULT_NSFS_INIT_INODE] = { "nsfs_init_inode", ENOMEM, "path_from_stashed",
 	  "allocating the nsfs inode when a namespace gets its first file" },
-	{ "get_unused_fd", EMFILE, "get_unused_fd_flags",
+	[FAULT_GET_UNUSED_FD] = { "get_unused_fd", EMFILE, "get_unused_fd_flags",
 	  "reserving the fd of a new nsfs file (after its dentry) or socket (after sk_alloc)" },
 };
 
@@ -41,6 +41,13 @@ static int site_index(const char *name)
 		if (!g_strcmp0(sites[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+const struct nss_fault_site *nss_fault_site_lookup(const char *name)
+{
+	int i = site_index(name);
+
+	return i < 0 ? NULL : &sites[i];
 }
 
 int world_fail_next(struct world *w, const char *site, int err, unsigned int nth)
@@ -63,13 +70,10 @@ uint64_t world_site_passes(const struct world *w, const char *site)
 }
 
 /* A pass through @site: 0, or the armed -errno. */
-int should_fail(struct world *w, const char *site)
+int should_fail(struct world *w, enum fault_site site)
 {
-	int i = site_index(site);
-
-	g_assert(i >= 0);
-	w->site_passes[i]++;
-	if (w->fault_site != i || !w->fault_countdown || --w->fault_countdown)
+	w->site_passes[site]++;
+	if (w->fault_site != (int)site || !w->fault_countdown || --w->fault_countdown)
 		return 0;
 	w->fault_site = -1;
 	w->faults_injected++;

@@ -442,7 +442,7 @@ int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
 		      struct ns *parent, uint32_t creator_uid, struct ns **out)
 {
 	struct ns *charge_ns = t == NS_USER ? parent : owner_user;
-	int err = should_fail(w, "ns_common_init");   /* proc_alloc_inum */
+	int err = should_fail(w, FAULT_NS_COMMON_INIT);   /* proc_alloc_inum */
 	struct ns *ns;
 
 	if (err)

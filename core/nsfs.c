@@ -29,7 +29,7 @@ int nsfs_path_from_stashed(struct world *w, struct ns *ns, struct nsfs_inode **o
 		*out = ino;
 		return 0;
 	}
-	if ((err = should_fail(w, "nsfs_init_inode"))) {   /* new_inode() */
+	if ((err = should_fail(w, FAULT_NSFS_INIT_INODE))) {   /* new_inode() */
 		ns_ref_put(w, ns, "path_from_stashed");
 		return err;
 	}
@@ -141,7 +141,7 @@ int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
 	if (err)
 		return err;
 	/* the fd is reserved after the dentry: failing it puts the path */
-	if ((err = should_fail(w, "get_unused_fd"))) {
+	if ((err = should_fail(w, FAULT_GET_UNUSED_FD))) {
 		nsfs_dput(w, ino);
 		return err;
 	}

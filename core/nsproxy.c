@@ -161,7 +161,7 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 	};
 	int filled = 0;
 
-	*err = should_fail(w, "create_new_namespaces");   /* create_nsproxy */
+	*err = should_fail(w, FAULT_CREATE_NEW_NAMESPACES);   /* create_nsproxy */
 	if (*err)
 		return NULL;
 	n = nsproxy_alloc(w, "create_new_namespaces");
@@ -248,7 +248,7 @@ static int validate_ns(struct world *w, struct task *t, struct nsset *set,
 		       struct ns *target)
 {
 	struct nsproxy *n = set->nsproxy;
-	int err = should_fail(w, "validate_ns");
+	int err = should_fail(w, FAULT_VALIDATE_NS);
 
 	if (err)
 		return err;

@@ -437,6 +437,8 @@ struct nss_fault_site {
 	const char *description;
 };
 const struct nss_fault_site *nss_fault_sites(size_t *n);
+/* The site called @name, or NULL. */
+const struct nss_fault_site *nss_fault_site_lookup(const char *name);
 /* Make the @nth next pass through @site fail with @err (0: its own errno). */
 int world_fail_next(struct world *w, const char *site, int err, unsigned int nth);
 uint64_t world_site_passes(const struct world *w, const char *site);

@@ -68,7 +68,7 @@ struct pid *alloc_pid(struct world *w, struct ns *ns, int *err)
 {
 	struct pid *p;
 
-	*err = should_fail(w, "alloc_pid");    /* kmem_cache_alloc */
+	*err = should_fail(w, FAULT_ALLOC_PID);    /* kmem_cache_alloc */
 	if (*err)
 		return NULL;
 	if (!ns->pid_adding) {

@@ -31,7 +31,7 @@ int sys_socket(struct world *w, uint64_t task, int family)
 	/* sock_create() takes the net ns; sock_map_fd() then needs an fd */
 	net = t->nsproxy->slot[SLOT_NET];
 	ns_ref_inc(w, net, "sk_alloc");
-	if ((err = should_fail(w, "get_unused_fd"))) {
+	if ((err = should_fail(w, FAULT_GET_UNUSED_FD))) {
 		ns_ref_put(w, net, "__sk_destruct");     /* sock_release */
 		return event_end(w, err);
 	}

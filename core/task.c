@@ -257,7 +257,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 	if (flags & NSS_CLONE_VM) {
 		p->mm = cur->mm;
 		mmget(w, p->mm);
-	} else if ((err = should_fail(w, "dup_mm"))) {
+	} else if ((err = should_fail(w, FAULT_DUP_MM))) {
 		fork_unwind(w, p, FORK_FS);
 		return err;
 	} else {

@@ -97,7 +97,7 @@ int ucount_charge(struct world *w, struct ns *user_ns, uint32_t uid,
 		  enum ns_type t)
 {
 	uint32_t u = uid;
-	int err = should_fail(w, "inc_ucount");
+	int err = should_fail(w, FAULT_INC_UCOUNT);
 
 	if (err)
 		return err;
@@ -147,7 +147,7 @@ int create_user_ns(struct world *w, struct cred *new)
 		ucount_uncharge(w, parent, new->euid, NS_USER);
 		return -EPERM;
 	}
-	err = should_fail(w, "create_user_ns");       /* kmem_cache_zalloc */
+	err = should_fail(w, FAULT_CREATE_USER_NS);       /* kmem_cache_zalloc */
 	if (!err)
 		err = ns_create_charged(w, NS_USER, parent, parent, new->euid, &ns);
 	if (err) {

@@ -267,10 +267,12 @@ static int ret_int(lua_State *L, int64_t r)
 
 /* ---- flags ----------------------------------------------------------- */
 
-static const struct {
+struct flag_name {
 	const char *name;
 	uint64_t flag;
-} flag_names[] = {
+};
+
+static const struct flag_name flag_names[] = {
 	{ "newuser", NSS_CLONE_NEWUSER }, { "user", NSS_CLONE_NEWUSER },
 	{ "newnet", NSS_CLONE_NEWNET },   { "net", NSS_CLONE_NEWNET },
 	{ "newpid", NSS_CLONE_NEWPID },   { "pid", NSS_CLONE_NEWPID },
@@ -286,8 +288,12 @@ static const struct {
 	{ "sysvsem", NSS_CLONE_SYSVSEM },
 };
 
-/* A table of flag names (or a number) to clone flags; unknown names raise. */
-static uint64_t check_flags(lua_State *L, int i)
+/*
+ * A table of names from @names (or a number, or nothing) to the OR of their
+ * flags; a name not in the table raises "unknown @what 'name'".
+ */
+static uint64_t check_flag_set(lua_State *L, int i, const struct flag_name *names,
+			       size_t n, const char *what)
 {
 	uint64_t flags = 0;
 
@@ -298,7 +304,7 @@ static uint64_t check_flags(lua_State *L, int i)
 	luaL_checktype(L, i, LUA_TTABLE);
 	for (lua_Integer k = 1;; k++) {
 		const char *name;
-		guint j;
+		size_t j;
 
 		if (lua_geti(L, i, k) == LUA_TNIL) {
 			lua_pop(L, 1);
@@ -306,16 +312,22 @@ static uint64_t check_flags(lua_State *L, int i)
 		}
 		name = lua_tostring(L, -1);
 		if (!name)
-			luaL_error(L, "flag #%d is not a string", (int)k);
-		for (j = 0; j < G_N_ELEMENTS(flag_names); j++)
-			if (strcmp(flag_names[j].name, name) == 0)
+			luaL_error(L, "%s #%d is not a string", what, (int)k);
+		for (j = 0; j < n; j++)
+			if (strcmp(names[j].name, name) == 0)
 				break;
-		if (j == G_N_ELEMENTS(flag_names))
-			luaL_error(L, "unknown flag '%s'", name);
-		flags |= flag_names[j].flag;
+		if (j == n)
+			luaL_error(L, "unknown %s '%s'", what, name);
+		flags |= names[j].flag;
 		lua_pop(L, 1);
 	}
 	return flags;
+}
+
+/* Clone flags: { "newuser", "newnet", ... } or a number. */
+static uint64_t check_flags(lua_State *L, int i)
+{
+	return check_flag_set(L, i, flag_names, G_N_ELEMENTS(flag_names), "flag");
 }
 
 /*
@@ -1019,10 +1031,7 @@ static int h_tostring(lua_State *L)
 	return 1;
 }
 
-static const struct {
-	const char *name;
-	int flag;
-} oflags[] = {
+static const struct flag_name oflags[] = {
 	{ "rdonly", 0 }, { "wronly", NSS_O_WRONLY }, { "rdwr", NSS_O_RDWR },
 	{ "trunc", NSS_O_TRUNC }, { "direct", NSS_O_DIRECT },
 	{ "directory", NSS_O_DIRECTORY }, { "tmpfile", NSS_O_TMPFILE },
@@ -1033,25 +1042,8 @@ static int t_open_by_handle(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 	struct nss_handle *h = check_handle(L, 2);
-	int flags = 0;
+	int flags = (int)check_flag_set(L, 3, oflags, G_N_ELEMENTS(oflags), "open flag");
 
-	if (lua_isinteger(L, 3)) {
-		flags = (int)lua_tointeger(L, 3);
-	} else if (lua_istable(L, 3)) {
-		for (lua_Integer k = 1; lua_geti(L, 3, k) != LUA_TNIL; k++) {
-			const char *n = luaL_checkstring(L, -1);
-			guint j;
-
-			for (j = 0; j < G_N_ELEMENTS(oflags); j++)
-				if (!strcmp(oflags[j].name, n))
-					break;
-			if (j == G_N_ELEMENTS(oflags))
-				return luaL_error(L, "unknown open flag '%s'", n);
-			flags |= oflags[j].flag;
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-	}
 	call_site(L, NULL);
 	return ret_fd(L, t, sys_open_by_handle(S(L)->w, t, h, flags));
 }

@@ -75,9 +75,6 @@ static gboolean parse_fail(struct sim *s, const char *v)
 {
 	g_autofree char *site = g_strdup(v);
 	char *eq = strchr(site, '='), *colon;
-	size_t n;
-	const struct nss_fault_site *fs = nss_fault_sites(&n);
-	gboolean known = FALSE;
 
 	s->fail_nth = 1;
 	s->fail_err = 0;
@@ -98,9 +95,7 @@ static gboolean parse_fail(struct sim *s, const char *v)
 			return FALSE;
 		s->fail_nth = (unsigned int)nth;
 	}
-	for (size_t i = 0; i < n; i++)
-		known |= !strcmp(fs[i].name, site);
-	if (!known)
+	if (!nss_fault_site_lookup(site))
 		return FALSE;
 	s->fail_site = g_steal_pointer(&site);
 	return TRUE;
