@@ -482,6 +482,10 @@ enum nss_task_state nss_task_state(const struct world *w, uint64_t task);
 uint64_t nss_task_parent(const struct world *w, uint64_t task);
 /* The task's pid number as seen from its own active pid namespace. */
 int64_t nss_task_pid_nr(const struct world *w, uint64_t task);
+/* @task's pid number in @viewer's active pid namespace; 0 if it has none there. */
+int64_t nss_task_pid_in(const struct world *w, uint64_t task, uint64_t viewer);
+/* Ids of every task not yet reaped, in creation order. */
+GArray *nss_task_ids(const struct world *w);
 
 G_END_DECLS
 

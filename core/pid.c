@@ -211,3 +211,12 @@ int64_t nss_task_pid_nr(const struct world *w, uint64_t task)
 		return 0;
 	return pid_nr_ns(t->pids[PIDTYPE_PID], task_active_pid_ns(t));
 }
+
+int64_t nss_task_pid_in(const struct world *w, uint64_t task, uint64_t viewer)
+{
+	struct task *t = task_lookup(w, task), *v = task_lookup(w, viewer);
+
+	if (!t || !v || t->state == TASK_DEAD || !t->pids[PIDTYPE_PID])
+		return 0;
+	return pid_nr_ns(t->pids[PIDTYPE_PID], task_active_pid_ns(v));
+}

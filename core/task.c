@@ -802,3 +802,16 @@ int sys_sigchld_ignore(struct world *w, uint64_t task, bool ignore)
 	t->group_leader->sigchld_ignored = ignore;
 	return event_end(w, 0);
 }
+
+GArray *nss_task_ids(const struct world *w)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *t = l->data;
+
+		if (t->state != TASK_DEAD)
+			g_array_append_val(ids, t->id);
+	}
+	return ids;
+}

@@ -168,10 +168,14 @@ struct world *sim_world(struct sim *s)
 		}
 	}
 	world_add_observer(s->w, &me);
-	if (s->fail_site)
+	if (s->fail_site) {
 		world_fail_next(s->w, s->fail_site, s->fail_err, s->fail_nth);
+		vec_unsupported(s, "--fail: an injected failure has no userspace trigger");
+	}
 	if (s->jsonl_path)
 		sim_jsonl_attach(s);
+	if (s->vec)
+		sim_vec_observe(s);
 	return s->w;
 }
 
@@ -356,6 +360,11 @@ static const char *flags_text(uint64_t flags, char *buf, size_t size)
 
 /* ---- Task methods --------------------------------------------------- */
 
+/* The call just made, for export --format c (nothing when not exporting). */
+#define VEC(op, task, r, kind, want, str, name, ...) \
+	vec_op(S(L), op, task, r, kind, want, (const int64_t[]){ __VA_ARGS__ }, \
+	       (int)(sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), str, name)
+
 static int t_clone(lua_State *L)
 {
 	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
@@ -365,6 +374,9 @@ static int t_clone(lua_State *L)
 
 	call_site(L, flags_text(flags, args, sizeof(args)));
 	r = sys_clone(S(L)->w, t, flags, &pidfd);
+	if (flags & ~(NSS_CLONE_NEWALL | NSS_CLONE_NEWUSER | NSS_CLONE_NEWPID | NSS_CLONE_PIDFD))
+		vec_unsupported(S(L), "clone() of a thread or with shared state (only CLONE_NEW* and CLONE_PIDFD are replayed)");
+	VEC(VOP_CLONE, t, r, VRET_TASK, 0, NULL, "clone", (int64_t)flags, -1, pidfd);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	push_task(L, (uint64_t)r);
@@ -380,8 +392,14 @@ static int t_unshare(lua_State *L)
 	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
 	char args[256];
 
+	int r;
+
 	call_site(L, flags_text(flags, args, sizeof(args)));
-	return ret_true(L, sys_unshare(S(L)->w, t, flags));
+	r = sys_unshare(S(L)->w, t, flags);
+	if (flags & ~(NSS_CLONE_NEWALL | NSS_CLONE_NEWUSER | NSS_CLONE_NEWPID))
+		vec_unsupported(S(L), "unshare() of shared state other than namespaces");
+	VEC(VOP_UNSHARE, t, r, VRET_ZERO, 0, NULL, "unshare", (int64_t)flags);
+	return ret_true(L, r);
 }
 
 static int t_setns(lua_State *L)
@@ -395,8 +413,12 @@ static int t_setns(lua_State *L)
 		return luaL_error(L, "setns: the fd belongs to task %d",
 				  (int)f->task);
 	g_snprintf(args, sizeof(args), "fd=%d %s", f->fd, flags_text(flags, fl, sizeof(fl)));
+	int r;
+
 	call_site(L, args);
-	return ret_true(L, sys_setns(S(L)->w, t, f->fd, flags));
+	r = sys_setns(S(L)->w, t, f->fd, flags);
+	VEC(VOP_SETNS, t, r, VRET_ZERO, 0, NULL, "setns", f->fd, (int64_t)flags);
+	return ret_true(L, r);
 }
 
 /* task:setns_begin(fd [, types]) -> id: setns() preempted before its commit */
@@ -411,6 +433,7 @@ static int t_setns_begin(lua_State *L)
 		return luaL_error(L, "setns_begin: the fd belongs to task %d", (int)f->task);
 	g_snprintf(args, sizeof(args), "fd=%d %s", f->fd, flags_text(flags, fl, sizeof(fl)));
 	call_site(L, args);
+	vec_unsupported(S(L), "setns_begin(): a setns() held between validate_nsset() and commit_nsset(), which userspace cannot arrange");
 	return ret_int(L, sys_setns_begin(S(L)->w, t, f->fd, flags));
 }
 
@@ -432,8 +455,12 @@ static int t_open_ns(lua_State *L)
 	char args[128];
 
 	g_snprintf(args, sizeof(args), "/proc/%" G_GUINT64_FORMAT "/ns/%s", target, name);
+	int r;
+
 	call_site(L, args);
-	return ret_fd(L, t, sys_open_ns(S(L)->w, t, target, name));
+	r = sys_open_ns(S(L)->w, t, target, name);
+	VEC(VOP_OPEN_NS, t, r, VRET_FD, r, name, "open", vec_task(S(L), target));
+	return ret_fd(L, t, r);
 }
 
 static int t_execve(lua_State *L)
@@ -441,6 +468,7 @@ static int t_execve(lua_State *L)
 	uint64_t t = check_task(L, 1);
 
 	call_site(L, NULL);
+	vec_unsupported(S(L), "execve() is not replayed (the vector's tasks run the harness)");
 	return ret_true(L, sys_execve(S(L)->w, t));
 }
 
@@ -449,8 +477,12 @@ static int t_exit(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	int code = (int)luaL_optinteger(L, 2, 0);
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_exit_group(S(L)->w, t, code));
+	r = sys_exit_group(S(L)->w, t, code);
+	VEC(VOP_EXIT, t, r, VRET_ZERO, 0, NULL, "exit_group", code);
+	return ret_true(L, r);
 }
 
 static int t_exit_thread(lua_State *L)
@@ -459,6 +491,7 @@ static int t_exit_thread(lua_State *L)
 	int code = (int)luaL_optinteger(L, 2, 0);
 
 	call_site(L, NULL);
+	vec_unsupported(S(L), "threads are not replayed");
 	return ret_true(L, sys_exit(S(L)->w, t, code));
 }
 
@@ -510,6 +543,8 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 			break;
 		}
 	}
+	VEC(VOP_WAIT, t, r, VRET_TASK, r > 0 ? vec_task(s, (uint64_t)r) + 1 : 0, NULL, "waitid",
+	    target ? vec_task(s, target) : -1, options);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	if (r == 0) {
@@ -536,8 +571,13 @@ static int t_pidfd_open(lua_State *L)
 			flags |= 0x80;
 		lua_pop(L, 1);
 	}
+	int r;
+
 	call_site(L, NULL);
-	return ret_fd(L, t, sys_pidfd_open(S(L)->w, t, target, flags));
+	r = sys_pidfd_open(S(L)->w, t, target, flags);
+	VEC(VOP_PIDFD_OPEN, t, r, VRET_FD, r, NULL, "pidfd_open",
+	    nss_task_pid_in(S(L)->w, target, t) ? vec_task(S(L), target) : -1, flags);
+	return ret_fd(L, t, r);
 }
 
 static int t_socket(lua_State *L)
@@ -547,8 +587,12 @@ static int t_socket(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	int fam = luaL_checkoption(L, 2, "inet", fams);
 
+	int r;
+
 	call_site(L, fams[fam]);
-	return ret_fd(L, t, sys_socket(S(L)->w, t, vals[fam]));
+	r = sys_socket(S(L)->w, t, vals[fam]);
+	VEC(VOP_SOCKET, t, r, VRET_FD, r, NULL, "socket", vals[fam]);
+	return ret_fd(L, t, r);
 }
 
 static int64_t opt_id(lua_State *L, int i)
@@ -560,40 +604,65 @@ static int t_setuid(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 
+	lua_Integer id = luaL_checkinteger(L, 2);
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_setuid(S(L)->w, t, luaL_checkinteger(L, 2)));
+	r = sys_setuid(S(L)->w, t, id);
+	VEC(VOP_SETUID, t, r, VRET_ZERO, 0, NULL, "setuid", id);
+	return ret_true(L, r);
 }
 
 static int t_setgid(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 
+	lua_Integer id = luaL_checkinteger(L, 2);
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_setgid(S(L)->w, t, luaL_checkinteger(L, 2)));
+	r = sys_setgid(S(L)->w, t, id);
+	VEC(VOP_SETGID, t, r, VRET_ZERO, 0, NULL, "setgid", id);
+	return ret_true(L, r);
 }
 
 static int t_setresuid(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 
+	int64_t a = opt_id(L, 2), b = opt_id(L, 3), c = opt_id(L, 4);
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_setresuid(S(L)->w, t, opt_id(L, 2), opt_id(L, 3), opt_id(L, 4)));
+	r = sys_setresuid(S(L)->w, t, a, b, c);
+	VEC(VOP_SETRESUID, t, r, VRET_ZERO, 0, NULL, "setresuid", a, b, c);
+	return ret_true(L, r);
 }
 
 static int t_setresgid(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 
+	int64_t a = opt_id(L, 2), b = opt_id(L, 3), c = opt_id(L, 4);
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_setresgid(S(L)->w, t, opt_id(L, 2), opt_id(L, 3), opt_id(L, 4)));
+	r = sys_setresgid(S(L)->w, t, a, b, c);
+	VEC(VOP_SETRESGID, t, r, VRET_ZERO, 0, NULL, "setresgid", a, b, c);
+	return ret_true(L, r);
 }
 
 static int t_setfsuid(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 
+	lua_Integer id = luaL_checkinteger(L, 2);
+	int r;
+
 	call_site(L, NULL);
-	return ret_int(L, sys_setfsuid(S(L)->w, t, luaL_checkinteger(L, 2)));
+	r = sys_setfsuid(S(L)->w, t, id);
+	VEC(VOP_SETFSUID, t, r, VRET_VALUE, r, NULL, "setfsuid", id);
+	return ret_int(L, r);
 }
 
 /* task:uid_map(target, inside, outside, count) and gid_map */
@@ -609,9 +678,13 @@ static int id_map(lua_State *L, bool gid)
 	luaL_argcheck(L, n >= 0 && n <= UINT32_MAX, 5, "count out of range");
 	g_snprintf(args, sizeof(args), "%lld %lld %lld", (long long)in, (long long)out,
 		   (long long)n);
+	int r;
+
 	call_site(L, args);
-	return ret_true(L, sys_write_id_map(S(L)->w, t, target, gid, (uint32_t)in,
-					    (uint32_t)out, (uint32_t)n));
+	r = sys_write_id_map(S(L)->w, t, target, gid, (uint32_t)in, (uint32_t)out, (uint32_t)n);
+	VEC(VOP_WRITE_MAP, t, r, VRET_ZERO, 0, gid ? "gid_map" : "uid_map", "write",
+	    vec_task(S(L), target), in, out, n);
+	return ret_true(L, r);
 }
 
 static int t_uid_map(lua_State *L) { return id_map(L, false); }
@@ -625,8 +698,12 @@ static int t_set_max_namespaces(lua_State *L)
 
 	luaL_argcheck(L, type >= 0, 2, "unknown namespace type");
 	luaL_argcheck(L, v >= INT32_MIN && v <= INT32_MAX, 3, "out of range");
+	int r;
+
 	call_site(L, lua_tostring(L, 2));
-	return ret_true(L, sys_set_max_namespaces(S(L)->w, t, type, (int32_t)v));
+	r = sys_set_max_namespaces(S(L)->w, t, type, (int32_t)v);
+	VEC(VOP_SET_MAX, t, r, VRET_ZERO, 0, ns_type_name(type), "write", 0, v);
+	return ret_true(L, r);
 }
 
 static int t_kill(lua_State *L)
@@ -634,8 +711,13 @@ static int t_kill(lua_State *L)
 	uint64_t t = check_task(L, 1), target = check_task(L, 2);
 	lua_Integer sig = luaL_optinteger(L, 3, 9);
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_kill(S(L)->w, t, target, (int)sig));
+	r = sys_kill(S(L)->w, t, target, (int)sig);
+	VEC(VOP_KILL, t, r, VRET_ZERO, 0, NULL, "kill",
+	    nss_task_pid_in(S(L)->w, target, t) ? vec_task(S(L), target) : -1, sig);
+	return ret_true(L, r);
 }
 
 static int t_ignore_sigchld(lua_State *L)
@@ -643,8 +725,12 @@ static int t_ignore_sigchld(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	bool on = lua_isnone(L, 2) || lua_toboolean(L, 2);
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_sigchld_ignore(S(L)->w, t, on));
+	r = sys_sigchld_ignore(S(L)->w, t, on);
+	VEC(VOP_SIGCHLD, t, r, VRET_ZERO, 0, NULL, "sigaction", on);
+	return ret_true(L, r);
 }
 
 static const struct {
@@ -671,18 +757,19 @@ static int cap_bit(lua_State *L, int i)
 /* task:drop_cap("SYS_ADMIN", ...): capset without them (effective and permitted). */
 static int t_drop_cap(lua_State *L)
 {
-	uint64_t t = check_task(L, 1), eff, perm;
+	uint64_t t = check_task(L, 1), eff, perm, drop = 0;
+	int r;
 
 	if (!nss_task_caps(sim_world(S(L)), t, &eff, &perm))
 		return sim_push_errno(L, -ESRCH);
-	for (int i = 2; i <= lua_gettop(L); i++) {
-		uint64_t bit = 1ULL << cap_bit(L, i);
-
-		eff &= ~bit;
-		perm &= ~bit;
-	}
+	for (int i = 2; i <= lua_gettop(L); i++)
+		drop |= 1ULL << cap_bit(L, i);
+	eff &= ~drop;
+	perm &= ~drop;
 	call_site(L, NULL);
-	return ret_true(L, sys_capset(S(L)->w, t, eff, perm));
+	r = sys_capset(S(L)->w, t, eff, perm);
+	VEC(VOP_CAPSET, t, r, VRET_ZERO, 0, NULL, "capset", (int64_t)drop);
+	return ret_true(L, r);
 }
 
 /* task:has_cap("SYS_ADMIN"): in its effective set (introspection). */
@@ -713,6 +800,7 @@ static int t_run_on(lua_State *L)
 	luaL_argcheck(L, cpu >= 0, 2, "not a CPU number");
 	g_snprintf(args, sizeof(args), "task %" G_GUINT64_FORMAT " cpu %d", t, (int)cpu);
 	call_site(L, args);
+	vec_unsupported(S(L), "the scheduler model (lazy-TLB pins depend on real scheduling)");
 	return ret_true(L, sched_run_on(S(L)->w, t, (unsigned int)cpu));
 }
 
@@ -723,6 +811,7 @@ static int t_block(lua_State *L)
 
 	g_snprintf(args, sizeof(args), "task %" G_GUINT64_FORMAT, t);
 	call_site(L, args);
+	vec_unsupported(S(L), "the scheduler model (lazy-TLB pins depend on real scheduling)");
 	return ret_true(L, sched_block(S(L)->w, t));
 }
 
@@ -759,6 +848,7 @@ static int cpu_event(lua_State *L, int (*fn)(struct world *, unsigned int))
 
 	g_snprintf(args, sizeof(args), "cpu %u", c);
 	call_site(L, args);
+	vec_unsupported(S(L), "the scheduler model (CPUs going idle or offline)");
 	return ret_true(L, fn(S(L)->w, c));
 }
 
@@ -870,16 +960,24 @@ static int f_close(lua_State *L)
 {
 	struct l_fd *f = check_fd(L, 1);
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_true(L, sys_close(S(L)->w, f->task, f->fd));
+	r = sys_close(S(L)->w, f->task, f->fd);
+	VEC(VOP_CLOSE, f->task, r, VRET_ZERO, 0, NULL, "close", f->fd);
+	return ret_true(L, r);
 }
 
 static int f_dup(lua_State *L)
 {
 	struct l_fd *f = check_fd(L, 1);
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_fd(L, f->task, sys_dup(S(L)->w, f->task, f->fd));
+	r = sys_dup(S(L)->w, f->task, f->fd);
+	VEC(VOP_DUP, f->task, r, VRET_FD, r, NULL, "dup", f->fd);
+	return ret_fd(L, f->task, r);
 }
 
 static const struct {
@@ -925,6 +1023,14 @@ static int f_ioctl(lua_State *L)
 		return luaL_error(L, "unknown ioctl '%s'", name);
 	call_site(L, name);
 	r = sys_ioctl_value(S(L)->w, f->task, f->fd, ioctls[i].cmd, &v);
+	if (ioctls[i].returns_fd)
+		VEC(VOP_IOCTL, f->task, r, VRET_FD, r, NULL, "ioctl", f->fd, (int64_t)ioctls[i].cmd);
+	else if (ioctls[i].cmd == NSS_NS_GET_ID || ioctls[i].cmd == NSS_NS_GET_MNTNS_ID)
+		VEC(VOP_IOCTL, f->task, r, VRET_NSID, vec_ns_code(S(L), v), NULL, "ioctl", f->fd,
+		    (int64_t)ioctls[i].cmd);
+	else
+		VEC(VOP_IOCTL, f->task, r, VRET_VALUE, (int64_t)v, NULL, "ioctl", f->fd,
+		    (int64_t)ioctls[i].cmd);
 	if (ioctls[i].returns_fd || r < 0)
 		return ret_fd(L, f->task, r);
 	lua_pushinteger(L, (lua_Integer)v);
@@ -961,6 +1067,8 @@ static int f_handle(lua_State *L)
 	luaL_argcheck(L, bytes >= 0 && bytes <= 4096, 2, "bad size");
 	call_site(L, NULL);
 	r = sys_name_to_handle(S(L)->w, f->task, f->fd, (uint32_t)bytes, &h);
+	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, NULL, "name_to_handle_at", f->fd, bytes);
+	vec_set_handle(S(L), &h);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	push_handle(L, &h);
@@ -1044,8 +1152,13 @@ static int t_open_by_handle(lua_State *L)
 	struct nss_handle *h = check_handle(L, 2);
 	int flags = (int)check_flag_set(L, 3, oflags, G_N_ELEMENTS(oflags), "open flag");
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_fd(L, t, sys_open_by_handle(S(L)->w, t, h, flags));
+	r = sys_open_by_handle(S(L)->w, t, h, flags);
+	VEC(VOP_OBH, t, r, VRET_FD, r, NULL, "open_by_handle_at", flags);
+	vec_set_handle(S(L), h);
+	return ret_fd(L, t, r);
 }
 
 /* ---- files, mounts, fd passing --------------------------------------- */
@@ -1058,6 +1171,7 @@ static int f_stat(lua_State *L)
 
 	call_site(L, NULL);
 	r = sys_fstat(S(L)->w, f->task, f->fd, &ino, &dev);
+	VEC(VOP_FSTAT, f->task, r, VRET_ANY, 0, NULL, "fstat", f->fd);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	lua_createtable(L, 0, 2);
@@ -1076,6 +1190,7 @@ static int f_netns_cookie(lua_State *L)
 
 	call_site(L, NULL);
 	r = sys_netns_cookie(S(L)->w, f->task, f->fd, &c);
+	VEC(VOP_COOKIE, f->task, r, VRET_COOKIE, vec_ns_code(S(L), c), NULL, "getsockopt", f->fd);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	lua_pushinteger(L, (lua_Integer)c);
@@ -1091,6 +1206,7 @@ static int f_bind_mount(lua_State *L)
 
 	luaL_argcheck(L, strlen(path) < sizeof(m->path), 2, "path too long");
 	call_site(L, path);
+	vec_unsupported(S(L), "bind mounts are not replayed yet");
 	r = sys_mount_bind(S(L)->w, f->task, f->fd, path);
 	if (r < 0)
 		return sim_push_errno(L, r);
@@ -1142,6 +1258,7 @@ static int t_open_file(lua_State *L)
 	const char *path = luaL_checkstring(L, 2);
 
 	call_site(L, path);
+	vec_unsupported(S(L), "regular files are not replayed yet");
 	return ret_fd(L, t, sys_open_file(S(L)->w, t, path));
 }
 
@@ -1162,6 +1279,8 @@ static int t_send_fd(lua_State *L)
 	}
 	call_site(L, queue ? "queued" : NULL);
 	r = sys_send_fd(S(L)->w, t, f->fd, to, queue);
+	VEC(VOP_SEND_FD, t, r, queue ? VRET_ZERO : VRET_FD, queue ? -1 : r, NULL, "sendmsg",
+	    f->fd, vec_task(S(L), to));
 	if (r < 0 || !queue)
 		return ret_fd(L, to, r);
 	lua_pushboolean(L, 1);
@@ -1172,8 +1291,12 @@ static int t_recv_fd(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_fd(L, t, sys_recv_fd(S(L)->w, t));
+	r = sys_recv_fd(S(L)->w, t);
+	VEC(VOP_RECV_FD, t, r, VRET_FD, r, NULL, "recvmsg", 0);
+	return ret_fd(L, t, r);
 }
 
 static int t_pidfd_getfd(lua_State *L)
@@ -1182,8 +1305,12 @@ static int t_pidfd_getfd(lua_State *L)
 	struct l_fd *pfd = check_fd(L, 2);
 	int target = lua_isinteger(L, 3) ? (int)lua_tointeger(L, 3) : check_fd(L, 3)->fd;
 
+	int r;
+
 	call_site(L, NULL);
-	return ret_fd(L, t, sys_pidfd_getfd(S(L)->w, t, pfd->fd, target));
+	r = sys_pidfd_getfd(S(L)->w, t, pfd->fd, target);
+	VEC(VOP_PIDFD_GETFD, t, r, VRET_FD, r, NULL, "pidfd_getfd", pfd->fd, target);
+	return ret_fd(L, t, r);
 }
 
 /*
@@ -1229,6 +1356,10 @@ static int t_listns(lua_State *L)
 		out = lua_newuserdatauv(L, sizeof(uint64_t) * (size_t)(max ? max : 1), 0);
 	call_site(L, NULL);
 	r = sys_listns(S(L)->w, t, &req, out, (uint64_t)max, flags);
+	VEC(VOP_LISTNS, t, r, VRET_VALUE, r, NULL, "listns", req.size, vec_ns_code(S(L), req.ns_id),
+	    req.ns_type, vec_ns_code(S(L), req.user_ns_id), out ? max : -1, req.spare, flags);
+	if (r > 0)
+		vec_set_list(S(L), out, r);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	lua_createtable(L, (int)r, 0);
@@ -1331,6 +1462,9 @@ static int l_fail_next(lua_State *L)
 	if (e && !(err = nss_errno_value(e)))
 		return luaL_error(L, "sim.fail_next: unknown errno name '%s'", e);
 	luaL_argcheck(L, nth >= 1 && nth <= INT32_MAX, 3, "must be >= 1");
+	vec_unsupported(S(L), !strcmp(site, "inc_ucount")
+			      ? "sim.fail_next(\"inc_ucount\"): a real kernel reaches that limit through t:set_max_namespaces()"
+			      : "sim.fail_next(): an injected failure has no userspace trigger");
 	if (world_fail_next(sim_world(S(L)), site, err, (unsigned int)nth) < 0)
 		return luaL_error(L, "sim.fail_next: unknown site '%s' (see nssim sites)", site);
 	return 0;

@@ -213,6 +213,7 @@ static void sim_free(struct sim *s)
 	g_free(s->name);
 	g_free(s->error);
 	g_free(s->fail_site);
+	sim_vec_free(s);
 }
 
 int cmd_run(int argc, char **argv)
@@ -225,7 +226,8 @@ int cmd_run(int argc, char **argv)
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
 	g_autofree char *jsonl = NULL, *fail = NULL;
-	gboolean count_sites = FALSE, ignore_exp = FALSE;
+	gboolean count_sites = FALSE, ignore_exp = FALSE, export_quiet = FALSE;
+	g_autofree char *vector_c = NULL, *expect_fp = NULL;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.18", "V" },
@@ -242,6 +244,10 @@ int cmd_run(int argc, char **argv)
 		{ "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps, "Lua instruction budget (default 1000000000; 0: none)", "N" },
 		{ "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_mem, "Lua memory limit in MiB (default 512)", "MIB" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
+		/* nssim export's, not for users */
+		{ "vector-c", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &vector_c, NULL, NULL },
+		{ "expect-fingerprint", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &expect_fp, NULL, NULL },
+		{ "export-quiet", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &export_quiet, NULL, NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
@@ -296,7 +302,9 @@ int cmd_run(int argc, char **argv)
 	s->ignore_expectations = ignore_exp;
 	if (fail && !parse_fail(s, fail))
 		return usage_error("--fail '%s': expected SITE[:N][=ERRNO] with a site from nssim sites, N >= 1 and a known errno name", fail);
-	s->quiet = jsonl && !strcmp(jsonl, "-");
+	s->quiet = (jsonl && !strcmp(jsonl, "-")) || export_quiet;
+	if (vector_c)
+		sim_vec_attach(s);
 	s->scripts_dir = scripts ? scripts
 		       : g_getenv("NSSIM_SCRIPTS") ? g_getenv("NSSIM_SCRIPTS") : NSSIM_SCRIPTS_DIR;
 	s->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -400,6 +408,32 @@ int cmd_run(int argc, char **argv)
 			exit_code = 2;
 		}
 		s->trace = NULL;
+	}
+	if (expect_fp && !s->error) {
+		g_autofree char *fp = g_strdup_printf("%016" G_GINT64_MODIFIER "x", s->fingerprint);
+
+		if (strcmp(fp, expect_fp)) {
+			g_printerr("nssim export: %s no longer reproduces the recorded run "
+				   "(fingerprint %s, recorded %s): the scenario or nssim changed\n",
+				   s->path, fp, expect_fp);
+			return 2;
+		}
+	}
+	if (vector_c && !s->error) {
+		const char *why = sim_vec_unsupported(s);
+
+		if (why) {
+			g_printerr("nssim export: %s cannot be a test vector for a real kernel: %s\n",
+				   s->path, why);
+			return 3;
+		}
+		if (world_violation_count(s->w))
+			g_printerr("nssim export: note: the run violates invariants on %s; the vector "
+				   "asserts that variant's behaviour\n", s->cfg.kernel);
+		if (!sim_vec_write_c(s, vector_c, &err)) {
+			g_printerr("nssim export: %s: %s\n", vector_c, err->message);
+			return 2;
+		}
 	}
 	if (s->jsonl_path) {
 		g_autofree char *config = sim_config_json(s);

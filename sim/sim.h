@@ -75,12 +75,42 @@ struct sim {
 	bool count_sites;           /* --count-sites */
 	bool ignore_expectations;   /* --ignore-expectations: faulted runs */
 	unsigned int exp_skipped;
+	struct vec *vec;            /* export --format c: the run as a test vector */
 };
 
 /* jsonl.c */
 void sim_jsonl_attach(struct sim *s);
 gboolean sim_jsonl_write(struct sim *s, const char *status, const char *config, GError **err);
 char *sim_config_json(struct sim *s);
+
+/* vector.c: the calls of a run, as a test vector (names as in vector-harness.c) */
+enum vec_op {
+	VOP_CAPTURE, VOP_SETTLE, VOP_CLONE, VOP_UNSHARE, VOP_SETNS, VOP_OPEN_NS, VOP_CLOSE,
+	VOP_DUP, VOP_IOCTL, VOP_N2H, VOP_OBH, VOP_FSTAT, VOP_SOCKET, VOP_COOKIE,
+	VOP_SEND_FD, VOP_RECV_FD, VOP_PIDFD_OPEN, VOP_PIDFD_GETFD, VOP_EXIT, VOP_WAIT,
+	VOP_KILL, VOP_SIGCHLD, VOP_SETUID, VOP_SETGID, VOP_SETRESUID, VOP_SETRESGID,
+	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS,
+};
+enum vec_ret { VRET_ZERO, VRET_FD, VRET_TASK, VRET_NSID, VRET_COOKIE, VRET_VALUE, VRET_ANY };
+/* namespace ids that name no namespace, as vector-harness.c's ID_* */
+#define VEC_ID_NONE (-1)
+#define VEC_ID_ZERO (-2)
+#define VEC_ID_CURRENT_USER (-3)
+
+void sim_vec_attach(struct sim *s);
+void sim_vec_observe(struct sim *s);      /* once the world exists */
+void sim_vec_free(struct sim *s);
+/* A call userspace could make: tasks in @a are slots (vec_task), fds the model's. */
+void vec_op(struct sim *s, enum vec_op op, uint64_t task, int64_t ret, enum vec_ret kind,
+	    int64_t want, const int64_t *a, int na, const char *str, const char *name);
+void vec_set_handle(struct sim *s, const struct nss_handle *h);
+void vec_set_list(struct sim *s, const uint64_t *ids, int64_t n);
+int64_t vec_task(struct sim *s, uint64_t task);
+int64_t vec_ns_code(struct sim *s, uint64_t id);
+/* The run uses something the real kernel cannot repeat: the vector is refused. */
+void vec_unsupported(struct sim *s, const char *why);
+const char *sim_vec_unsupported(struct sim *s);
+gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err);
 
 /* lua_api.c */
 void sim_lua_open(struct sim *s);
@@ -110,5 +140,6 @@ int cmd_sweep(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 int cmd_faultsim(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

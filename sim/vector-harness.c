@@ -1,0 +1,1171 @@
+/*
+ * The harness of a test vector written by `nssim export --format c`.
+ *
+ * It replays one recorded nssim run on the running kernel with real
+ * syscalls and prints KTAP as kselftest does (exit 0 pass, 1 fail, 4 skip).
+ * Every task of the run is a real process (a "puppet") that executes the
+ * calls the controller (this program's first process) sends it over a
+ * socket and answers with the result.  The controller maps the model's fds,
+ * tasks and namespace ids to the real ones and compares what userspace can
+ * observe: return values, errnos, ids as equalities, and after each step
+ * which namespaces a root caller can open by file handle.  Where the kernel
+ * frees asynchronously the controller polls, with a bound, instead of
+ * relying on timing.  The harness's own sockets are created in the initial
+ * namespaces, so they pin nothing the run can observe.
+ *
+ * No dependency beyond libc and kernel headers; constants that older
+ * headers lack are defined here with their values.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
+#ifndef __NR_listns
+#define __NR_listns 470
+#endif
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C
+#endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+#define VEC_NS_GET_USERNS 0xb701
+#define VEC_NS_GET_PARENT 0xb702
+#define VEC_NS_GET_NSTYPE 0xb703
+#define VEC_NS_GET_OWNER_UID 0xb704
+#define VEC_NS_GET_MNTNS_ID 0x8008b705
+#define VEC_NS_GET_ID 0x8008b70d
+#define VEC_FD_NSFS_ROOT (-10003)
+#define VEC_FILEID_NSFS 0xf1
+#define VEC_MAX_HANDLE_SZ 128
+
+#define KSFT_PASS 0
+#define KSFT_FAIL 1
+#define KSFT_SKIP 4
+
+#define MAXFD 256
+#define MAXLEVEL 40
+#define TIMEOUT_MS 10000   /* a puppet's answer, a task's death */
+#define SETTLE_MS 10000    /* asynchronous frees (RCU, workqueues) */
+
+/* ---- the recorded run (written by nssim export) ---------------------- */
+
+enum op {
+	OP_CAPTURE,     /* learn a namespace's id and inode from a task's link */
+	OP_SETTLE,      /* deferred kernel work ran in the model: poll */
+	OP_CLONE, OP_UNSHARE, OP_SETNS, OP_OPEN_NS, OP_CLOSE, OP_DUP,
+	OP_IOCTL, OP_N2H, OP_OBH, OP_FSTAT, OP_SOCKET, OP_COOKIE,
+	OP_SEND_FD, OP_RECV_FD, OP_PIDFD_OPEN, OP_PIDFD_GETFD,
+	OP_EXIT, OP_WAIT, OP_KILL, OP_SIGCHLD,
+	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
+	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS,
+};
+
+enum ret_kind {
+	R_ZERO,   /* 0 on success */
+	R_FD,     /* a new fd: the model's number is want */
+	R_TASK,   /* a task: want is its slot (0: none, as WNOHANG) */
+	R_NSID,   /* a namespace id: want is the namespace's slot */
+	R_COOKIE, /* a net namespace cookie: want is the namespace's slot */
+	R_VALUE,  /* a value compared as is */
+	R_ANY,    /* success, the value is not comparable (inode numbers) */
+};
+
+/*
+ * A namespace id as the model passed it: >= 0 the namespace in that slot,
+ * ID_ZERO the id 0, ID_NONE an id no namespace has, ID_CURRENT_USER
+ * listns()'s LISTNS_CURRENT_USER.
+ */
+#define ID_ZERO (-2)
+#define ID_NONE (-1)
+#define ID_CURRENT_USER (-3)
+
+struct handle_spec {
+	int slot;          /* the namespace the id names, or ID_ZERO, ID_NONE */
+	int inum;          /* 0: inode 0; 1: that namespace's; 2: a wrong one */
+	unsigned int type;
+	unsigned int bytes;
+	int fh_type;
+};
+
+struct step {
+	int op;
+	int task;                /* slot of the calling task */
+	long long a[8];          /* model fds, task slots, flags, values */
+	const char *str;         /* /proc link name, map text, sysctl name */
+	struct handle_spec h;
+	const int *list;         /* listns: the slots returned, in order */
+	int nlist;
+	int kind;                /* enum ret_kind */
+	long long want;
+	int werr;                /* the model's errno, 0 on success */
+	const char *expect;      /* per namespace slot: y reachable, n not, . unasserted */
+	const char *tasks;       /* per task slot after the step: r z g, - not yet */
+	const char *what;
+	const char *src;
+};
+
+struct nsdef {
+	unsigned long long model_id;
+	unsigned int type;       /* CLONE_NEW* */
+	const char *name;
+};
+
+/* ---- the vector ---- */
+/* ---- the harness ---- */
+
+struct msg {
+	int op;
+	long long a[8];
+	char str[160];
+	unsigned char handle[8 + VEC_MAX_HANDLE_SZ];
+};
+
+struct reply {
+	long long ret;           /* value or -errno */
+	unsigned long long val;
+	unsigned int hlen;       /* name_to_handle_at: handle_bytes */
+	int htype;
+	unsigned char hbuf[VEC_MAX_HANDLE_SZ];
+	int nids;                /* listns */
+	unsigned long long ids[64];
+};
+
+struct hello {
+	pid_t hostpid;
+	int nlevels;
+	int nspid[MAXLEVEL];
+};
+
+enum { T_NONE, T_RUNNING, T_ZOMBIE, T_GONE };
+
+struct puppet {
+	int state;
+	pid_t pid;               /* in the controller's (the initial) pid ns */
+	int chan;                /* controller's end */
+	int mbox_tx;             /* controller's end of the task's SCM_RIGHTS mailbox */
+	int nlevels;
+	int nspid[MAXLEVEL];
+	int fd[MAXFD];           /* model fd -> real fd, -1 */
+	signed char pidfd_of[MAXFD]; /* model fd -> task slot of a pidfd, -1 */
+};
+
+static struct puppet tasks[VEC_NTASKS];
+static struct { int known; unsigned long long id; unsigned int inum; } nsr[VEC_NNS];
+static struct { long long model; unsigned long long real; } cookies[VEC_NNS];
+static int ncookies;
+static char failmsg[1024];
+
+static void failf(const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(failmsg);
+
+	if (n && n < sizeof(failmsg) - 3) {
+		strcpy(failmsg + n, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(failmsg + n, sizeof(failmsg) - n, fmt, ap);
+	va_end(ap);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- fd passing -------------------------------------------------------- */
+
+static int send_with_fds(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 2)];
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (nfds) {
+		struct cmsghdr *c;
+
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 2)];
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(sock, &mh, flags);
+	int got = 0;
+
+	if (n < 0)
+		return -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+
+			for (int i = 0; i < k; i++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+				if (got < maxfds)
+					fds[got++] = fd;
+				else
+					close(fd);
+			}
+		}
+	}
+	for (int i = got; i < maxfds; i++)
+		fds[i] = -1;
+	return n;
+}
+
+/* ---- the puppet: one task of the run --------------------------------- */
+
+static void puppet_hello(int chan)
+{
+	struct hello h = { 0 };
+	char buf[4096], link[64];
+	ssize_t n;
+	int fd;
+
+	n = readlink("/proc/self", link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = 0;
+	h.hostpid = atoi(link);
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		char *p = strstr(buf, "\nNSpid:");
+
+		for (p = p ? p + 7 : NULL; p && *p != '\n' && h.nlevels < MAXLEVEL;) {
+			char *end;
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			h.nspid[h.nlevels++] = (int)v;
+			p = end;
+		}
+	}
+	send(chan, &h, sizeof(h), MSG_NOSIGNAL);
+}
+
+static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int *fds,
+			   struct reply *r)
+{
+	switch (m->op) {
+	case OP_CLONE: {
+		struct {
+			unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal,
+				stack, stack_size, tls;
+		} ca = { .flags = (unsigned long long)m->a[0], .exit_signal = SIGCHLD };
+		int pidfd = -1;
+		long pid;
+
+		if (m->a[0] & CLONE_PIDFD)
+			ca.pidfd = (unsigned long long)(uintptr_t)&pidfd;
+		pid = syscall(__NR_clone3, &ca, sizeof(ca));
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			close(*chan);
+			close(*mbox);
+			*chan = fds[0];
+			*mbox = fds[1];
+			puppet_hello(*chan);
+			return LLONG_MIN;   /* the child: no reply, back to the loop */
+		}
+		r->val = (unsigned long long)pidfd;
+		return pid;
+	}
+	case OP_UNSHARE:
+		return unshare((int)m->a[0]) ? -errno : 0;
+	case OP_SETNS:
+		return setns((int)m->a[0], (int)m->a[1]) ? -errno : 0;
+	case OP_CAPTURE: case OP_OPEN_NS: case OP_WRITE_MAP: case OP_SET_MAX: {
+		int fd, flags = m->op == OP_WRITE_MAP || m->op == OP_SET_MAX ? O_WRONLY : O_RDONLY;
+		const char *text = m->str + strlen(m->str) + 1;
+		long long ret = 0;
+		struct stat st;
+
+		if (m->op == OP_WRITE_MAP && strstr(m->str, "/gid_map")) {
+			/* the model takes setgroups as denied: say so before the map */
+			char path[160];
+			int sfd;
+
+			snprintf(path, sizeof(path), "%.*s/setgroups",
+				 (int)(strrchr(m->str, '/') - m->str), m->str);
+			sfd = open(path, O_WRONLY | O_CLOEXEC);
+			if (sfd >= 0) {
+				if (write(sfd, "deny", 4) < 0)
+					(void)0;   /* after a gid_map, or no CAP_SYS_ADMIN: the map decides */
+				close(sfd);
+			}
+		}
+		fd = open(m->str, flags | (m->op == OP_OPEN_NS ? 0 : O_CLOEXEC));
+		if (fd < 0)
+			return -errno;
+		if (m->op == OP_OPEN_NS)
+			return fd;
+		if (m->op != OP_CAPTURE) {
+			ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
+			close(fd);
+			return ret;
+		}
+		if (fstat(fd, &st) || ioctl(fd, VEC_NS_GET_ID, &r->val))
+			ret = -errno;
+		else
+			ret = (long long)st.st_ino;
+		close(fd);
+		return ret;
+	}
+	case OP_CLOSE:
+		return close((int)m->a[0]) ? -errno : 0;
+	case OP_DUP: {
+		int fd = dup((int)m->a[0]);
+
+		return fd < 0 ? -errno : fd;
+	}
+	case OP_IOCTL: {
+		unsigned long cmd = (unsigned long)m->a[1];
+		unsigned int uid = 0;
+		int ret;
+
+		if (cmd == VEC_NS_GET_ID || cmd == VEC_NS_GET_MNTNS_ID) {
+			ret = ioctl((int)m->a[0], cmd, &r->val);
+			return ret < 0 ? -errno : 0;
+		}
+		if (cmd == VEC_NS_GET_OWNER_UID) {
+			ret = ioctl((int)m->a[0], cmd, &uid);
+			return ret < 0 ? -errno : (long long)uid;
+		}
+		ret = ioctl((int)m->a[0], cmd, 0);
+		return ret < 0 ? -errno : ret;
+	}
+	case OP_N2H: {
+		struct file_handle *fh = alloca(sizeof(*fh) + VEC_MAX_HANDLE_SZ + 4096);
+		int mnt = 0;
+
+		fh->handle_bytes = (unsigned int)m->a[1];
+		if (name_to_handle_at((int)m->a[0], "", fh, &mnt, AT_EMPTY_PATH))
+			return -errno;
+		r->hlen = fh->handle_bytes;
+		r->htype = fh->handle_type;
+		memcpy(r->hbuf, fh->f_handle, fh->handle_bytes < VEC_MAX_HANDLE_SZ
+					      ? fh->handle_bytes : VEC_MAX_HANDLE_SZ);
+		return 0;
+	}
+	case OP_OBH: {
+		int fd = open_by_handle_at(VEC_FD_NSFS_ROOT, (struct file_handle *)m->handle,
+					   (int)m->a[0]);
+
+		return fd < 0 ? -errno : fd;
+	}
+	case OP_FSTAT: {
+		struct stat st;
+
+		return fstat((int)m->a[0], &st) ? -errno : (long long)st.st_ino;
+	}
+	case OP_SOCKET: {
+		int fd = socket((int)m->a[0], SOCK_DGRAM, 0);
+
+		return fd < 0 ? -errno : fd;
+	}
+	case OP_COOKIE: {
+		socklen_t len = sizeof(r->val);
+
+		return getsockopt((int)m->a[0], SOL_SOCKET, SO_NETNS_COOKIE, &r->val, &len)
+			? -errno : 0;
+	}
+	case OP_SEND_FD: {
+		char byte = 'f';
+		int fd = (int)m->a[0], ret = send_with_fds(fds[0], &byte, 1, &fd, 1);
+
+		close(fds[0]);
+		return ret;
+	}
+	case OP_RECV_FD: {
+		char byte;
+		int fd;
+		ssize_t n = recv_with_fds(*mbox, &byte, 1, &fd, 1, MSG_DONTWAIT);
+
+		if (n < 0)
+			return n;
+		return fd < 0 ? -EAGAIN : fd;
+	}
+	case OP_PIDFD_OPEN: {
+		long fd = syscall(__NR_pidfd_open, (pid_t)m->a[0], (unsigned int)m->a[1]);
+
+		return fd < 0 ? -errno : fd;
+	}
+	case OP_PIDFD_GETFD: {
+		long fd = syscall(__NR_pidfd_getfd, (int)m->a[0], (int)m->a[1], 0);
+
+		return fd < 0 ? -errno : fd;
+	}
+	case OP_EXIT:
+		_exit((int)m->a[0]);
+	case OP_WAIT: {
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		if (waitid(m->a[0] > 0 ? P_PID : P_ALL, (id_t)(m->a[0] > 0 ? m->a[0] : 0), &si,
+			   WEXITED | (int)m->a[1]))
+			return -errno;
+		return si.si_pid;
+	}
+	case OP_KILL:
+		return kill((pid_t)m->a[0], (int)m->a[1]) ? -errno : 0;
+	case OP_SIGCHLD:
+		return signal(SIGCHLD, m->a[0] ? SIG_IGN : SIG_DFL) == SIG_ERR ? -errno : 0;
+	case OP_SETUID:
+		return syscall(SYS_setuid, (uid_t)m->a[0]) ? -errno : 0;
+	case OP_SETGID:
+		return syscall(SYS_setgid, (gid_t)m->a[0]) ? -errno : 0;
+	case OP_SETRESUID:
+		return syscall(SYS_setresuid, (uid_t)m->a[0], (uid_t)m->a[1], (uid_t)m->a[2])
+			? -errno : 0;
+	case OP_SETRESGID:
+		return syscall(SYS_setresgid, (gid_t)m->a[0], (gid_t)m->a[1], (gid_t)m->a[2])
+			? -errno : 0;
+	case OP_SETFSUID:
+		return syscall(SYS_setfsuid, (uid_t)m->a[0]);
+	case OP_CAPSET: {
+		/* drop the bits in a[0] from the effective and permitted sets */
+		struct { unsigned int version; int pid; } hdr = { 0x20080522, 0 };
+		struct { unsigned int eff, perm, inh; } d[2];
+
+		if (syscall(SYS_capget, &hdr, d))
+			return -errno;
+		for (int i = 0; i < 2; i++) {
+			unsigned int drop = (unsigned int)((unsigned long long)m->a[0] >> (32 * i));
+
+			d[i].eff &= ~drop;
+			d[i].perm &= ~drop;
+			d[i].inh &= ~drop;
+		}
+		return syscall(SYS_capset, &hdr, d) ? -errno : 0;
+	}
+	case OP_LISTNS: {
+		struct {
+			unsigned int size, spare;
+			unsigned long long ns_id;
+			unsigned int ns_type, spare2;
+			unsigned long long user_ns_id;
+		} req = { (unsigned int)m->a[0], (unsigned int)m->a[5],
+			  (unsigned long long)m->a[1], (unsigned int)m->a[2], 0,
+			  (unsigned long long)m->a[3] };
+		unsigned long long *ids = m->a[4] > 0 ? calloc((size_t)m->a[4], 8) : NULL;
+		long n = syscall(__NR_listns, &req, m->a[4] < 0 ? NULL : ids ? ids : r->ids,
+				 (size_t)(m->a[4] < 0 ? 1 : m->a[4]), (unsigned int)m->a[6]);
+		int e = errno;
+
+		if (n > 0 && ids)
+			memcpy(r->ids, ids, sizeof(r->ids[0]) * (size_t)(n < 64 ? n : 64));
+		free(ids);
+		if (n < 0)
+			return -e;
+		r->nids = (int)n;
+		return n;
+	}
+	}
+	return -ENOSYS;
+}
+
+static void puppet_loop(int chan, int mbox) __attribute__((noreturn));
+static void puppet_loop(int chan, int mbox)
+{
+	for (;;) {
+		struct msg m;
+		struct reply r;
+		int fds[2];
+		ssize_t n = recv_with_fds(chan, &m, sizeof(m), fds, 2, 0);
+		long long ret;
+
+		if (n <= 0)
+			_exit(0);   /* the controller is gone */
+		memset(&r, 0, sizeof(r));
+		ret = puppet_do(&chan, &mbox, &m, fds, &r);
+		if (ret == LLONG_MIN)
+			continue;
+		if (m.op == OP_CLONE) {
+			close(fds[0]);
+			close(fds[1]);
+		}
+		r.ret = ret;
+		if (send(chan, &r, sizeof(r), MSG_NOSIGNAL) < 0)
+			_exit(0);
+	}
+}
+
+/* ---- the controller ---------------------------------------------------- */
+
+static int wait_readable(int fd, int ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+/* Send @m to task @t and wait for the answer; false (with a message) on none. */
+static int call(int t, struct msg *m, const int *fds, int nfds, struct reply *r)
+{
+	if (send_with_fds(tasks[t].chan, m, sizeof(*m), fds, nfds) < 0) {
+		failf("task %d: cannot send the call", t);
+		return 0;
+	}
+	if (!wait_readable(tasks[t].chan, TIMEOUT_MS) ||
+	    recv(tasks[t].chan, r, sizeof(*r), 0) != (ssize_t)sizeof(*r)) {
+		failf("task %d: no answer within %d ms", t, TIMEOUT_MS);
+		return 0;
+	}
+	return 1;
+}
+
+static int new_channel(int *ctl, int *mine)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	*ctl = sv[0];
+	*mine = sv[1];
+	return 0;
+}
+
+static int read_hello(int t)
+{
+	struct hello h;
+
+	if (!wait_readable(tasks[t].chan, TIMEOUT_MS) ||
+	    recv(tasks[t].chan, &h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		failf("task %d did not start", t);
+		return 0;
+	}
+	tasks[t].pid = h.hostpid;
+	tasks[t].nlevels = h.nlevels;
+	memcpy(tasks[t].nspid, h.nspid, sizeof(h.nspid));
+	tasks[t].state = T_RUNNING;
+	return 1;
+}
+
+/* The pid of task @t as task @viewer sees it (its own pid ns level), or 0. */
+static pid_t pid_for(int t, int viewer)
+{
+	int level = tasks[viewer].nlevels - 1;
+
+	if (t < 0 || tasks[t].state == T_NONE || level < 0 || level >= tasks[t].nlevels)
+		return 0;
+	return tasks[t].nspid[level];
+}
+
+static int task_of_pid(pid_t pid, int viewer)
+{
+	for (int t = 0; t < VEC_NTASKS; t++)
+		if (tasks[t].state != T_NONE && pid && pid_for(t, viewer) == pid)
+			return t;
+	return -1;
+}
+
+/* 'R', 'S' ..., 'Z', or 0 once the pid is gone */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : 0;
+}
+
+/* The model says task @t died (zombie or reaped) in this step: wait for it. */
+static void await_death(int t, char want)
+{
+	long long until = now_ms() + TIMEOUT_MS;
+	char st;
+
+	while ((st = proc_state(tasks[t].pid)) && st != 'Z' && st != 'X' && now_ms() < until)
+		sleep_us(200);
+	if (want == 'g')
+		while ((st = proc_state(tasks[t].pid)) && now_ms() < until)
+			sleep_us(200);
+	if (st && st != 'Z' && st != 'X')
+		failf("task %d (pid %d) still alive, the model has it dead", t, tasks[t].pid);
+	else if (want == 'g' && st)
+		failf("task %d (pid %d) is a zombie, the model has it reaped", t, tasks[t].pid);
+	tasks[t].state = want == 'z' ? T_ZOMBIE : T_GONE;
+}
+
+/* A namespace id the model passed, as the kernel knows it. */
+static unsigned long long real_id(long long code)
+{
+	if (code >= 0 && nsr[code].known)
+		return nsr[code].id;
+	if (code == ID_ZERO)
+		return 0;
+	if (code == ID_CURRENT_USER)
+		return ~0ULL;
+	return 0x7ffffffffff00000ULL;   /* an id no namespace has */
+}
+
+static void build_handle(const struct handle_spec *h, unsigned char *out)
+{
+	struct file_handle *fh = (struct file_handle *)out;
+	unsigned long long id = real_id(h->slot);
+	unsigned int inum = 0, type = h->type;
+	unsigned char raw[16];
+
+	if (h->inum && h->slot >= 0)
+		inum = nsr[h->slot].inum ^ (h->inum == 2 ? 0x5a5a : 0);
+	else if (h->inum)
+		inum = 0x5a5a;
+	memcpy(raw, &id, 8);
+	memcpy(raw + 8, &type, 4);
+	memcpy(raw + 12, &inum, 4);
+	fh->handle_bytes = h->bytes;
+	fh->handle_type = h->fh_type;
+	memset(fh->f_handle, 0, VEC_MAX_HANDLE_SZ);
+	memcpy(fh->f_handle, raw, h->bytes < 16 ? h->bytes : 16);
+}
+
+static int handle_opens(int slot)
+{
+	unsigned char buf[sizeof(struct file_handle) + 16];
+	struct file_handle *fh = (struct file_handle *)buf;
+	unsigned int type = vec_ns[slot].type;
+	int fd;
+
+	fh->handle_bytes = 16;
+	fh->handle_type = VEC_FILEID_NSFS;
+	memcpy(fh->f_handle, &nsr[slot].id, 8);
+	memcpy(fh->f_handle + 8, &type, 4);
+	memcpy(fh->f_handle + 12, &nsr[slot].inum, 4);
+	fd = open_by_handle_at(VEC_FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return -errno;
+}
+
+/*
+ * After a step: every namespace the model says is reachable opens by handle
+ * now; every one it says is not stops opening within SETTLE_MS (the kernel
+ * may free it after an RCU grace period or from a workqueue).
+ */
+static void check_reachable(const char *expect)
+{
+	long long until = now_ms() + SETTLE_MS;
+
+	for (int s = 0; s < VEC_NNS; s++) {
+		int r;
+
+		if (expect[s] == '.' || !nsr[s].known)
+			continue;
+		r = handle_opens(s);
+		if (expect[s] == 'y' && r != 1)
+			failf("%s ns %llu does not open by handle (%s), the model has it reachable",
+			      vec_ns[s].name, vec_ns[s].model_id, strerror(-r));
+		while (expect[s] == 'n' && r == 1 && now_ms() < until) {
+			sleep_us(500);
+			r = handle_opens(s);
+		}
+		if (expect[s] == 'n' && r == 1)
+			failf("%s ns %llu still opens by handle after %d ms, the model has it gone",
+			      vec_ns[s].name, vec_ns[s].model_id, SETTLE_MS);
+		else if (expect[s] == 'n' && r != -ESTALE)
+			failf("%s ns %llu: open by handle gives %s, expected ESTALE",
+			      vec_ns[s].name, vec_ns[s].model_id, strerror(-r));
+	}
+}
+
+static int model_fd(int t, long long fd)
+{
+	return fd >= 0 && fd < MAXFD && tasks[t].fd[fd] >= 0 ? tasks[t].fd[fd] : 100000 + (int)fd;
+}
+
+static void learn_ns(int slot, unsigned long long id)
+{
+	for (int s = 0; s < VEC_NNS; s++)
+		if (s != slot && nsr[s].known && nsr[s].id == id)
+			failf("the real kernel gives ns %llu and ns %llu the same id %llu",
+			      vec_ns[s].model_id, vec_ns[slot].model_id, id);
+	if (nsr[slot].known && nsr[slot].id != id)
+		failf("%s ns %llu: id %llu, earlier %llu", vec_ns[slot].name,
+		      vec_ns[slot].model_id, id, nsr[slot].id);
+	nsr[slot].id = id;
+}
+
+/* Compare a real result with the model's and record what it maps. */
+static void check_result(const struct step *st, long long ret, const struct reply *r, int t)
+{
+	if (st->werr) {
+		if (ret != -st->werr)
+			failf("%s, expected %s", ret < 0 ? strerror((int)-ret) : "success",
+			      strerror(st->werr));
+		return;
+	}
+	if (ret < 0) {
+		failf("%s, expected success", strerror((int)-ret));
+		return;
+	}
+	switch (st->kind) {
+	case R_ZERO:
+		if (ret != 0)
+			failf("returned %lld, expected 0", ret);
+		break;
+	case R_FD:
+		if (st->want >= 0 && st->want < MAXFD) {
+			tasks[t].fd[st->want] = (int)ret;
+			tasks[t].pidfd_of[st->want] = -1;
+		}
+		break;
+	case R_VALUE:
+		if (ret != st->want)
+			failf("value %lld, expected %lld", ret, st->want);
+		break;
+	case R_NSID:
+		if (st->want >= 0)
+			learn_ns((int)st->want, r->val);
+		break;
+	case R_COOKIE: {
+		int i;
+
+		for (i = 0; i < ncookies; i++)
+			if (cookies[i].model == st->want || cookies[i].real == r->val)
+				break;
+		if (i == ncookies && ncookies < VEC_NNS) {
+			cookies[ncookies].model = st->want;
+			cookies[ncookies++].real = r->val;
+		} else if (i < ncookies && (cookies[i].model != st->want || cookies[i].real != r->val)) {
+			failf("net cookie %llu: the model's namespaces and the kernel's differ",
+			      r->val);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static int start_init(void)
+{
+	int ctl = -1, mine = -1, mrx, mtx, sv[2];
+	pid_t pid;
+
+	if (new_channel(&ctl, &mine) || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return 0;
+	mrx = sv[0];
+	mtx = sv[1];
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		/* the model's init: orphans come to it, as to the model's init */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		signal(SIGCHLD, SIG_DFL);
+		close(ctl);
+		close(mtx);
+		puppet_hello(mine);
+		puppet_loop(mine, mrx);
+	}
+	close(mine);
+	close(mrx);
+	tasks[0].chan = ctl;
+	tasks[0].mbox_tx = mtx;
+	return read_hello(0);
+}
+
+/* Runs one step; 1 if it could not run (its task is dead and the model agrees). */
+static int run_step(const struct step *st)
+{
+	int t = st->task;
+	struct msg m;
+	struct reply r;
+	int fds[2], nfds = 0;
+	long long ret;
+
+	memset(&m, 0, sizeof(m));
+	memset(&r, 0, sizeof(r));
+	m.op = st->op;
+	if (st->op == OP_SETTLE)
+		return 0;
+	if (tasks[t].state != T_RUNNING) {
+		if (!st->werr)
+			failf("task %d is dead, the model has the call succeed", t);
+		return 1;
+	}
+	switch (st->op) {
+	case OP_CAPTURE:
+		snprintf(m.str, sizeof(m.str), "/proc/self/ns/%s", st->str);
+		if (!call(t, &m, NULL, 0, &r))
+			return 0;
+		if (r.ret < 0) {
+			failf("cannot open %s: %s", m.str, strerror((int)-r.ret));
+			return 0;
+		}
+		learn_ns((int)st->a[0], r.val);
+		nsr[st->a[0]].inum = (unsigned int)r.ret;
+		nsr[st->a[0]].known = 1;
+		return 0;
+	case OP_CLONE: {
+		int child = (int)st->a[1], ctl = -1, mine = -1, sv[2];
+
+		if (new_channel(&ctl, &mine) ||
+		    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
+			failf("socketpair: %s", strerror(errno));
+			return 0;
+		}
+		m.a[0] = st->a[0];
+		fds[0] = mine;
+		fds[1] = sv[0];
+		nfds = 2;
+		ret = call(t, &m, fds, nfds, &r) ? r.ret : 0;
+		close(mine);
+		close(sv[0]);
+		if (ret <= 0 || st->werr) {
+			close(ctl);
+			close(sv[1]);
+			if (!failmsg[0])
+				check_result(st, ret, &r, t);
+			return 0;
+		}
+		tasks[child].chan = ctl;
+		tasks[child].mbox_tx = sv[1];
+		memmove(tasks[child].fd, tasks[t].fd, sizeof(tasks[t].fd));
+		memmove(tasks[child].pidfd_of, tasks[t].pidfd_of, sizeof(tasks[t].pidfd_of));
+		if (!read_hello(child))
+			return 0;
+		if (pid_for(child, t) != ret)
+			failf("clone returned %lld, the child is pid %d there", ret, pid_for(child, t));
+		if ((st->a[0] & CLONE_PIDFD) && st->a[2] >= 0 && st->a[2] < MAXFD) {
+			tasks[t].fd[st->a[2]] = (int)r.val;
+			tasks[t].pidfd_of[st->a[2]] = (signed char)child;
+		}
+		return 0;
+	}
+	case OP_UNSHARE: case OP_SIGCHLD: case OP_SETUID: case OP_SETGID:
+	case OP_SETRESUID: case OP_SETRESGID: case OP_SETFSUID: case OP_CAPSET:
+		memcpy(m.a, st->a, sizeof(st->a));
+		break;
+	case OP_SETNS:
+		m.a[0] = model_fd(t, st->a[0]);
+		m.a[1] = st->a[1];
+		break;
+	case OP_OPEN_NS:
+		snprintf(m.str, sizeof(m.str), "/proc/%d/ns/%s", tasks[st->a[0]].pid, st->str);
+		break;
+	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL: case OP_N2H:
+		m.a[0] = model_fd(t, st->a[0]);
+		m.a[1] = st->a[1];
+		break;
+	case OP_OBH:
+		m.a[0] = st->a[0];
+		build_handle(&st->h, m.handle);
+		break;
+	case OP_SOCKET:
+		m.a[0] = st->a[0];
+		break;
+	case OP_SEND_FD:
+		m.a[0] = model_fd(t, st->a[0]);
+		fds[0] = tasks[st->a[1]].mbox_tx;
+		nfds = 1;
+		break;
+	case OP_RECV_FD:
+		break;
+	case OP_PIDFD_OPEN: case OP_KILL:
+		m.a[0] = st->a[0] >= 0 && pid_for((int)st->a[0], t) ? pid_for((int)st->a[0], t)
+								      : 0x3fffffff;
+		m.a[1] = st->a[1];
+		break;
+	case OP_PIDFD_GETFD: {
+		int pfd = (int)st->a[0], target = pfd >= 0 && pfd < MAXFD ? tasks[t].pidfd_of[pfd] : -1;
+
+		m.a[0] = model_fd(t, st->a[0]);
+		m.a[1] = target >= 0 ? model_fd(target, st->a[1]) : 100000;
+		break;
+	}
+	case OP_EXIT:
+		m.a[0] = st->a[0];
+		send_with_fds(tasks[t].chan, &m, sizeof(m), NULL, 0);
+		return 0;
+	case OP_WAIT:
+		m.a[0] = st->a[0] >= 0 ? pid_for((int)st->a[0], t) : -1;
+		m.a[1] = st->a[1];
+		break;
+	case OP_WRITE_MAP: case OP_SET_MAX: {
+		size_t n;
+
+		if (st->op == OP_WRITE_MAP)
+			snprintf(m.str, sizeof(m.str), "/proc/%d/%s", tasks[st->a[0]].pid, st->str);
+		else
+			snprintf(m.str, sizeof(m.str), "/proc/sys/user/max_%s_namespaces", st->str);
+		n = strlen(m.str) + 1;
+		snprintf(m.str + n, sizeof(m.str) - n, "%lld %lld %lld\n", st->a[1], st->a[2], st->a[3]);
+		if (st->op == OP_SET_MAX)
+			snprintf(m.str + n, sizeof(m.str) - n, "%lld\n", st->a[1]);
+		break;
+	}
+	case OP_LISTNS:
+		/* ids in the request are the model's: give the kernel's */
+		memcpy(m.a, st->a, sizeof(st->a));
+		m.a[1] = (long long)real_id(st->a[1]);
+		m.a[3] = (long long)real_id(st->a[3]);
+		break;
+	}
+	if (!call(t, &m, fds, nfds, &r))
+		return 0;
+	ret = r.ret;
+	if (st->op == OP_SEND_FD && ret == 0 && !st->werr && st->want >= 0) {
+		/* the model's send_fd without queue: the receiver takes it at once */
+		struct msg rm = { .op = OP_RECV_FD };
+		struct reply rr;
+
+		if (!call((int)st->a[1], &rm, NULL, 0, &rr))
+			return 0;
+		ret = rr.ret;
+		t = (int)st->a[1];
+	}
+	check_result(st, ret, &r, t);
+	if (failmsg[0] || st->werr)
+		return 0;
+	switch (st->op) {
+	case OP_CLOSE:
+		if (st->a[0] >= 0 && st->a[0] < MAXFD)
+			tasks[t].fd[st->a[0]] = -1;
+		break;
+	case OP_DUP: case OP_SEND_FD: case OP_PIDFD_GETFD:
+		/* the new fd is the same file: a pidfd stays a pidfd of its task */
+		if (st->want >= 0 && st->want < MAXFD) {
+			int from = st->op == OP_SEND_FD ? st->task : t;
+			long long src = st->op == OP_PIDFD_GETFD ? -1 : st->a[0];
+
+			tasks[t].pidfd_of[st->want] =
+				src >= 0 && src < MAXFD ? tasks[from].pidfd_of[src] : -1;
+		}
+		break;
+	case OP_PIDFD_OPEN:
+		if (st->want >= 0 && st->want < MAXFD)
+			tasks[t].pidfd_of[st->want] = (signed char)st->a[0];
+		break;
+	case OP_WAIT:
+		if (st->want != task_of_pid((pid_t)ret, t) + 1 && !(ret == 0 && st->want == 0))
+			failf("reaped pid %lld (task %d), the model reaped task %lld", ret,
+			      task_of_pid((pid_t)ret, t), st->want - 1);
+		break;
+	case OP_N2H: {
+		unsigned long long id;
+		unsigned int inum;
+
+		if (r.hlen != st->h.bytes || r.htype != st->h.fh_type)
+			failf("handle of %u bytes, type %#x; the model: %u, %#x", r.hlen, r.htype,
+			      st->h.bytes, st->h.fh_type);
+		if (r.hlen >= 16 && st->h.slot >= 0) {
+			memcpy(&id, r.hbuf, 8);
+			memcpy(&inum, r.hbuf + 12, 4);
+			learn_ns(st->h.slot, id);
+			nsr[st->h.slot].inum = inum;
+			nsr[st->h.slot].known = 1;
+		}
+		break;
+	}
+	case OP_LISTNS: {
+		if (r.nids != st->nlist) {
+			failf("listns returned %d ids, the model %d", r.nids, st->nlist);
+			break;
+		}
+		for (int i = 0; i < st->nlist; i++) {
+			int s = st->list[i];
+
+			if (!nsr[s].known)
+				learn_ns(s, r.ids[i]);
+			else if (nsr[s].id != r.ids[i])
+				failf("listns id %d is %llu, the model's is %s ns %llu (%llu here)", i,
+				      r.ids[i], vec_ns[s].name, vec_ns[s].model_id, nsr[s].id);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int kernel_has_listns(void)
+{
+	return syscall(__NR_listns, NULL, NULL, 0, 0) >= 0 || errno != ENOSYS;
+}
+
+static const char *missing_feature(void)
+{
+	static char why[160];
+	static const struct { unsigned int flag; const char *name; } types[] = {
+		{ CLONE_NEWUSER, "user" }, { CLONE_NEWNS, "mnt" }, { CLONE_NEWUTS, "uts" },
+		{ CLONE_NEWIPC, "ipc" }, { CLONE_NEWPID, "pid" }, { CLONE_NEWNET, "net" },
+		{ CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWTIME, "time" },
+	};
+	unsigned char buf[sizeof(struct file_handle) + 16];
+	struct file_handle *fh = (struct file_handle *)buf;
+	int fd, mnt, has_listns = kernel_has_listns();
+
+	if (geteuid() != 0)
+		return "needs root (CAP_SYS_ADMIN in the initial user namespace)";
+	for (unsigned int i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", types[i].name);
+		if ((vec_types & types[i].flag) && access(path, F_OK)) {
+			snprintf(why, sizeof(why), "no %s namespaces (%s)", types[i].name, path);
+			return why;
+		}
+	}
+	if (vec_active_refs && !has_listns)
+		return "the vector is for a kernel with active references and listns() (6.19); this one has no listns()";
+	if (!vec_active_refs && has_listns)
+		return "the vector is for 6.18 semantics; this kernel has listns() and active references";
+	if (syscall(__NR_clone3, NULL, 0) < 0 && errno == ENOSYS)
+		return "no clone3()";
+	fh->handle_bytes = 16;
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || name_to_handle_at(fd, "", fh, &mnt, AT_EMPTY_PATH))
+		return "no file handles for namespaces";
+	close(fd);
+	fd = open_by_handle_at(VEC_FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "open_by_handle_at(FD_NSFS_ROOT) unsupported";
+	close(fd);
+	return NULL;
+}
+
+int main(void)
+{
+	const char *skip;
+	int failed = 0, pass = 0, skipped = 0, notrun;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+	printf("# nssim vector: %s (kernel %s, seed %s)\n", vec_scenario, vec_kernel, vec_seed);
+	skip = missing_feature();
+	if (skip) {
+		printf("1..0 # SKIP %s\n", skip);
+		return KSFT_SKIP;
+	}
+	/* orphans of the init puppet come back here, to be reaped at the end */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	signal(SIGPIPE, SIG_IGN);
+	for (int t = 0; t < VEC_NTASKS; t++) {
+		memset(tasks[t].fd, -1, sizeof(tasks[t].fd));
+		memset(tasks[t].pidfd_of, -1, sizeof(tasks[t].pidfd_of));
+		tasks[t].chan = tasks[t].mbox_tx = -1;
+	}
+	printf("1..%d\n", VEC_NSTEPS);
+	if (!start_init()) {
+		printf("Bail out! cannot start the init task: %s\n", failmsg);
+		return KSFT_FAIL;
+	}
+	for (int i = 0; i < VEC_NSTEPS; i++) {
+		const struct step *st = &vec_steps[i];
+
+		if (failed) {
+			printf("ok %d %s # SKIP an earlier step failed\n", i + 1, st->what);
+			skipped++;
+			continue;
+		}
+		failmsg[0] = 0;
+		notrun = run_step(st);
+		for (int t = 0; t < VEC_NTASKS && st->tasks[t]; t++) {
+			char want = st->tasks[t];
+
+			if (want == 'z' && tasks[t].state == T_RUNNING)
+				await_death(t, 'z');
+			else if (want == 'g' && (tasks[t].state == T_RUNNING ||
+						 tasks[t].state == T_ZOMBIE))
+				await_death(t, 'g');
+		}
+		if (!failmsg[0])
+			check_reachable(st->expect);
+		if (failmsg[0]) {
+			printf("not ok %d %s\n# %s: %s\n", i + 1, st->what, st->src, failmsg);
+			failed = 1;
+		} else if (notrun) {
+			printf("ok %d %s # SKIP its task has exited: nothing to call\n", i + 1,
+			       st->what);
+			skipped++;
+		} else {
+			printf("ok %d %s\n", i + 1, st->what);
+			pass++;
+		}
+	}
+	for (int t = VEC_NTASKS - 1; t >= 0; t--)
+		if (tasks[t].state == T_RUNNING || tasks[t].state == T_ZOMBIE)
+			kill(tasks[t].pid, SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n", pass, failed,
+	       skipped);
+	return failed ? KSFT_FAIL : KSFT_PASS;
+}

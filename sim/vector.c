@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vector.c - a run recorded as a test vector for a real kernel, written as
+ * one standalone C program (docs/test-vectors.md).
+ *
+ * The Lua bindings report every call that userspace could make (vec_op):
+ * its arguments with tasks as slots in creation order and fds as the
+ * model's numbers, its result, and what a root caller could observe right
+ * after it: which namespaces open by file handle, which tasks are alive,
+ * zombies or reaped, and whether deferred kernel work (RCU, workqueues) is
+ * still pending.  After each call every namespace that a live task can
+ * name through /proc/self/ns and that the vector has not seen yet gets a
+ * capture step, so that the program learns its real id and inode.  When
+ * the deferred work drains, a settle step records the state again.
+ *
+ * The program asserts a namespace's reachability after a step only where
+ * the model's answer cannot depend on timing: it stays the same from that
+ * step until the deferred work pending there has run.  The harness polls,
+ * with a bound, for those that must stop opening.
+ *
+ * Calls the real kernel cannot be made to repeat from userspace (a setns
+ * held between its validation and its commit, an injected allocation
+ * failure, the scheduler model, threads, execve) make the run
+ * unexportable; the first one is reported with its scenario line.
+ */
+#include <string.h>
+#include "sim.h"
+#include "vector-harness.h"
+
+struct vstep {
+	enum vec_op op;
+	int task;               /* slot */
+	int64_t a[8];
+	char str[48];
+	struct nss_handle h;
+	int h_slot, h_inum;     /* handle spec: id slot (or ID_*) and inode mode */
+	GArray *list;           /* listns: slots */
+	enum vec_ret kind;
+	int64_t want;
+	int werr;
+	char *what, *src;
+	GString *reach;         /* per slot: y, n; shorter than the slot count */
+	GString *states;        /* per task slot: r, z, g */
+	bool pending;           /* deferred kernel work queued after it */
+};
+
+struct vec {
+	GPtrArray *steps;       /* struct vstep */
+	GArray *task_ids;       /* slot -> model task id */
+	GArray *ns_ids;         /* slot -> model ns id */
+	GArray *ns_types;       /* slot -> enum ns_type */
+	GHashTable *ns_slot;    /* model ns id -> slot + 1 */
+	GHashTable *captured;   /* model ns id -> 1 */
+	char *unsupported;      /* why the run cannot be a vector, with its line */
+	uint32_t types;         /* CLONE_NEW* of every namespace type the run uses */
+};
+
+static const char *const op_names[] = {
+	[VOP_CAPTURE] = "OP_CAPTURE", [VOP_SETTLE] = "OP_SETTLE", [VOP_CLONE] = "OP_CLONE",
+	[VOP_UNSHARE] = "OP_UNSHARE", [VOP_SETNS] = "OP_SETNS", [VOP_OPEN_NS] = "OP_OPEN_NS",
+	[VOP_CLOSE] = "OP_CLOSE", [VOP_DUP] = "OP_DUP", [VOP_IOCTL] = "OP_IOCTL",
+	[VOP_N2H] = "OP_N2H", [VOP_OBH] = "OP_OBH", [VOP_FSTAT] = "OP_FSTAT",
+	[VOP_SOCKET] = "OP_SOCKET", [VOP_COOKIE] = "OP_COOKIE", [VOP_SEND_FD] = "OP_SEND_FD",
+	[VOP_RECV_FD] = "OP_RECV_FD", [VOP_PIDFD_OPEN] = "OP_PIDFD_OPEN",
+	[VOP_PIDFD_GETFD] = "OP_PIDFD_GETFD", [VOP_EXIT] = "OP_EXIT", [VOP_WAIT] = "OP_WAIT",
+	[VOP_KILL] = "OP_KILL", [VOP_SIGCHLD] = "OP_SIGCHLD", [VOP_SETUID] = "OP_SETUID",
+	[VOP_SETGID] = "OP_SETGID", [VOP_SETRESUID] = "OP_SETRESUID",
+	[VOP_SETRESGID] = "OP_SETRESGID", [VOP_SETFSUID] = "OP_SETFSUID",
+	[VOP_WRITE_MAP] = "OP_WRITE_MAP", [VOP_SET_MAX] = "OP_SET_MAX",
+	[VOP_CAPSET] = "OP_CAPSET", [VOP_LISTNS] = "OP_LISTNS",
+};
+
+static const char *const ret_names[] = {
+	[VRET_ZERO] = "R_ZERO", [VRET_FD] = "R_FD", [VRET_TASK] = "R_TASK",
+	[VRET_NSID] = "R_NSID", [VRET_COOKIE] = "R_COOKIE", [VRET_VALUE] = "R_VALUE",
+	[VRET_ANY] = "R_ANY",
+};
+
+/* The /proc/self/ns links a capture may use; pid_for_children opens only once
+ * the namespace has a task, when "pid" of that task names it anyway. */
+static const char *const links[] = {
+	"user", "mnt", "uts", "ipc", "net", "cgroup", "pid", "time", "time_for_children",
+};
+
+static void vstep_free(gpointer p)
+{
+	struct vstep *v = p;
+
+	if (v->list)
+		g_array_unref(v->list);
+	g_free(v->what);
+	g_free(v->src);
+	if (v->reach)
+		g_string_free(v->reach, TRUE);
+	if (v->states)
+		g_string_free(v->states, TRUE);
+	g_free(v);
+}
+
+void sim_vec_attach(struct sim *s)
+{
+	struct vec *v = g_new0(struct vec, 1);
+
+	v->steps = g_ptr_array_new_with_free_func(vstep_free);
+	v->task_ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	v->ns_ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	v->ns_types = g_array_new(FALSE, FALSE, sizeof(int));
+	v->ns_slot = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	v->captured = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	s->vec = v;
+}
+
+void sim_vec_free(struct sim *s)
+{
+	struct vec *v = s->vec;
+
+	if (!v)
+		return;
+	g_ptr_array_unref(v->steps);
+	g_array_unref(v->task_ids);
+	g_array_unref(v->ns_ids);
+	g_array_unref(v->ns_types);
+	g_hash_table_unref(v->ns_slot);
+	g_hash_table_unref(v->captured);
+	g_free(v->unsupported);
+	g_free(v);
+	s->vec = NULL;
+}
+
+/* Slot 0 is init, the task the vector starts with. */
+static void init_slot(struct sim *s)
+{
+	if (!s->vec->task_ids->len) {
+		uint64_t init = world_init_task(s->w);
+
+		g_array_append_val(s->vec->task_ids, init);
+	}
+}
+
+int64_t vec_task(struct sim *s, uint64_t task)
+{
+	struct vec *v = s->vec;
+
+	if (!v)
+		return -1;
+	init_slot(s);
+	for (guint i = 0; i < v->task_ids->len; i++)
+		if (g_array_index(v->task_ids, uint64_t, i) == task)
+			return i;
+	return -1;
+}
+
+/* A slot for a task seen for the first time (init, or a clone's child). */
+static int task_slot(struct vec *v, uint64_t task)
+{
+	for (guint i = 0; i < v->task_ids->len; i++)
+		if (g_array_index(v->task_ids, uint64_t, i) == task)
+			return (int)i;
+	g_array_append_val(v->task_ids, task);
+	return (int)v->task_ids->len - 1;
+}
+
+static int ns_slot(struct vec *v, uint64_t id)
+{
+	return GPOINTER_TO_INT(g_hash_table_lookup(v->ns_slot, &id)) - 1;
+}
+
+/* A namespace id passed by the model, coded for the program (ID_* or a slot). */
+int64_t vec_ns_code(struct sim *s, uint64_t id)
+{
+	struct vec *v = s->vec;
+	int slot;
+
+	if (!v)
+		return 0;
+	if (id == 0)
+		return VEC_ID_ZERO;
+	if (id == NSS_LISTNS_CURRENT_USER)
+		return VEC_ID_CURRENT_USER;
+	slot = ns_slot(v, id);
+	return slot >= 0 ? slot : VEC_ID_NONE;
+}
+
+void vec_unsupported(struct sim *s, const char *why)
+{
+	struct vec *v = s->vec;
+
+	if (!v || v->unsupported)
+		return;
+	v->unsupported = g_strdup_printf("%s: %s", s->src[0] ? s->src : s->path, why);
+}
+
+static bool reachable(struct world *w, const struct nss_ns_info *n)
+{
+	return n->in_tree && (world_variant(w)->has_active ? n->active > 0 : n->ref > 0);
+}
+
+/* Slots for every namespace alive, then y/n per slot (dead ones n). */
+static GString *snapshot_reach(struct sim *s)
+{
+	struct vec *v = s->vec;
+	g_autoptr(GArray) ids = nss_ns_ids(s->w);
+	GString *r;
+
+	for (guint i = 0; i < ids->len; i++) {
+		uint64_t id = g_array_index(ids, uint64_t, i);
+		struct nss_ns_info n;
+
+		if (ns_slot(v, id) >= 0)
+			continue;
+		nss_ns_info(s->w, id, &n);
+		g_array_append_val(v->ns_ids, id);
+		g_array_append_val(v->ns_types, n.type);
+		g_hash_table_insert(v->ns_slot, g_memdup2(&id, sizeof(id)),
+				    GINT_TO_POINTER(v->ns_ids->len));
+		v->types |= (uint32_t)ns_type_clone_flag(n.type);
+	}
+	r = g_string_sized_new(v->ns_ids->len);
+	for (guint k = 0; k < v->ns_ids->len; k++) {
+		struct nss_ns_info n;
+		bool alive = nss_ns_info(s->w, g_array_index(v->ns_ids, uint64_t, k), &n);
+
+		g_string_append_c(r, alive && reachable(s->w, &n) ? 'y' : 'n');
+	}
+	return r;
+}
+
+static GString *snapshot_states(struct sim *s)
+{
+	struct vec *v = s->vec;
+	GString *r = g_string_sized_new(v->task_ids->len);
+
+	for (guint k = 0; k < v->task_ids->len; k++) {
+		enum nss_task_state st = nss_task_state(s->w, g_array_index(v->task_ids, uint64_t, k));
+
+		g_string_append_c(r, st == NSS_TASK_RUNNING ? 'r' : st == NSS_TASK_ZOMBIE ? 'z' : 'g');
+	}
+	return r;
+}
+
+static struct vstep *add_step(struct sim *s, enum vec_op op, int task)
+{
+	struct vstep *st = g_new0(struct vstep, 1);
+
+	st->op = op;
+	st->task = task;
+	st->h_slot = VEC_ID_NONE;
+	st->reach = snapshot_reach(s);
+	st->states = snapshot_states(s);
+	st->pending = world_deferred_pending(s->w) > 0;
+	g_ptr_array_add(s->vec->steps, st);
+	return st;
+}
+
+/* Capture steps for every namespace a live task names that has none yet. */
+static void add_captures(struct sim *s)
+{
+	struct vec *v = s->vec;
+
+	for (guint k = 0; k < v->task_ids->len; k++) {
+		uint64_t task = g_array_index(v->task_ids, uint64_t, k);
+
+		if (nss_task_state(s->w, task) != NSS_TASK_RUNNING)
+			continue;
+		for (guint l = 0; l < G_N_ELEMENTS(links); l++) {
+			uint64_t id = nss_task_ns(s->w, task, links[l]);
+			struct vstep *st;
+
+			if (!id || g_hash_table_contains(v->captured, &id) || ns_slot(v, id) < 0)
+				continue;
+			g_hash_table_add(v->captured, g_memdup2(&id, sizeof(id)));
+			st = add_step(s, VOP_CAPTURE, (int)k);
+			st->a[0] = ns_slot(v, id);
+			g_strlcpy(st->str, links[l], sizeof(st->str));
+			st->what = g_strdup_printf("t%u capture %s ns %" G_GUINT64_FORMAT
+						   " (/proc/self/ns/%s)", k, links[l], id, links[l]);
+			st->src = g_strdup("");
+		}
+	}
+}
+
+void vec_op(struct sim *s, enum vec_op op, uint64_t task, int64_t ret, enum vec_ret kind,
+	    int64_t want, const int64_t *a, int na, const char *str, const char *name)
+{
+	struct vec *v = s->vec;
+	struct vstep *st;
+	const char *e;
+
+	if (!v)
+		return;
+	init_slot(s);
+	if (op == VOP_CLONE && ret > 0)
+		task_slot(v, (uint64_t)ret);
+	st = add_step(s, op, task_slot(v, task));
+	for (int i = 0; i < na && i < 8; i++)
+		st->a[i] = a[i];
+	if (str)
+		g_strlcpy(st->str, str, sizeof(st->str));
+	st->kind = kind;
+	st->want = want;
+	if (op == VOP_CLONE && ret > 0)
+		st->a[1] = st->want = task_slot(v, (uint64_t)ret);
+	st->werr = ret < 0 ? (int)-ret : 0;
+	e = ret < 0 ? nss_errno_name((int)-ret) : NULL;
+	st->src = g_strdup(s->src);
+	if (e)
+		st->what = g_strdup_printf("t%d %s(%s) -> %s", st->task, name, s->cur_args, e);
+	else
+		st->what = g_strdup_printf("t%d %s(%s) -> %" G_GINT64_FORMAT, st->task, name,
+					   s->cur_args, ret);
+	add_captures(s);
+}
+
+void vec_set_handle(struct sim *s, const struct nss_handle *h)
+{
+	struct vec *v = s->vec;
+	struct vstep *st;
+	struct nss_ns_info n;
+
+	if (!v || !v->steps->len)
+		return;
+	/* the call is the last step but for the captures that followed it */
+	for (guint i = v->steps->len; i-- > 0;) {
+		st = g_ptr_array_index(v->steps, i);
+		if (st->op == VOP_CAPTURE)
+			continue;
+		st->h = *h;
+		st->h_slot = (int)vec_ns_code(s, h->ns_id);
+		st->h_inum = !h->ns_inum ? 0
+			   : st->h_slot >= 0 && nss_ns_info(s->w, h->ns_id, &n) &&
+			     n.inum == h->ns_inum ? 1 : 2;
+		return;
+	}
+}
+
+void vec_set_list(struct sim *s, const uint64_t *ids, int64_t n)
+{
+	struct vec *v = s->vec;
+
+	if (!v || !v->steps->len)
+		return;
+	for (guint i = v->steps->len; i-- > 0;) {
+		struct vstep *st = g_ptr_array_index(v->steps, i);
+
+		if (st->op == VOP_CAPTURE)
+			continue;
+		st->list = g_array_new(FALSE, FALSE, sizeof(int));
+		for (int64_t k = 0; k < n; k++) {
+			int slot = (int)vec_ns_code(s, ids[k]);
+
+			g_array_append_val(st->list, slot);
+		}
+		if (n > 64)
+			vec_unsupported(s, "listns() returning more than 64 ids");
+		return;
+	}
+}
+
+/* Deferred kernel work ran: once none is left, the state is settled. */
+static void on_event_end(void *data, const struct nss_event *ev)
+{
+	struct sim *s = data;
+	struct vec *v = s->vec;
+	struct vstep *last;
+
+	if (!ev->kernel_work || world_deferred_pending(s->w) || !v->task_ids->len)
+		return;
+	last = v->steps->len ? g_ptr_array_index(v->steps, v->steps->len - 1) : NULL;
+	if (last && last->op == VOP_SETTLE)
+		g_ptr_array_remove_index(v->steps, v->steps->len - 1);
+	last = add_step(s, VOP_SETTLE, 0);
+	last->what = g_strdup("settle: the deferred kernel work has run");
+	last->src = g_strdup("");
+}
+
+void sim_vec_observe(struct sim *s)
+{
+	struct nss_observer o = { .event_end = on_event_end, .data = s };
+
+	world_add_observer(s->w, &o);
+}
+
+const char *sim_vec_unsupported(struct sim *s)
+{
+	return s->vec ? s->vec->unsupported : NULL;
+}
+
+/* ---- the program ----------------------------------------------------- */
+
+static void c_str(GString *o, const char *str)
+{
+	g_string_append_c(o, '"');
+	for (const char *p = str ? str : ""; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_printf(o, "\\%c", *p);
+		else if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			g_string_append_printf(o, "\\%03o", (unsigned char)*p);
+		else
+			g_string_append_c(o, *p);
+	}
+	g_string_append_c(o, '"');
+}
+
+static const char *const clone_names[] = {
+	[NS_USER] = "CLONE_NEWUSER", [NS_MNT] = "CLONE_NEWNS", [NS_UTS] = "CLONE_NEWUTS",
+	[NS_IPC] = "CLONE_NEWIPC", [NS_PID] = "CLONE_NEWPID", [NS_NET] = "CLONE_NEWNET",
+	[NS_CGROUP] = "CLONE_NEWCGROUP", [NS_TIME] = "CLONE_NEWTIME",
+};
+
+/*
+ * The expectation of one step: each namespace's reachability, where it
+ * stays the same until the deferred work pending at the step has run.
+ */
+static void expect_string(struct vec *v, guint i, GString *out)
+{
+	guint j = i, nslots = v->ns_ids->len;
+	struct vstep *st = g_ptr_array_index(v->steps, i);
+
+	while (j + 1 < v->steps->len && ((struct vstep *)g_ptr_array_index(v->steps, j))->pending)
+		j++;
+	g_string_truncate(out, 0);
+	for (guint k = 0; k < nslots; k++) {
+		char c = k < st->reach->len ? st->reach->str[k] : '.';
+
+		if (st->op == VOP_CAPTURE)
+			c = '.';
+		for (guint m = i + 1; m <= j && c != '.'; m++) {
+			struct vstep *o = g_ptr_array_index(v->steps, m);
+
+			if (k >= o->reach->len || o->reach->str[k] != c)
+				c = '.';
+		}
+		g_string_append_c(out, c);
+	}
+}
+
+gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
+{
+	struct vec *v = s->vec;
+	g_autoptr(GString) o = g_string_new(NULL);
+	g_autoptr(GString) ex = g_string_new(NULL);
+	guint ntasks = v->task_ids->len ? v->task_ids->len : 1;
+
+	g_string_append_printf(o,
+		"/*\n * Test vector generated by nssim %s from %s\n"
+		" * (kernel variant %s, seed %" G_GUINT64_FORMAT ", fingerprint %016" G_GINT64_MODIFIER
+		"x): %u steps.\n"
+		" * Build: cc -O2 -Wall -o vector vector.c; run as root: ./vector (KTAP;\n"
+		" * exit 0 pass, 1 fail, 4 skip).  The harness is nssim's sim/vector-harness.c.\n */\n",
+		NSSIM_VERSION, s->path, s->cfg.kernel, s->cfg.seed, s->fingerprint, v->steps->len);
+	g_string_append(o, vector_harness_head);
+	g_string_append(o, "static const char vec_scenario[] = ");
+	c_str(o, s->path);
+	g_string_append_printf(o, ";\nstatic const char vec_kernel[] = \"%s\";\n"
+			       "static const char vec_seed[] = \"%" G_GUINT64_FORMAT "\";\n"
+			       "static const int vec_active_refs = %d;\n"
+			       "static const unsigned int vec_types = 0",
+			       s->cfg.kernel, s->cfg.seed, world_variant(s->w)->has_active ? 1 : 0);
+	for (int t = 0; t < NS_NR_TYPES; t++)
+		if (v->types & (uint32_t)ns_type_clone_flag(t))
+			g_string_append_printf(o, " | %s", clone_names[t]);
+	g_string_append_printf(o, ";\n#define VEC_NNS %u\n#define VEC_NTASKS %u\n#define VEC_NSTEPS %u\n\n",
+			       MAX(v->ns_ids->len, 1), ntasks, v->steps->len);
+	g_string_append(o, "static const struct nsdef vec_ns[VEC_NNS] = {\n");
+	for (guint k = 0; k < v->ns_ids->len; k++) {
+		int t = g_array_index(v->ns_types, int, k);
+
+		g_string_append_printf(o, "\t{ %" G_GUINT64_FORMAT ", %s, \"%s\" },\n",
+				       g_array_index(v->ns_ids, uint64_t, k), clone_names[t],
+				       ns_type_name(t));
+	}
+	if (!v->ns_ids->len)
+		g_string_append(o, "\t{ 0, 0, \"none\" },\n");
+	g_string_append(o, "};\n\n");
+	for (guint i = 0; i < v->steps->len; i++) {
+		struct vstep *st = g_ptr_array_index(v->steps, i);
+
+		if (!st->list || !st->list->len)
+			continue;
+		g_string_append_printf(o, "static const int vec_list_%u[] = {", i);
+		for (guint k = 0; k < st->list->len; k++)
+			g_string_append_printf(o, "%s%d", k ? ", " : " ", g_array_index(st->list, int, k));
+		g_string_append(o, " };\n");
+	}
+	g_string_append(o, "\nstatic const struct step vec_steps[VEC_NSTEPS] = {\n");
+	for (guint i = 0; i < v->steps->len; i++) {
+		struct vstep *st = g_ptr_array_index(v->steps, i);
+		const char *e = st->werr ? nss_errno_name(st->werr) : NULL;
+		guint na = 8;
+
+		while (na > 0 && !st->a[na - 1])
+			na--;
+		g_string_append_printf(o, "\t{ /* %u */ .op = %s, .task = %d", i + 1,
+				       op_names[st->op], st->task);
+		if (na) {
+			g_string_append(o, ", .a = {");
+			for (guint k = 0; k < na; k++)
+				g_string_append_printf(o, "%s%" G_GINT64_FORMAT, k ? ", " : " ", st->a[k]);
+			g_string_append(o, " }");
+		}
+		if (st->str[0]) {
+			g_string_append(o, ", .str = ");
+			c_str(o, st->str);
+		}
+		if (st->op == VOP_OBH || st->op == VOP_N2H)
+			g_string_append_printf(o, ",\n\t  .h = { %d, %d, %#x, %u, %#x }", st->h_slot,
+					       st->h_inum, st->h.ns_type, st->h.handle_bytes,
+					       (unsigned int)st->h.handle_type);
+		if (st->list)
+			g_string_append_printf(o, ", .list = %s%u, .nlist = %u",
+					       st->list->len ? "vec_list_" : "NULL + ",
+					       st->list->len ? i : 0, st->list->len);
+		g_string_append_printf(o, ",\n\t  .kind = %s, .want = %" G_GINT64_FORMAT,
+				       ret_names[st->kind], st->want);
+		if (e)
+			g_string_append_printf(o, ", .werr = %s", e);
+		expect_string(v, i, ex);
+		while (st->states->len < ntasks)
+			g_string_append_c(st->states, '-');
+		g_string_append_printf(o, ",\n\t  .expect = \"%s\", .tasks = \"%s\",\n\t  .what = ",
+				       ex->str, st->states->str);
+		c_str(o, st->what);
+		g_string_append(o, ", .src = ");
+		c_str(o, st->src);
+		g_string_append(o, " },\n");
+	}
+	g_string_append(o, "};\n\n");
+	g_string_append(o, vector_harness_tail);
+	if (!strcmp(path, "-")) {
+		if (fwrite(o->str, 1, o->len, stdout) != o->len || fflush(stdout)) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_IO, "writing to stdout");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	return g_file_set_contents(path, o->str, (gssize)o->len, err);
+}
