@@ -89,13 +89,15 @@ enum vec_op {
 	VOP_DUP, VOP_IOCTL, VOP_N2H, VOP_OBH, VOP_FSTAT, VOP_SOCKET, VOP_COOKIE,
 	VOP_SEND_FD, VOP_RECV_FD, VOP_PIDFD_OPEN, VOP_PIDFD_GETFD, VOP_EXIT, VOP_WAIT,
 	VOP_KILL, VOP_SIGCHLD, VOP_SETUID, VOP_SETGID, VOP_SETRESUID, VOP_SETRESGID,
-	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS,
+	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS, VOP_EXECVE,
 };
 enum vec_ret { VRET_ZERO, VRET_FD, VRET_TASK, VRET_NSID, VRET_COOKIE, VRET_VALUE, VRET_ANY };
 /* namespace ids that name no namespace, as vector-harness.c's ID_* */
 #define VEC_ID_NONE (-1)
 #define VEC_ID_ZERO (-2)
 #define VEC_ID_CURRENT_USER (-3)
+/* setns_begin()'s id when exporting: the setns() was made whole at once */
+#define VEC_SETNS_DONE 0x7ffffff0
 
 void sim_vec_attach(struct sim *s);
 void sim_vec_observe(struct sim *s);      /* once the world exists */

@@ -94,7 +94,7 @@ enum op {
 	OP_SEND_FD, OP_RECV_FD, OP_PIDFD_OPEN, OP_PIDFD_GETFD,
 	OP_EXIT, OP_WAIT, OP_KILL, OP_SIGCHLD,
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
-	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS,
+	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE,
 };
 
 enum ret_kind {
@@ -182,9 +182,15 @@ struct puppet {
 	int mbox_tx;             /* controller's end of the task's SCM_RIGHTS mailbox */
 	int nlevels;
 	int nspid[MAXLEVEL];
+	int files;               /* its fd table: an index in fdt[] */
+};
+
+/* fd tables: CLONE_FILES shares one between tasks, as the model does */
+static struct fdtable {
 	int fd[MAXFD];           /* model fd -> real fd, -1 */
 	signed char pidfd_of[MAXFD]; /* model fd -> task slot of a pidfd, -1 */
-};
+} fdt[VEC_NTASKS];
+#define FDT(t) (&fdt[tasks[t].files])
 
 static struct puppet tasks[VEC_NTASKS];
 static struct { int known; unsigned long long id; unsigned int inum; } nsr[VEC_NNS];
@@ -325,8 +331,11 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		if (pid < 0)
 			return -errno;
 		if (pid == 0) {
-			close(*chan);
-			close(*mbox);
+			/* with CLONE_FILES these are the parent's too: leave them */
+			if (!(m->a[0] & CLONE_FILES)) {
+				close(*chan);
+				close(*mbox);
+			}
 			*chan = fds[0];
 			*mbox = fds[1];
 			puppet_hello(*chan);
@@ -460,6 +469,16 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 
 		return fd < 0 ? -errno : fd;
 	}
+	case OP_EXECVE: {
+		/* the same program again, as this task: it answers from main() */
+		char c[16], b[16];
+		char *argv[] = { "nssim-vector", "--nssim-puppet", c, b, NULL };
+
+		snprintf(c, sizeof(c), "%d", *chan);
+		snprintf(b, sizeof(b), "%d", *mbox);
+		execv("/proc/self/exe", argv);
+		return -errno;
+	}
 	case OP_EXIT:
 		_exit((int)m->a[0]);
 	case OP_WAIT: {
@@ -545,7 +564,8 @@ static void puppet_loop(int chan, int mbox)
 		ret = puppet_do(&chan, &mbox, &m, fds, &r);
 		if (ret == LLONG_MIN)
 			continue;
-		if (m.op == OP_CLONE) {
+		/* the child's channel: in a shared table (CLONE_FILES) it is the child's */
+		if (m.op == OP_CLONE && (ret < 0 || !(m.a[0] & CLONE_FILES))) {
 			close(fds[0]);
 			close(fds[1]);
 		}
@@ -745,7 +765,7 @@ static void check_reachable(const char *expect)
 
 static int model_fd(int t, long long fd)
 {
-	return fd >= 0 && fd < MAXFD && tasks[t].fd[fd] >= 0 ? tasks[t].fd[fd] : 100000 + (int)fd;
+	return fd >= 0 && fd < MAXFD && FDT(t)->fd[fd] >= 0 ? FDT(t)->fd[fd] : 100000 + (int)fd;
 }
 
 static void learn_ns(int slot, unsigned long long id)
@@ -780,8 +800,8 @@ static void check_result(const struct step *st, long long ret, const struct repl
 		break;
 	case R_FD:
 		if (st->want >= 0 && st->want < MAXFD) {
-			tasks[t].fd[st->want] = (int)ret;
-			tasks[t].pidfd_of[st->want] = -1;
+			FDT(t)->fd[st->want] = (int)ret;
+			FDT(t)->pidfd_of[st->want] = -1;
 		}
 		break;
 	case R_VALUE:
@@ -830,6 +850,9 @@ static int start_init(void)
 		signal(SIGCHLD, SIG_DFL);
 		close(ctl);
 		close(mtx);
+		/* kept across execve(), as the fds a clone receives are */
+		fcntl(mine, F_SETFD, 0);
+		fcntl(mrx, F_SETFD, 0);
 		puppet_hello(mine);
 		puppet_loop(mine, mrx);
 	}
@@ -896,15 +919,19 @@ static int run_step(const struct step *st)
 		}
 		tasks[child].chan = ctl;
 		tasks[child].mbox_tx = sv[1];
-		memmove(tasks[child].fd, tasks[t].fd, sizeof(tasks[t].fd));
-		memmove(tasks[child].pidfd_of, tasks[t].pidfd_of, sizeof(tasks[t].pidfd_of));
+		if (st->a[0] & CLONE_FILES) {
+			tasks[child].files = tasks[t].files;
+		} else {
+			tasks[child].files = child;
+			fdt[child] = fdt[tasks[t].files];
+		}
 		if (!read_hello(child))
 			return 0;
 		if (pid_for(child, t) != ret)
 			failf("clone returned %lld, the child is pid %d there", ret, pid_for(child, t));
 		if ((st->a[0] & CLONE_PIDFD) && st->a[2] >= 0 && st->a[2] < MAXFD) {
-			tasks[t].fd[st->a[2]] = (int)r.val;
-			tasks[t].pidfd_of[st->a[2]] = (signed char)child;
+			FDT(t)->fd[st->a[2]] = (int)r.val;
+			FDT(t)->pidfd_of[st->a[2]] = (signed char)child;
 		}
 		return 0;
 	}
@@ -935,7 +962,7 @@ static int run_step(const struct step *st)
 		fds[0] = tasks[st->a[1]].mbox_tx;
 		nfds = 1;
 		break;
-	case OP_RECV_FD:
+	case OP_RECV_FD: case OP_EXECVE:
 		break;
 	case OP_PIDFD_OPEN: case OP_KILL:
 		m.a[0] = st->a[0] >= 0 && pid_for((int)st->a[0], t) ? pid_for((int)st->a[0], t)
@@ -943,7 +970,7 @@ static int run_step(const struct step *st)
 		m.a[1] = st->a[1];
 		break;
 	case OP_PIDFD_GETFD: {
-		int pfd = (int)st->a[0], target = pfd >= 0 && pfd < MAXFD ? tasks[t].pidfd_of[pfd] : -1;
+		int pfd = (int)st->a[0], target = pfd >= 0 && pfd < MAXFD ? FDT(t)->pidfd_of[pfd] : -1;
 
 		m.a[0] = model_fd(t, st->a[0]);
 		m.a[1] = target >= 0 ? model_fd(target, st->a[1]) : 100000;
@@ -996,7 +1023,7 @@ static int run_step(const struct step *st)
 	switch (st->op) {
 	case OP_CLOSE:
 		if (st->a[0] >= 0 && st->a[0] < MAXFD)
-			tasks[t].fd[st->a[0]] = -1;
+			FDT(t)->fd[st->a[0]] = -1;
 		break;
 	case OP_DUP: case OP_SEND_FD: case OP_PIDFD_GETFD:
 		/* the new fd is the same file: a pidfd stays a pidfd of its task */
@@ -1004,13 +1031,13 @@ static int run_step(const struct step *st)
 			int from = st->op == OP_SEND_FD ? st->task : t;
 			long long src = st->op == OP_PIDFD_GETFD ? -1 : st->a[0];
 
-			tasks[t].pidfd_of[st->want] =
-				src >= 0 && src < MAXFD ? tasks[from].pidfd_of[src] : -1;
+			FDT(t)->pidfd_of[st->want] =
+				src >= 0 && src < MAXFD ? FDT(from)->pidfd_of[src] : -1;
 		}
 		break;
 	case OP_PIDFD_OPEN:
 		if (st->want >= 0 && st->want < MAXFD)
-			tasks[t].pidfd_of[st->want] = (signed char)st->a[0];
+			FDT(t)->pidfd_of[st->want] = (signed char)st->a[0];
 		break;
 	case OP_WAIT:
 		if (st->want != task_of_pid((pid_t)ret, t) + 1 && !(ret == 0 && st->want == 0))
@@ -1101,10 +1128,19 @@ static const char *missing_feature(void)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *skip;
 	int failed = 0, pass = 0, skipped = 0, notrun;
+
+	if (argc == 4 && !strcmp(argv[1], "--nssim-puppet")) {
+		/* a task of the run after its execve(): answer the call, go on */
+		struct reply r;
+
+		memset(&r, 0, sizeof(r));
+		send(atoi(argv[2]), &r, sizeof(r), MSG_NOSIGNAL);
+		puppet_loop(atoi(argv[2]), atoi(argv[3]));
+	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n");
@@ -1118,8 +1154,9 @@ int main(void)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
 	for (int t = 0; t < VEC_NTASKS; t++) {
-		memset(tasks[t].fd, -1, sizeof(tasks[t].fd));
-		memset(tasks[t].pidfd_of, -1, sizeof(tasks[t].pidfd_of));
+		memset(fdt[t].fd, -1, sizeof(fdt[t].fd));
+		memset(fdt[t].pidfd_of, -1, sizeof(fdt[t].pidfd_of));
+		tasks[t].files = t;
 		tasks[t].chan = tasks[t].mbox_tx = -1;
 	}
 	printf("1..%d\n", VEC_NSTEPS);
