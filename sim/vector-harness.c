@@ -82,7 +82,7 @@
 #define MAXFD 256
 #define MAXLEVEL 40
 #define TIMEOUT_MS 10000   /* a puppet's answer, a task's death */
-#define SETTLE_MS 10000    /* asynchronous frees (RCU, workqueues) */
+#define SETTLE_MS 10000    /* asynchronous frees (RCU, workqueues); NSSIM_VECTOR_SETTLE_MS */
 
 /* ---- the recorded run (written by nssim export) ---------------------- */
 
@@ -737,9 +737,11 @@ static int handle_opens(int slot)
  * now; every one it says is not stops opening within SETTLE_MS (the kernel
  * may free it after an RCU grace period or from a workqueue).
  */
+static int settle_ms = SETTLE_MS;
+
 static void check_reachable(const char *expect)
 {
-	long long until = now_ms() + SETTLE_MS;
+	long long until = now_ms() + settle_ms;
 
 	for (int s = 0; s < VEC_NNS; s++) {
 		int r;
@@ -756,7 +758,7 @@ static void check_reachable(const char *expect)
 		}
 		if (expect[s] == 'n' && r == 1)
 			failf("%s ns %llu still opens by handle after %d ms, the model has it gone",
-			      vec_ns[s].name, vec_ns[s].model_id, SETTLE_MS);
+			      vec_ns[s].name, vec_ns[s].model_id, settle_ms);
 		else if (expect[s] == 'n' && r != -ESTALE)
 			failf("%s ns %llu: open by handle gives %s, expected ESTALE",
 			      vec_ns[s].name, vec_ns[s].model_id, strerror(-r));
@@ -1143,6 +1145,8 @@ int main(int argc, char **argv)
 	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("NSSIM_VECTOR_SETTLE_MS") && atoi(getenv("NSSIM_VECTOR_SETTLE_MS")) > 0)
+		settle_ms = atoi(getenv("NSSIM_VECTOR_SETTLE_MS"));
 	printf("TAP version 13\n");
 	printf("# nssim vector: %s (kernel %s, seed %s)\n", vec_scenario, vec_kernel, vec_seed);
 	skip = missing_feature();
