@@ -717,6 +717,12 @@ static int t_set_max_namespaces(lua_State *L)
 	int r;
 
 	call_site(L, lua_tostring(L, 2));
+	if (S(L)->vec) {
+		struct nss_ns_info u;
+
+		if (nss_ns_info(S(L)->w, nss_task_ns(S(L)->w, t, "user"), &u) && u.initial)
+			vec_unsupported(S(L), "set_max_namespaces() in the initial user namespace would change the machine's own limit");
+	}
 	r = sys_set_max_namespaces(S(L)->w, t, type, (int32_t)v);
 	VEC(VOP_SET_MAX, t, r, VRET_ZERO, 0, ns_type_name(type), "write", 0, v);
 	return ret_true(L, r);
