@@ -5,7 +5,8 @@
  * arguments, its result or errno, its scenario line and what userspace
  * could observe after it: the namespaces a privileged caller can open by
  * handle (6.19: active ones; 6.18: any with __ns_ref > 0 in the trees) and,
- * where the kernel has listns(), the ones it lists.  Nothing here can fail
+ * where the kernel has listns(), the ones it lists; calls that return a
+ * value through memory (NS_GET_ID, SO_NETNS_COOKIE, fstat) add it.  Nothing here can fail
  * the run: lines are kept in memory and written when it closes.
  */
 #include <string.h>
@@ -49,11 +50,27 @@ static void id_list(GString *o, struct world *w, bool listed)
 	g_string_append_c(o, ']');
 }
 
+/* An event's line stays open until the next one, for its call's value. */
+static void close_line(struct sim *s)
+{
+	if (s->jsonl_open)
+		g_string_append(s->jsonl, "}\n");
+	s->jsonl_open = false;
+}
+
+void sim_jsonl_value(struct sim *s, const char *key, uint64_t value)
+{
+	if (s->jsonl && s->jsonl_open)
+		g_string_append_printf(s->jsonl, ", \"%s\": %" G_GUINT64_FORMAT, key, value);
+}
+
 static void on_event_end(void *data, const struct nss_event *ev)
 {
 	struct sim *s = data;
 	GString *o = s->jsonl;
 	const char *e = ev->result < 0 ? nss_errno_name((int)-ev->result) : NULL;
+
+	close_line(s);
 
 	g_string_append_printf(o, "{\"seq\": %" G_GUINT64_FORMAT ", \"time_ns\": %" G_GINT64_FORMAT
 			       ", \"op\": ", ev->seq, s->now);
@@ -70,7 +87,7 @@ static void on_event_end(void *data, const struct nss_event *ev)
 		g_string_append(o, ", \"listns\": ");
 		id_list(o, s->w, true);
 	}
-	g_string_append(o, "}\n");
+	s->jsonl_open = true;
 }
 
 void sim_jsonl_attach(struct sim *s)
@@ -86,6 +103,7 @@ gboolean sim_jsonl_write(struct sim *s, const char *status, const char *config, 
 	g_autoptr(GString) head = g_string_new("{\"nssim\": \"" NSSIM_VERSION "\", \"scenario\": ");
 	gboolean ok;
 
+	close_line(s);
 	json_str(head, s->path);
 	g_string_append(head, ", \"kernel\": ");
 	json_str(head, s->cfg.kernel);

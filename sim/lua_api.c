@@ -1053,6 +1053,8 @@ static int f_ioctl(lua_State *L)
 	else
 		VEC(VOP_IOCTL, f->task, r, VRET_VALUE, (int64_t)v, NULL, "ioctl", f->fd,
 		    (int64_t)ioctls[i].cmd);
+	if (!ioctls[i].returns_fd && r >= 0)
+		sim_jsonl_value(S(L), "value", v);
 	if (ioctls[i].returns_fd || r < 0)
 		return ret_fd(L, f->task, r);
 	lua_pushinteger(L, (lua_Integer)v);
@@ -1194,6 +1196,10 @@ static int f_stat(lua_State *L)
 	call_site(L, NULL);
 	r = sys_fstat(S(L)->w, f->task, f->fd, &ino, &dev);
 	VEC(VOP_FSTAT, f->task, r, VRET_ANY, 0, NULL, "fstat", f->fd);
+	if (r >= 0) {
+		sim_jsonl_value(S(L), "ino", ino);
+		sim_jsonl_value(S(L), "dev", dev);
+	}
 	if (r < 0)
 		return sim_push_errno(L, r);
 	lua_createtable(L, 0, 2);
@@ -1213,6 +1219,8 @@ static int f_netns_cookie(lua_State *L)
 	call_site(L, NULL);
 	r = sys_netns_cookie(S(L)->w, f->task, f->fd, &c);
 	VEC(VOP_COOKIE, f->task, r, VRET_COOKIE, vec_ns_code(S(L), c), NULL, "getsockopt", f->fd);
+	if (r >= 0)
+		sim_jsonl_value(S(L), "value", c);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	lua_pushinteger(L, (lua_Integer)c);

@@ -68,6 +68,7 @@ struct sim {
 	const char *jsonl_path;     /* --jsonl: the run as JSON lines */
 	GString *jsonl;
 	char cur_args[512];         /* the current call's arguments, for jsonl */
+	bool jsonl_open;            /* the last event's line takes a value still */
 	bool quiet;                 /* no summary on stdout (jsonl to stdout) */
 	char *fail_site;            /* --fail SITE[:N][=ERRNO] */
 	unsigned int fail_nth;
@@ -81,6 +82,8 @@ struct sim {
 /* jsonl.c */
 void sim_jsonl_attach(struct sim *s);
 gboolean sim_jsonl_write(struct sim *s, const char *status, const char *config, GError **err);
+/* The value the last call returned through memory ("value", "ino" ...). */
+void sim_jsonl_value(struct sim *s, const char *key, uint64_t value);
 char *sim_config_json(struct sim *s);
 
 /* vector.c: the calls of a run, as a test vector (names as in vector-harness.c) */
