@@ -374,9 +374,12 @@ static int t_clone(lua_State *L)
 
 	call_site(L, flags_text(flags, args, sizeof(args)));
 	r = sys_clone(S(L)->w, t, flags, &pidfd);
-	if (flags & ~(NSS_CLONE_NEWALL | NSS_CLONE_NEWUSER | NSS_CLONE_NEWPID | NSS_CLONE_PIDFD |
-		      NSS_CLONE_FILES))
-		vec_unsupported(S(L), "clone() of a thread or with shared state other than CLONE_FILES");
+	if ((flags & NSS_CLONE_THREAD)
+	    ? (flags & ~(NSS_CLONE_THREAD | NSS_CLONE_SIGHAND | NSS_CLONE_VM | NSS_CLONE_FS |
+			 NSS_CLONE_FILES | NSS_CLONE_SYSVSEM)) ||
+	      !(flags & NSS_CLONE_VM) || !(flags & NSS_CLONE_FILES)
+	    : (flags & ~(NSS_CLONE_NEWALL | NSS_CLONE_PIDFD | NSS_CLONE_FILES)))
+		vec_unsupported(S(L), "clone() flags a vector does not replay (threads need CLONE_VM and CLONE_FILES; processes take CLONE_NEW*, CLONE_PIDFD, CLONE_FILES)");
 	VEC(VOP_CLONE, t, r, VRET_TASK, 0, NULL, "clone", (int64_t)flags, -1, pidfd);
 	if (r < 0)
 		return sim_push_errno(L, r);
@@ -506,9 +509,12 @@ static int t_exit_thread(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	int code = (int)luaL_optinteger(L, 2, 0);
 
+	int r;
+
 	call_site(L, NULL);
-	vec_unsupported(S(L), "threads are not replayed");
-	return ret_true(L, sys_exit(S(L)->w, t, code));
+	r = sys_exit(S(L)->w, t, code);
+	VEC(VOP_EXIT_THREAD, t, r, VRET_ZERO, 0, NULL, "exit", code);
+	return ret_true(L, r);
 }
 
 /*

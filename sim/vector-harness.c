@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -94,7 +95,7 @@ enum op {
 	OP_SEND_FD, OP_RECV_FD, OP_PIDFD_OPEN, OP_PIDFD_GETFD,
 	OP_EXIT, OP_WAIT, OP_KILL, OP_SIGCHLD,
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
-	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE,
+	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
 };
 
 enum ret_kind {
@@ -290,10 +291,11 @@ static void puppet_hello(int chan)
 	ssize_t n;
 	int fd;
 
-	n = readlink("/proc/self", link, sizeof(link) - 1);
+	/* "tgid/task/tid": a thread is a task of the run too */
+	n = readlink("/proc/thread-self", link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = 0;
-	h.hostpid = atoi(link);
-	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	h.hostpid = atoi(strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+	fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
@@ -313,6 +315,38 @@ static void puppet_hello(int chan)
 	send(chan, &h, sizeof(h), MSG_NOSIGNAL);
 }
 
+static void puppet_loop(int chan, int mbox) __attribute__((noreturn));
+
+static int thread_main(void *arg)
+{
+	int *fds = arg;
+
+	puppet_hello(fds[0]);
+	puppet_loop(fds[0], fds[1]);
+}
+
+/*
+ * A thread of the run: glibc's clone() runs it on its own stack.  It
+ * shares the process's TLS (errno included), which is safe here because
+ * the controller drives one task at a time.
+ */
+static long clone_thread(const struct msg *m, const int *fds)
+{
+	size_t size = 256 * 1024;
+	char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	int *arg;
+	long tid;
+
+	if (stack == MAP_FAILED)
+		return -errno;
+	arg = (int *)stack;
+	arg[0] = fds[0];
+	arg[1] = fds[1];
+	tid = clone(thread_main, stack + size, (int)m->a[0], arg);
+	return tid < 0 ? -errno : tid;
+}
+
 static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int *fds,
 			   struct reply *r)
 {
@@ -325,6 +359,8 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		int pidfd = -1;
 		long pid;
 
+		if (m->a[0] & CLONE_THREAD)
+			return clone_thread(m, fds);
 		if (m->a[0] & CLONE_PIDFD)
 			ca.pidfd = (unsigned long long)(uintptr_t)&pidfd;
 		pid = syscall(__NR_clone3, &ca, sizeof(ca));
@@ -481,6 +517,9 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 	}
 	case OP_EXIT:
 		_exit((int)m->a[0]);
+	case OP_EXIT_THREAD:
+		syscall(SYS_exit, (int)m->a[0]);
+		return -errno;
 	case OP_WAIT: {
 		siginfo_t si;
 
@@ -548,7 +587,6 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 	return -ENOSYS;
 }
 
-static void puppet_loop(int chan, int mbox) __attribute__((noreturn));
 static void puppet_loop(int chan, int mbox)
 {
 	for (;;) {
@@ -886,7 +924,7 @@ static int run_step(const struct step *st)
 	}
 	switch (st->op) {
 	case OP_CAPTURE:
-		snprintf(m.str, sizeof(m.str), "/proc/self/ns/%s", st->str);
+		snprintf(m.str, sizeof(m.str), "/proc/thread-self/ns/%s", st->str);
 		if (!call(t, &m, NULL, 0, &r))
 			return 0;
 		if (r.ret < 0) {
@@ -978,7 +1016,7 @@ static int run_step(const struct step *st)
 		m.a[1] = target >= 0 ? model_fd(target, st->a[1]) : 100000;
 		break;
 	}
-	case OP_EXIT:
+	case OP_EXIT: case OP_EXIT_THREAD:
 		m.a[0] = st->a[0];
 		send_with_fds(tasks[t].chan, &m, sizeof(m), NULL, 0);
 		return 0;

@@ -68,6 +68,7 @@ static const char *const op_names[] = {
 	[VOP_SETRESGID] = "OP_SETRESGID", [VOP_SETFSUID] = "OP_SETFSUID",
 	[VOP_WRITE_MAP] = "OP_WRITE_MAP", [VOP_SET_MAX] = "OP_SET_MAX",
 	[VOP_CAPSET] = "OP_CAPSET", [VOP_LISTNS] = "OP_LISTNS", [VOP_EXECVE] = "OP_EXECVE",
+	[VOP_EXIT_THREAD] = "OP_EXIT_THREAD",
 };
 
 static const char *const ret_names[] = {
