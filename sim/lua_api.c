@@ -1242,8 +1242,14 @@ static int f_bind_mount(lua_State *L)
 
 	luaL_argcheck(L, strlen(path) < sizeof(m->path), 2, "path too long");
 	call_site(L, path);
-	vec_unsupported(S(L), "bind mounts are not replayed yet");
+	if (S(L)->vec) {
+		struct nss_ns_info mnt;
+
+		if (nss_ns_info(S(L)->w, nss_task_ns(S(L)->w, f->task, "mnt"), &mnt) && mnt.initial)
+			vec_unsupported(S(L), "a bind mount in the initial mount namespace would mount on the machine");
+	}
 	r = sys_mount_bind(S(L)->w, f->task, f->fd, path);
+	VEC(VOP_MOUNT_BIND, f->task, r, VRET_ANY, 0, NULL, "mount", f->fd, vec_path(S(L), path));
 	if (r < 0)
 		return sim_push_errno(L, r);
 	m = lua_newuserdatauv(L, sizeof(*m), 0);
@@ -1259,8 +1265,12 @@ static int m_umount(lua_State *L)
 	struct l_mount *m = luaL_checkudata(L, 1, MOUNT_MT);
 	uint64_t t = lua_isnoneornil(L, 2) ? m->task : check_task(L, 2);
 
+	int r;
+
 	call_site(L, m->path);
-	return ret_true(L, sys_umount(S(L)->w, t, m->path));
+	r = sys_umount(S(L)->w, t, m->path);
+	VEC(VOP_UMOUNT, t, r, VRET_ZERO, 0, NULL, "umount2", 0, vec_path(S(L), m->path));
+	return ret_true(L, r);
 }
 
 static int m_index(lua_State *L)

@@ -92,7 +92,7 @@ enum vec_op {
 	VOP_DUP, VOP_IOCTL, VOP_N2H, VOP_OBH, VOP_FSTAT, VOP_SOCKET, VOP_COOKIE,
 	VOP_SEND_FD, VOP_RECV_FD, VOP_PIDFD_OPEN, VOP_PIDFD_GETFD, VOP_EXIT, VOP_WAIT,
 	VOP_KILL, VOP_SIGCHLD, VOP_SETUID, VOP_SETGID, VOP_SETRESUID, VOP_SETRESGID,
-	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS, VOP_EXECVE, VOP_EXIT_THREAD,
+	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS, VOP_EXECVE, VOP_EXIT_THREAD, VOP_MOUNT_BIND, VOP_UMOUNT,
 };
 enum vec_ret { VRET_ZERO, VRET_FD, VRET_TASK, VRET_NSID, VRET_COOKIE, VRET_VALUE, VRET_ANY };
 /* namespace ids that name no namespace, as vector-harness.c's ID_* */
@@ -112,6 +112,8 @@ void vec_set_handle(struct sim *s, const struct nss_handle *h);
 void vec_set_list(struct sim *s, const uint64_t *ids, int64_t n);
 int64_t vec_task(struct sim *s, uint64_t task);
 int64_t vec_ns_code(struct sim *s, uint64_t id);
+/* A bind mount target: its index among the run's paths. */
+int64_t vec_path(struct sim *s, const char *path);
 /* The run uses something the real kernel cannot repeat: the vector is refused. */
 void vec_unsupported(struct sim *s, const char *why);
 const char *sim_vec_unsupported(struct sim *s);

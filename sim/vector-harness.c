@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -96,6 +97,7 @@ enum op {
 	OP_EXIT, OP_WAIT, OP_KILL, OP_SIGCHLD,
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
+	OP_MOUNT_BIND, OP_UMOUNT,
 };
 
 enum ret_kind {
@@ -198,6 +200,7 @@ static struct { int known; unsigned long long id; unsigned int inum; } nsr[VEC_N
 static struct { long long model; unsigned long long real; } cookies[VEC_NNS];
 static int ncookies;
 static char failmsg[1024];
+static char mount_dir[64];   /* bind mount targets: files made here */
 
 static void failf(const char *fmt, ...)
 {
@@ -515,6 +518,21 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		execv("/proc/self/exe", argv);
 		return -errno;
 	}
+	case OP_MOUNT_BIND: {
+		/*
+		 * Only in a mount namespace of the run's own (the controller
+		 * checked), made private first so nothing propagates to the
+		 * machine's mounts, as the model has no propagation.
+		 */
+		char src[64];
+
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			return -errno;
+		snprintf(src, sizeof(src), "/proc/thread-self/fd/%d", (int)m->a[0]);
+		return mount(src, m->str, NULL, MS_BIND, NULL) ? -errno : 0;
+	}
+	case OP_UMOUNT:
+		return umount2(m->str, 0) ? -errno : 0;
 	case OP_EXIT:
 		_exit((int)m->a[0]);
 	case OP_EXIT_THREAD:
@@ -1016,6 +1034,26 @@ static int run_step(const struct step *st)
 		m.a[1] = target >= 0 ? model_fd(target, st->a[1]) : 100000;
 		break;
 	}
+	case OP_MOUNT_BIND: case OP_UMOUNT: {
+		struct stat mine, theirs;
+		char path[96];
+		int fd;
+
+		snprintf(m.str, sizeof(m.str), "%s/%lld", mount_dir, st->a[1]);
+		if (st->op == OP_UMOUNT)
+			break;
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", tasks[t].pid);
+		if (stat("/proc/self/ns/mnt", &mine) || stat(path, &theirs) ||
+		    mine.st_ino == theirs.st_ino) {
+			failf("refusing to mount in the machine's mount namespace");
+			return 0;
+		}
+		fd = open(m.str, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		m.a[0] = model_fd(t, st->a[0]);
+		break;
+	}
 	case OP_EXIT: case OP_EXIT_THREAD:
 		m.a[0] = st->a[0];
 		send_with_fds(tasks[t].chan, &m, sizeof(m), NULL, 0);
@@ -1201,6 +1239,14 @@ int main(int argc, char **argv)
 		tasks[t].files = t;
 		tasks[t].chan = tasks[t].mbox_tx = -1;
 	}
+	if (vec_mounts) {
+		strcpy(mount_dir, "/tmp/nssim-vector-XXXXXX");
+		if (!mkdtemp(mount_dir)) {
+			printf("1..0 # SKIP cannot make a directory for bind mounts: %s\n",
+			       strerror(errno));
+			return KSFT_SKIP;
+		}
+	}
 	printf("1..%d\n", VEC_NSTEPS);
 	if (!start_init()) {
 		printf("Bail out! cannot start the init task: %s\n", failmsg);
@@ -1244,6 +1290,14 @@ int main(int argc, char **argv)
 			kill(tasks[t].pid, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
+	for (int k = 0; vec_mounts && k < vec_mounts; k++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "%s/%d", mount_dir, k);
+		unlink(path);
+	}
+	if (vec_mounts)
+		rmdir(mount_dir);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n", pass, failed,
 	       skipped);
 	return failed ? KSFT_FAIL : KSFT_PASS;

@@ -52,6 +52,7 @@ struct vec {
 	GHashTable *ns_slot;    /* model ns id -> slot + 1 */
 	GHashTable *captured;   /* model ns id -> 1 */
 	char *unsupported;      /* why the run cannot be a vector, with its line */
+	GPtrArray *paths;       /* bind mount targets, by index */
 	uint32_t types;         /* CLONE_NEW* of every namespace type the run uses */
 };
 
@@ -68,7 +69,8 @@ static const char *const op_names[] = {
 	[VOP_SETRESGID] = "OP_SETRESGID", [VOP_SETFSUID] = "OP_SETFSUID",
 	[VOP_WRITE_MAP] = "OP_WRITE_MAP", [VOP_SET_MAX] = "OP_SET_MAX",
 	[VOP_CAPSET] = "OP_CAPSET", [VOP_LISTNS] = "OP_LISTNS", [VOP_EXECVE] = "OP_EXECVE",
-	[VOP_EXIT_THREAD] = "OP_EXIT_THREAD",
+	[VOP_EXIT_THREAD] = "OP_EXIT_THREAD", [VOP_MOUNT_BIND] = "OP_MOUNT_BIND",
+	[VOP_UMOUNT] = "OP_UMOUNT",
 };
 
 static const char *const ret_names[] = {
@@ -103,6 +105,7 @@ void sim_vec_attach(struct sim *s)
 	struct vec *v = g_new0(struct vec, 1);
 
 	v->steps = g_ptr_array_new_with_free_func(vstep_free);
+	v->paths = g_ptr_array_new_with_free_func(g_free);
 	v->task_ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	v->ns_ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	v->ns_types = g_array_new(FALSE, FALSE, sizeof(int));
@@ -124,6 +127,7 @@ void sim_vec_free(struct sim *s)
 	g_hash_table_unref(v->ns_slot);
 	g_hash_table_unref(v->captured);
 	g_free(v->unsupported);
+	g_ptr_array_unref(v->paths);
 	g_free(v);
 	s->vec = NULL;
 }
@@ -180,6 +184,19 @@ int64_t vec_ns_code(struct sim *s, uint64_t id)
 		return VEC_ID_CURRENT_USER;
 	slot = ns_slot(v, id);
 	return slot >= 0 ? slot : VEC_ID_NONE;
+}
+
+int64_t vec_path(struct sim *s, const char *path)
+{
+	struct vec *v = s->vec;
+
+	if (!v)
+		return -1;
+	for (guint i = 0; i < v->paths->len; i++)
+		if (!strcmp(g_ptr_array_index(v->paths, i), path))
+			return i;
+	g_ptr_array_add(v->paths, g_strdup(path));
+	return v->paths->len - 1;
 }
 
 void vec_unsupported(struct sim *s, const char *why)
@@ -455,8 +472,10 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 	g_string_append_printf(o, ";\nstatic const char vec_kernel[] = \"%s\";\n"
 			       "static const char vec_seed[] = \"%" G_GUINT64_FORMAT "\";\n"
 			       "static const int vec_active_refs = %d;\n"
+			       "static const int vec_mounts = %u;\n"
 			       "static const unsigned int vec_types = 0",
-			       s->cfg.kernel, s->cfg.seed, world_variant(s->w)->has_active ? 1 : 0);
+			       s->cfg.kernel, s->cfg.seed, world_variant(s->w)->has_active ? 1 : 0,
+			       v->paths->len);
 	for (int t = 0; t < NS_NR_TYPES; t++)
 		if (v->types & (uint32_t)ns_type_clone_flag(t))
 			g_string_append_printf(o, " | %s", clone_names[t]);
