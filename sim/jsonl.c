@@ -30,6 +30,11 @@ static void json_str(GString *o, const char *s)
 	g_string_append_c(o, '"');
 }
 
+bool sim_ns_reachable(struct world *w, const struct nss_ns_info *n)
+{
+	return n->in_tree && (world_variant(w)->has_active ? n->active > 0 : n->ref > 0);
+}
+
 static void id_list(GString *o, struct world *w, bool listed)
 {
 	g_autoptr(GArray) ids = nss_ns_ids(w);
@@ -40,7 +45,7 @@ static void id_list(GString *o, struct world *w, bool listed)
 		struct nss_ns_info n;
 
 		nss_ns_info(w, g_array_index(ids, uint64_t, i), &n);
-		if (!n.in_tree || (active ? n.active <= 0 : n.ref <= 0))
+		if (!sim_ns_reachable(w, &n))
 			continue;
 		if (listed && !active)
 			continue;

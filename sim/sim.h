@@ -82,6 +82,11 @@ struct sim {
 /* jsonl.c */
 void sim_jsonl_attach(struct sim *s);
 gboolean sim_jsonl_write(struct sim *s, const char *status, const char *config, GError **err);
+/*
+ * Whether a root caller can open the namespace by handle: on 6.19 while it
+ * is active, on 6.18 while __ns_ref > 0; in its tree either way.
+ */
+bool sim_ns_reachable(struct world *w, const struct nss_ns_info *n);
 /* The value the last call returned through memory ("value", "ino" ...). */
 void sim_jsonl_value(struct sim *s, const char *key, uint64_t value);
 char *sim_config_json(struct sim *s);

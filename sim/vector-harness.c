@@ -1165,6 +1165,22 @@ static int kernel_has_listns(void)
 	return syscall(__NR_listns, NULL, NULL, 0, 0) >= 0 || errno != ENOSYS;
 }
 
+/*
+ * Bind mounts are made only after the task's mount namespace is made
+ * private, so that nothing propagates to the machine; in a chroot "/" is
+ * no mount point and that fails.  Try it in a child first.
+ */
+static int private_mounts_work(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
 static const char *missing_feature(void)
 {
 	static char why[160];
@@ -1194,6 +1210,8 @@ static const char *missing_feature(void)
 		return "the vector is for 6.18 semantics; this kernel has listns() and active references";
 	if (syscall(__NR_clone3, NULL, 0) < 0 && errno == ENOSYS)
 		return "no clone3()";
+	if (vec_mounts && !private_mounts_work())
+		return "cannot make a new mount namespace private (is / a mount point here? not in a chroot)";
 	fh->handle_bytes = 16;
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || name_to_handle_at(fd, "", fh, &mnt, AT_EMPTY_PATH))

@@ -208,11 +208,6 @@ void vec_unsupported(struct sim *s, const char *why)
 	v->unsupported = g_strdup_printf("%s: %s", s->src[0] ? s->src : s->path, why);
 }
 
-static bool reachable(struct world *w, const struct nss_ns_info *n)
-{
-	return n->in_tree && (world_variant(w)->has_active ? n->active > 0 : n->ref > 0);
-}
-
 /* Slots for every namespace alive, then y/n per slot (dead ones n). */
 static GString *snapshot_reach(struct sim *s)
 {
@@ -238,7 +233,7 @@ static GString *snapshot_reach(struct sim *s)
 		struct nss_ns_info n;
 		bool alive = nss_ns_info(s->w, g_array_index(v->ns_ids, uint64_t, k), &n);
 
-		g_string_append_c(r, alive && reachable(s->w, &n) ? 'y' : 'n');
+		g_string_append_c(r, alive && sim_ns_reachable(s->w, &n) ? 'y' : 'n');
 	}
 	return r;
 }
