@@ -420,6 +420,32 @@ static const char *const clone_names[] = {
 	[NS_CGROUP] = "CLONE_NEWCGROUP", [NS_TIME] = "CLONE_NEWTIME",
 };
 
+/* Clone flags as the kernel headers name them, so that a step reads as a call. */
+static void c_flags(GString *o, uint64_t flags)
+{
+	static const struct { uint64_t bit; const char *name; } names[] = {
+		{ NSS_CLONE_NEWUSER, "CLONE_NEWUSER" }, { NSS_CLONE_NEWNS, "CLONE_NEWNS" },
+		{ NSS_CLONE_NEWUTS, "CLONE_NEWUTS" }, { NSS_CLONE_NEWIPC, "CLONE_NEWIPC" },
+		{ NSS_CLONE_NEWPID, "CLONE_NEWPID" }, { NSS_CLONE_NEWNET, "CLONE_NEWNET" },
+		{ NSS_CLONE_NEWCGROUP, "CLONE_NEWCGROUP" }, { NSS_CLONE_NEWTIME, "CLONE_NEWTIME" },
+		{ NSS_CLONE_PIDFD, "CLONE_PIDFD" }, { NSS_CLONE_FILES, "CLONE_FILES" },
+		{ NSS_CLONE_FS, "CLONE_FS" }, { NSS_CLONE_VM, "CLONE_VM" },
+		{ NSS_CLONE_SIGHAND, "CLONE_SIGHAND" }, { NSS_CLONE_THREAD, "CLONE_THREAD" },
+		{ NSS_CLONE_SYSVSEM, "CLONE_SYSVSEM" },
+	};
+	bool first = true;
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (flags & names[i].bit) {
+			g_string_append_printf(o, "%s%s", first ? "" : " | ", names[i].name);
+			flags &= ~names[i].bit;
+			first = false;
+		}
+	}
+	if (flags || first)
+		g_string_append_printf(o, "%s%#" G_GINT64_MODIFIER "x", first ? "" : " | ", flags);
+}
+
 /*
  * The expectation of one step: each namespace's reachability, where it
  * stays the same until the deferred work pending at the step has run.
@@ -509,8 +535,16 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 				       op_names[st->op], st->task);
 		if (na) {
 			g_string_append(o, ", .a = {");
-			for (guint k = 0; k < na; k++)
-				g_string_append_printf(o, "%s%" G_GINT64_FORMAT, k ? ", " : " ", st->a[k]);
+			for (guint k = 0; k < na; k++) {
+				bool is_flags = ((st->op == VOP_CLONE || st->op == VOP_UNSHARE) && k == 0) ||
+						(st->op == VOP_SETNS && k == 1 && st->a[1]);
+
+				g_string_append(o, k ? ", " : " ");
+				if (is_flags)
+					c_flags(o, (uint64_t)st->a[k]);
+				else
+					g_string_append_printf(o, "%" G_GINT64_FORMAT, st->a[k]);
+			}
 			g_string_append(o, " }");
 		}
 		if (st->str[0]) {
