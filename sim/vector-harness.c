@@ -1165,6 +1165,19 @@ static int kernel_has_listns(void)
 	return syscall(__NR_listns, NULL, NULL, 0, 0) >= 0 || errno != ENOSYS;
 }
 
+/* 0 if a child can unshare() @flags, else the errno. */
+static int unshare_works(unsigned int flags)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare((int)flags) ? errno : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return ECHILD;
+	return WEXITSTATUS(status);
+}
+
 /*
  * Bind mounts are made only after the task's mount namespace is made
  * private, so that nothing propagates to the machine; in a chroot "/" is
@@ -1210,6 +1223,16 @@ static const char *missing_feature(void)
 		return "the vector is for 6.18 semantics; this kernel has listns() and active references";
 	if (syscall(__NR_clone3, NULL, 0) < 0 && errno == ENOSYS)
 		return "no clone3()";
+	if (vec_types) {
+		/* a chroot may not make user namespaces, a container may refuse others */
+		int err = unshare_works(vec_types);
+
+		if (err) {
+			snprintf(why, sizeof(why), "cannot create the run's namespaces here: %s%s",
+				 strerror(err), err == EPERM ? " (a chroot? a restricted container?)" : "");
+			return why;
+		}
+	}
 	if (vec_mounts && !private_mounts_work())
 		return "cannot make a new mount namespace private (is / a mount point here? not in a chroot)";
 	fh->handle_bytes = 16;

@@ -410,6 +410,8 @@ class Export(Base):
         src = self.export_c(scen, "--kernel", "6.18")
         exe = self.compile(src)
         r = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+        if r.returncode == 4:   # where the vector cannot run (a chroot), neither can this
+            self.skipTest(r.stdout.strip().splitlines()[-1])
         self.assertEqual(r.returncode, 0, r.stdout)
         n = int(re.search(r"^1\.\.(\d+)$", r.stdout, re.M).group(1))
         self.assertEqual(len(re.findall(r"^ok \d+ ", r.stdout, re.M)), n)
