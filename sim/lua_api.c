@@ -1303,9 +1303,12 @@ static int t_open_file(lua_State *L)
 	uint64_t t = check_task(L, 1);
 	const char *path = luaL_checkstring(L, 2);
 
+	int r;
+
 	call_site(L, path);
-	vec_unsupported(S(L), "regular files are not replayed yet");
-	return ret_fd(L, t, sys_open_file(S(L)->w, t, path));
+	r = sys_open_file(S(L)->w, t, path);
+	VEC(VOP_OPEN_FILE, t, r, VRET_FD, r, NULL, "open", vec_path_find(S(L), path));
+	return ret_fd(L, t, r);
 }
 
 /* task:send_fd(to, fd [, {queue = true}]): SCM_RIGHTS; the Fd in `to`. */

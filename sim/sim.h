@@ -97,7 +97,7 @@ enum vec_op {
 	VOP_DUP, VOP_IOCTL, VOP_N2H, VOP_OBH, VOP_FSTAT, VOP_SOCKET, VOP_COOKIE,
 	VOP_SEND_FD, VOP_RECV_FD, VOP_PIDFD_OPEN, VOP_PIDFD_GETFD, VOP_EXIT, VOP_WAIT,
 	VOP_KILL, VOP_SIGCHLD, VOP_SETUID, VOP_SETGID, VOP_SETRESUID, VOP_SETRESGID,
-	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS, VOP_EXECVE, VOP_EXIT_THREAD, VOP_MOUNT_BIND, VOP_UMOUNT,
+	VOP_SETFSUID, VOP_WRITE_MAP, VOP_SET_MAX, VOP_CAPSET, VOP_LISTNS, VOP_EXECVE, VOP_EXIT_THREAD, VOP_MOUNT_BIND, VOP_UMOUNT, VOP_OPEN_FILE,
 };
 enum vec_ret { VRET_ZERO, VRET_FD, VRET_TASK, VRET_NSID, VRET_COOKIE, VRET_VALUE, VRET_ANY };
 /* namespace ids that name no namespace, as vector-harness.c's ID_* */
@@ -119,6 +119,8 @@ int64_t vec_task(struct sim *s, uint64_t task);
 int64_t vec_ns_code(struct sim *s, uint64_t id);
 /* A bind mount target: its index among the run's paths. */
 int64_t vec_path(struct sim *s, const char *path);
+/* Its index if it is one, else -1. */
+int64_t vec_path_find(struct sim *s, const char *path);
 /* The run uses something the real kernel cannot repeat: the vector is refused. */
 void vec_unsupported(struct sim *s, const char *why);
 const char *sim_vec_unsupported(struct sim *s);

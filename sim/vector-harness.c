@@ -97,7 +97,7 @@ enum op {
 	OP_EXIT, OP_WAIT, OP_KILL, OP_SIGCHLD,
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
-	OP_MOUNT_BIND, OP_UMOUNT,
+	OP_MOUNT_BIND, OP_UMOUNT, OP_OPEN_FILE,
 };
 
 enum ret_kind {
@@ -387,7 +387,7 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		return unshare((int)m->a[0]) ? -errno : 0;
 	case OP_SETNS:
 		return setns((int)m->a[0], (int)m->a[1]) ? -errno : 0;
-	case OP_CAPTURE: case OP_OPEN_NS: case OP_WRITE_MAP: case OP_SET_MAX: {
+	case OP_CAPTURE: case OP_OPEN_NS: case OP_OPEN_FILE: case OP_WRITE_MAP: case OP_SET_MAX: {
 		int fd, flags = m->op == OP_WRITE_MAP || m->op == OP_SET_MAX ? O_WRONLY : O_RDONLY;
 		const char *text = m->str + strlen(m->str) + 1;
 		long long ret = 0;
@@ -407,10 +407,10 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 				close(sfd);
 			}
 		}
-		fd = open(m->str, flags | (m->op == OP_OPEN_NS ? 0 : O_CLOEXEC));
+		fd = open(m->str, flags | (m->op == OP_OPEN_NS || m->op == OP_OPEN_FILE ? 0 : O_CLOEXEC));
 		if (fd < 0)
 			return -errno;
-		if (m->op == OP_OPEN_NS)
+		if (m->op == OP_OPEN_NS || m->op == OP_OPEN_FILE)
 			return fd;
 		if (m->op != OP_CAPTURE) {
 			ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
@@ -1003,6 +1003,13 @@ static int run_step(const struct step *st)
 		break;
 	case OP_OPEN_NS:
 		snprintf(m.str, sizeof(m.str), "/proc/%d/ns/%s", tasks[st->a[0]].pid, st->str);
+		break;
+	case OP_OPEN_FILE:
+		/* a bind mount target of the run, or any regular file: the model has no files */
+		if (st->a[0] >= 0)
+			snprintf(m.str, sizeof(m.str), "%s/%lld", mount_dir, st->a[0]);
+		else
+			snprintf(m.str, sizeof(m.str), "/dev/null");
 		break;
 	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL: case OP_N2H:
 		m.a[0] = model_fd(t, st->a[0]);

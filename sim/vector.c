@@ -70,7 +70,7 @@ static const char *const op_names[] = {
 	[VOP_WRITE_MAP] = "OP_WRITE_MAP", [VOP_SET_MAX] = "OP_SET_MAX",
 	[VOP_CAPSET] = "OP_CAPSET", [VOP_LISTNS] = "OP_LISTNS", [VOP_EXECVE] = "OP_EXECVE",
 	[VOP_EXIT_THREAD] = "OP_EXIT_THREAD", [VOP_MOUNT_BIND] = "OP_MOUNT_BIND",
-	[VOP_UMOUNT] = "OP_UMOUNT",
+	[VOP_UMOUNT] = "OP_UMOUNT", [VOP_OPEN_FILE] = "OP_OPEN_FILE",
 };
 
 static const char *const ret_names[] = {
@@ -186,15 +186,24 @@ int64_t vec_ns_code(struct sim *s, uint64_t id)
 	return slot >= 0 ? slot : VEC_ID_NONE;
 }
 
+int64_t vec_path_find(struct sim *s, const char *path)
+{
+	struct vec *v = s->vec;
+
+	for (guint i = 0; v && i < v->paths->len; i++)
+		if (!strcmp(g_ptr_array_index(v->paths, i), path))
+			return i;
+	return -1;
+}
+
 int64_t vec_path(struct sim *s, const char *path)
 {
 	struct vec *v = s->vec;
 
-	if (!v)
-		return -1;
-	for (guint i = 0; i < v->paths->len; i++)
-		if (!strcmp(g_ptr_array_index(v->paths, i), path))
-			return i;
+	int64_t i = vec_path_find(s, path);
+
+	if (!v || i >= 0)
+		return i;
 	g_ptr_array_add(v->paths, g_strdup(path));
 	return v->paths->len - 1;
 }
