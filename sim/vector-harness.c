@@ -200,6 +200,8 @@ static struct { int known; unsigned long long id; unsigned int inum; } nsr[VEC_N
 static struct { long long model; unsigned long long real; } cookies[VEC_NNS];
 static int ncookies;
 static char failmsg[1024];
+/* what the run checked: results compared, handle opens asserted, of them polled */
+static int n_results, n_reach, n_polled;
 static char mount_dir[64];   /* bind mount targets: files made here */
 
 static void failf(const char *fmt, ...)
@@ -805,6 +807,8 @@ static void check_reachable(const char *expect)
 		if (expect[s] == '.' || !nsr[s].known)
 			continue;
 		r = handle_opens(s);
+		n_reach++;
+		n_polled += expect[s] == 'n' && r == 1;
 		if (expect[s] == 'y' && r != 1)
 			failf("%s ns %llu does not open by handle (%s), the model has it reachable",
 			      vec_ns[s].name, vec_ns[s].model_id, strerror(-r));
@@ -841,6 +845,7 @@ static void learn_ns(int slot, unsigned long long id)
 /* Compare a real result with the model's and record what it maps. */
 static void check_result(const struct step *st, long long ret, const struct reply *r, int t)
 {
+	n_results++;
 	if (st->werr) {
 		if (ret != -st->werr)
 			failf("%s, expected %s", ret < 0 ? strerror((int)-ret) : "success",
@@ -1346,6 +1351,8 @@ int main(int argc, char **argv)
 	}
 	if (vec_mounts)
 		rmdir(mount_dir);
+	printf("# checked: %d call results, %d handle opens (%d waited for an asynchronous free)\n",
+	       n_results, n_reach, n_polled);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n", pass, failed,
 	       skipped);
 	return failed ? KSFT_FAIL : KSFT_PASS;
