@@ -339,6 +339,7 @@ struct files {
 	uint64_t id;
 	struct counter count;
 	GPtrArray *fd;           /* index = fd number; NULL = free */
+	GByteArray *cloexec;     /* per fd number: FD_CLOEXEC (execve closes it) */
 };
 
 /* A bind mount of an nsfs file: holds a dentry reference (do_loopback). */
@@ -361,6 +362,16 @@ void get_file(struct world *w, struct file *f, const char *site);
 void fput(struct world *w, struct file *f, GPtrArray *deferred);
 void fput_final(struct world *w, struct file *f);
 int fd_install(struct world *w, struct task *t, struct file *f);
+/*
+ * With O_CLOEXEC, as the kernel installs pidfds (pidfd_open, CLONE_PIDFD,
+ * pidfd_getfd) and the fds of open_related_ns/open_namespace (NS_GET_USERNS,
+ * NS_GET_PARENT, PIDFD_GET_*_NAMESPACE, SIOCGSKNS).
+ */
+int fd_install_cloexec(struct world *w, struct task *t, struct file *f);
+void files_free(struct files *fs);
+/* execve: unshare_files(), then do_close_on_exec() into @deferred (final fputs). */
+void unshare_files(struct world *w, struct task *t);
+void do_close_on_exec(struct world *w, struct files *fs, GPtrArray *deferred);
 struct file *fd_lookup(struct task *t, int fd);
 struct files *files_new(struct world *w);
 struct files *dup_fd(struct world *w, struct files *old);
@@ -370,7 +381,7 @@ void nsfs_dput(struct world *w, struct nsfs_inode *ino);
 /* put_mnt_ns -> umount_tree: the namespace's bind mounts go. */
 void mnt_ns_umount_all(struct world *w, struct ns *mnt_ns);
 /* Open a new nsfs file on @ns for @t; consumes one P reference. */
-int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns);
+int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns, bool cloexec);
 int sock_siocgskns(struct world *w, struct task *t, struct file *sock);
 struct ns *file_ns(struct file *f);
 
@@ -382,7 +393,11 @@ struct mm {
 	struct counter users;    /* mm_users */
 	struct counter count;    /* mm_count */
 	struct ns *user_ns;      /* P held until __mmdrop */
+	int dumpable;            /* SUID_DUMP_USER, or suid_dumpable after a cred change */
 };
+/* fs.suid_dumpable is 0 by default: either way not SUID_DUMP_USER */
+#define SUID_DUMP_DISABLE 0
+#define SUID_DUMP_USER 1
 
 struct cpu {
 	unsigned int id;

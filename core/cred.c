@@ -104,9 +104,30 @@ void exit_cred_namespaces(struct world *w, struct task *t)
  * for the subjective pointer; if the user namespace changes, the task's A
  * moves with switch_cred_namespaces() (get the new one, then put the old).
  */
+/*
+ * cred_cap_issubset(): the same user ns and no new permitted capability, or
+ * @set's ns is the parent of one of @subset's ancestors-or-self owned by
+ * @set's euid.
+ */
+static bool cred_cap_issubset(const struct cred *set, const struct cred *subset)
+{
+	if (set->user_ns == subset->user_ns)
+		return !(subset->cap_permitted & ~set->cap_permitted);
+	for (const struct ns *n = subset->user_ns; n && !n->initial; n = n->parent)
+		if (n->parent == set->user_ns && n->owner_uid == set->euid)
+			return true;
+	return false;
+}
+
 void commit_creds(struct world *w, struct task *t, struct cred *new)
 {
 	struct cred *old = t->cred;
+
+	/* a changed identity or new capabilities make the mm undumpable */
+	if (t->mm && (old->euid != new->euid || old->egid != new->egid ||
+		      old->fsuid != new->fsuid || old->fsgid != new->fsgid ||
+		      !cred_cap_issubset(old, new)))
+		t->mm->dumpable = SUID_DUMP_DISABLE;
 
 	get_cred_many(w, new, 1, "commit_creds");
 	if (new->user_ns != old->user_ns && t->cred_ns_active) {
@@ -126,8 +147,21 @@ bool ptrace_may_access(const struct world *w, const struct task *caller,
 
 	if (caller->group_leader == target->group_leader)
 		return true;
-	if (uid == tc->euid && uid == tc->suid && uid == tc->uid &&
-	    gid == tc->egid && gid == tc->sgid && gid == tc->gid)
+	if (!(uid == tc->euid && uid == tc->suid && uid == tc->uid &&
+	      gid == tc->egid && gid == tc->sgid && gid == tc->gid) &&
+	    !ns_capable(w, c, tc->user_ns, CAP_SYS_PTRACE))
+		return false;
+	/* an undumpable target also needs CAP_SYS_PTRACE over its mm's user ns */
+	if (target->mm && target->mm->dumpable != SUID_DUMP_USER &&
+	    !ns_capable(w, c, target->mm->user_ns, CAP_SYS_PTRACE))
+		return false;
+	/*
+	 * cap_ptrace_access_check(): in the same user ns with every capability
+	 * the target has (effective ones for FSCREDS, permitted for REALCREDS),
+	 * else CAP_SYS_PTRACE over the target's user ns.
+	 */
+	if (c->user_ns == tc->user_ns &&
+	    !(tc->cap_permitted & ~(realcreds ? c->cap_permitted : c->cap_effective)))
 		return true;
 	return ns_capable(w, c, tc->user_ns, CAP_SYS_PTRACE);
 }

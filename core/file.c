@@ -76,7 +76,15 @@ struct files *files_new(struct world *w)
 	fs->id = ++w->next_id[OBJ_FILES];
 	counter_setup(&fs->count, OBJ_FILES, CTR_COUNT, fs->id, false);
 	fs->fd = g_ptr_array_new();
+	fs->cloexec = g_byte_array_new();
 	return fs;
+}
+
+void files_free(struct files *fs)
+{
+	g_ptr_array_free(fs->fd, TRUE);
+	g_byte_array_free(fs->cloexec, TRUE);
+	g_free(fs);
 }
 
 /* dup_fd(): fork without CLONE_FILES copies the table; each file gets a ref. */
@@ -92,7 +100,33 @@ struct files *dup_fd(struct world *w, struct files *old)
 			get_file(w, f, "dup_fd");
 		g_ptr_array_add(fs->fd, f);
 	}
+	g_byte_array_append(fs->cloexec, old->cloexec->data, old->cloexec->len);
 	return fs;
+}
+
+/* unshare_files() at execve: a table shared by CLONE_FILES becomes private. */
+void unshare_files(struct world *w, struct task *t)
+{
+	struct files *old = t->files;
+
+	if (old->count.val <= 1)
+		return;
+	t->files = dup_fd(w, old);
+	put_files_struct(w, old, NULL);
+}
+
+/* do_close_on_exec(): every FD_CLOEXEC fd; the final fputs come as task work. */
+void do_close_on_exec(struct world *w, struct files *fs, GPtrArray *deferred)
+{
+	for (guint i = 0; i < fs->fd->len; i++) {
+		if (fs->fd->pdata[i] && fs->cloexec->data[i]) {
+			struct file *f = fs->fd->pdata[i];
+
+			fs->fd->pdata[i] = NULL;
+			fs->cloexec->data[i] = 0;
+			fput(w, f, deferred);
+		}
+	}
 }
 
 /* put_files_struct(): the last user closes every fd (exit_files). */
@@ -103,23 +137,36 @@ void put_files_struct(struct world *w, struct files *fs, GPtrArray *deferred)
 	for (guint i = 0; i < fs->fd->len; i++)
 		if (fs->fd->pdata[i])
 			fput(w, fs->fd->pdata[i], deferred);
-	g_ptr_array_free(fs->fd, TRUE);
-	g_free(fs);
+	files_free(fs);
 }
 
 /* fd_install() at the lowest free number, as alloc_fd() picks it. */
-int fd_install(struct world *w, struct task *t, struct file *f)
+static int fd_install_flags(struct task *t, struct file *f, bool cloexec)
 {
 	GPtrArray *fd = t->files->fd;
+	guint8 flag = cloexec;
+	guint i;
 
-	for (guint i = 0; i < fd->len; i++) {
-		if (!fd->pdata[i]) {
-			fd->pdata[i] = f;
-			return (int)i;
-		}
+	for (i = 0; i < fd->len && fd->pdata[i]; i++)
+		;
+	if (i == fd->len) {
+		g_ptr_array_add(fd, f);
+		g_byte_array_append(t->files->cloexec, &flag, 1);
+	} else {
+		fd->pdata[i] = f;
+		t->files->cloexec->data[i] = flag;
 	}
-	g_ptr_array_add(fd, f);
-	return (int)fd->len - 1;
+	return (int)i;
+}
+
+int fd_install(struct world *w, struct task *t, struct file *f)
+{
+	return fd_install_flags(t, f, false);
+}
+
+int fd_install_cloexec(struct world *w, struct task *t, struct file *f)
+{
+	return fd_install_flags(t, f, true);
 }
 
 struct file *fd_lookup(struct task *t, int fd)
@@ -138,6 +185,7 @@ int sys_close(struct world *w, uint64_t task, int fd)
 	if (err)
 		return event_end(w, err);
 	t->files->fd->pdata[fd] = NULL;
+	t->files->cloexec->data[fd] = 0;
 	fput(w, f, NULL);
 	return event_end(w, 0);
 }
@@ -202,5 +250,5 @@ int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int
 	f->pid = tt->pids[PIDTYPE_PID];
 	f->pidfd_thread = flags & PIDFD_THREAD;
 	get_pid(w, f->pid, "pidfd_prepare");
-	return event_end(w, fd_install(w, t, f));
+	return event_end(w, fd_install_cloexec(w, t, f));
 }

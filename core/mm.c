@@ -28,6 +28,7 @@ struct mm *mm_alloc(struct world *w, struct ns *user_ns, const char *site)
 	ref_init(w, &mm->users, 1, site);
 	ref_init(w, &mm->count, 1, site);
 	mm->user_ns = user_ns;
+	mm->dumpable = SUID_DUMP_USER;
 	ns_ref_inc(w, user_ns, "mm_init");
 	return mm;
 }

@@ -128,11 +128,11 @@ int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *nam
 	ns = proc_ns_get(w, tt, name);
 	if (!ns)
 		return event_end(w, -ENOENT);
-	return event_end(w, nsfs_open_ns_fd(w, t, ns));
+	return event_end(w, nsfs_open_ns_fd(w, t, ns, false));
 }
 
 /* A new nsfs file on @ns for @t (open_related_ns, open_namespace). */
-int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
+int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns, bool cloexec)
 {
 	struct nsfs_inode *ino;
 	struct file *f;
@@ -147,7 +147,7 @@ int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns)
 	}
 	f = alloc_file(w, t, FILE_NSFS);
 	f->inode = ino;
-	return fd_install(w, t, f);
+	return cloexec ? fd_install_cloexec(w, t, f) : fd_install(w, t, f);
 }
 
 /* ---- file handles (fs/nsfs.c nsfs_encode_fh, nsfs_fh_to_dentry) ----- */
@@ -242,7 +242,7 @@ int sys_open_by_handle(struct world *w, uint64_t task, const struct nss_handle *
 			return event_end(w, -EPERM);
 		return event_end(w, -EINVAL);
 	}
-	return event_end(w, nsfs_open_ns_fd(w, t, ns));
+	return event_end(w, nsfs_open_ns_fd(w, t, ns, false));
 }
 
 /* ---- ioctls (fs/nsfs.c ns_ioctl, fs/pidfs.c pidfd_ioctl) ------------- */
@@ -288,7 +288,7 @@ static int nsfs_ioctl(struct world *w, struct task *t, struct file *f, unsigned 
 	case NSS_NS_GET_PARENT:
 		err = cmd == NSS_NS_GET_USERNS ? ns_get_owner(w, t, ns, &rel)
 					       : ns_get_parent(w, t, ns, &rel);
-		return err ? err : nsfs_open_ns_fd(w, t, rel);
+		return err ? err : nsfs_open_ns_fd(w, t, rel, true);
 	case NSS_NS_GET_NSTYPE:
 		*value = ns_type_clone_flag(ns->type);
 		return 0;
@@ -359,7 +359,7 @@ static int pidfd_ns_ioctl(struct world *w, struct task *t, struct file *f, unsig
 		ns = nsp->slot[slot[k]];
 	ns_ref_inc(w, ns, "pidfd_ioctl");
 	put_nsproxy(w, nsp, "pidfd_ioctl");
-	return nsfs_open_ns_fd(w, t, ns);
+	return nsfs_open_ns_fd(w, t, ns, true);
 }
 
 int sys_ioctl_value(struct world *w, uint64_t task, int fd, unsigned long cmd,

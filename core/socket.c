@@ -50,7 +50,7 @@ int sock_siocgskns(struct world *w, struct task *t, struct file *sock)
 		return -EPERM;
 	if (!ns_ref_get(w, net, "maybe_get_net"))
 		return -EINVAL;
-	return nsfs_open_ns_fd(w, t, net);
+	return nsfs_open_ns_fd(w, t, net, true);
 }
 
 int sys_netns_cookie(struct world *w, uint64_t task, int fd, uint64_t *cookie)
@@ -137,5 +137,5 @@ int sys_pidfd_getfd(struct world *w, uint64_t task, int pidfd, int targetfd)
 	if (!f)
 		return event_end(w, -EBADF);
 	get_file(w, f, "pidfd_getfd");
-	return event_end(w, fd_install(w, t, f));
+	return event_end(w, fd_install_cloexec(w, t, f));
 }

@@ -80,6 +80,7 @@ void task_boot(struct world *w)
 	counter_setup(&t->mm->count, OBJ_MM, CTR_MM_COUNT, t->mm->id, false);
 	t->mm->users.val = t->mm->count.val = 1;
 	t->mm->user_ns = w->init_ns[NS_USER];
+	t->mm->dumpable = SUID_DUMP_USER;
 	g_queue_push_tail_link(&w->mms, &t->mm->link);
 	t->active_mm = t->mm;
 	for (int i = 0; i < PIDTYPE_MAX; i++)
@@ -262,6 +263,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 		return err;
 	} else {
 		p->mm = mm_alloc(w, cur->mm->user_ns, "dup_mm");
+		p->mm->dumpable = cur->mm->dumpable;   /* mm->flags are inherited */
 	}
 	p->active_mm = p->mm;
 	err = copy_namespaces(w, p, cur, flags);
@@ -280,7 +282,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 		f->pid = pid;
 		f->pidfd_thread = p->is_thread;   /* CLONE_THREAD: a PIDFD_THREAD pidfd */
 		get_pid(w, pid, "pidfd_prepare");
-		*pidfd = fd_install(w, cur, f);
+		*pidfd = fd_install_cloexec(w, cur, f);
 	}
 	if (p->is_thread) {
 		g_ptr_array_add(leader->threads, p);
@@ -698,6 +700,7 @@ int sys_execve(struct world *w, uint64_t task)
 	struct cred *new;
 	int64_t root;
 	int err;
+	g_autoptr(GPtrArray) closed = g_ptr_array_new();
 
 	if (!t)
 		return event_end(w, -ESRCH);
@@ -720,15 +723,23 @@ int sys_execve(struct world *w, uint64_t task)
 		task_do_exit(w, o, 9);
 		sched_run(w, t);
 	}
+	unshare_files(w, t);                /* a CLONE_FILES table becomes private */
+	old = t->mm;
+	t->mm = t->active_mm = mm_alloc(w, t->cred->user_ns, "mm_alloc");
+	mmput(w, old);                      /* exec_mmap */
+	/* begin_new_exec(): dumpable unless the task runs with split ids */
+	t->mm->dumpable = t->cred->euid == t->cred->uid && t->cred->egid == t->cred->gid
+			  ? SUID_DUMP_USER : SUID_DUMP_DISABLE;
 	err = exec_task_namespaces(w, t);
 	if (err) {
 		abort_creds(w, new);
 		return event_end(w, err);
 	}
-	old = t->mm;
-	t->mm = t->active_mm = mm_alloc(w, t->cred->user_ns, "mm_alloc");
-	mmput(w, old);                      /* exec_mmap */
+	/* pidfds and related-ns fds are O_CLOEXEC; their final fputs are task work */
+	do_close_on_exec(w, t->files, closed);
 	commit_creds(w, t, new);
+	for (guint i = 0; i < closed->len; i++)
+		fput_final(w, closed->pdata[i]);
 	return event_end(w, 0);
 }
 

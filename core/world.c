@@ -344,8 +344,7 @@ void world_free(struct world *w)
 		}
 		g_hash_table_iter_init(&it, tables);
 		while (g_hash_table_iter_next(&it, &k, NULL)) {
-			g_ptr_array_free(((struct files *)k)->fd, TRUE);
-			g_free(k);
+			files_free(k);
 		}
 		g_hash_table_iter_init(&it, fss);
 		while (g_hash_table_iter_next(&it, &k, NULL))

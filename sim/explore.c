@@ -14,6 +14,7 @@
  * creation order, taken modulo what exists, so any subsequence of a
  * sequence is still a sequence: that is what makes shrinking simple.
  */
+#include <errno.h>
 #include <string.h>
 #include "sim.h"
 
@@ -431,7 +432,8 @@ struct found {
 
 int cmd_explore(int argc, char **argv)
 {
-	g_autofree char *kernel = NULL, *out = NULL;
+	g_autofree char *kernel = NULL, *out = NULL, *emit_dir = NULL;
+	gint emit_n = 0;
 	gint64 seed = 1;
 	gdouble time_limit = 10;
 	gint depth = 24, max_bugs = 4;
@@ -445,6 +447,8 @@ int cmd_explore(int argc, char **argv)
 		{ "exhaustive", 0, 0, G_OPTION_ARG_NONE, &exhaustive, "Every sequence up to --depth over a fixed alphabet, skipping states seen before", NULL },
 		{ "no-faults", 0, 0, G_OPTION_ARG_NONE, &no_faults, "Random search: never make a fallible site fail (default: 1 operation in 16 arms one)", NULL },
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the minimal scenarios here (FILE, or FILE-2.lua ... for more)", "FILE" },
+		{ "emit", 0, 0, G_OPTION_ARG_INT, &emit_n, "Random search: also write the first N sequences as scenarios into --emit-dir (no faults), e.g. to export them as test vectors", "N" },
+		{ "emit-dir", 0, 0, G_OPTION_ARG_FILENAME, &emit_dir, "Directory for --emit (created if missing)", "DIR" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
@@ -474,6 +478,16 @@ int cmd_explore(int argc, char **argv)
 		g_printerr("nssim explore: bad --kernel, --depth, --time-limit or --seed\n");
 		return 2;
 	}
+	if (emit_n < 0 || (emit_n > 0) != (emit_dir != NULL) || (emit_n && exhaustive)) {
+		g_printerr("nssim explore: --emit N and --emit-dir DIR go together, in random mode\n");
+		return 2;
+	}
+	if (emit_dir && g_mkdir_with_parents(emit_dir, 0755)) {
+		g_printerr("nssim explore: %s: %s\n", emit_dir, g_strerror(errno));
+		return 2;
+	}
+	if (emit_n)
+		no_faults = TRUE;   /* an injected fault has no userspace trigger */
 	g = g_rand_new_with_seed_array((guint32[]){ (guint32)seed, (guint32)(seed >> 32) }, 2);
 	ops = g_new(struct op, depth);
 	if (exhaustive) {
@@ -550,6 +564,24 @@ int cmd_explore(int argc, char **argv)
 			random_op(g, &ops[i], !no_faults);
 		seqs++;
 		events += depth;
+		if (seqs <= (guint64)emit_n) {
+			struct runner w;
+			g_autofree char *path = g_strdup_printf("%s/seq-%04" G_GUINT64_FORMAT ".lua",
+								 emit_dir, seqs);
+			g_autofree char *text = NULL;
+
+			run_seq(kernel, ops, depth, &w, true);
+			text = g_strdup_printf("-- nssim explore --kernel %s --seed %" G_GINT64_FORMAT
+					       " --depth %d: random sequence %" G_GUINT64_FORMAT "\n"
+					       "scenario { name = \"explore sequence %" G_GUINT64_FORMAT
+					       "\", kernel = \"%s\", audit = \"full\" }\n\n%s",
+					       kernel, seed, depth, seqs, seqs, kernel, w.lua->str);
+			g_string_free(w.lua, TRUE);
+			if (!g_file_set_contents(path, text, -1, &err)) {
+				g_printerr("nssim explore: %s\n", err->message);
+				return 2;
+			}
+		}
 		if (!run_seq(kernel, ops, depth, &r, false)) {
 			faults += r.faults;
 			continue;

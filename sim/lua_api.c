@@ -475,7 +475,9 @@ static int t_open_ns(lua_State *L)
 
 	call_site(L, args);
 	r = sys_open_ns(S(L)->w, t, target, name);
-	VEC(VOP_OPEN_NS, t, r, VRET_FD, r, name, "open", vec_task(S(L), target));
+	/* the model's /proc is the caller's pid ns's; the machine's shows every task */
+	VEC(VOP_OPEN_NS, t, r, VRET_FD, r, name, "open", vec_task(S(L), target),
+	    nss_task_state(S(L)->w, target) != NSS_TASK_NONE && !nss_task_pid_in(S(L)->w, target, t));
 	return ret_fd(L, t, r);
 }
 

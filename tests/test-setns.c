@@ -82,9 +82,17 @@ static void test_failure_eperm(void **state)
 	uint64_t c = fork_ok(f, f->init, NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET);
 	uint64_t other = fork_ok(f, f->init, NSS_CLONE_NEWNET);
 	uint64_t n = ns_of(f, c, "net");
-	int fd = sys_open_ns(f->w, c, other, "net");   /* same kuid: allowed */
+	/*
+	 * c may not open /proc/<other>/ns/net itself (commoncap: other's user ns
+	 * is not c's and c has no CAP_SYS_PTRACE there): init hands it over.
+	 */
+	int fd0 = sys_open_ns(f->w, f->init, other, "net"), fd;
 
+	assert_int_equal(sys_open_ns(f->w, c, other, "net"), -EACCES);
+	assert_true(fd0 >= 0);
+	fd = sys_send_fd(f->w, f->init, fd0, c, false);
 	assert_true(fd >= 0);
+	assert_int_equal(sys_close(f->w, f->init, fd0), 0);
 	/* c has CAP_SYS_ADMIN only in its own user ns, not over init_user_ns */
 	assert_int_equal(sys_setns(f->w, c, fd, 0), -EPERM);
 	if (world_variant(f->w)->nsset_free_puts_active) {
