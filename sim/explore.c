@@ -258,8 +258,9 @@ static void run_op(struct runner *r, const struct op *o)
 			struct fdref n = { .task = f->task, .fd = (int)v };
 
 			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
-			g_array_append_val(r->fds, n);
+			/* before the append, which may move the array f points into */
 			emit(r, "local %s = %s:ioctl(\"SIOCGSKNS\")\n", n.var, f->var);
+			g_array_append_val(r->fds, n);
 		} else {
 			emit(r, "%s:ioctl(\"SIOCGSKNS\")%s\n", f->var, result(v, res));
 		}

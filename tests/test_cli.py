@@ -534,6 +534,26 @@ class Explore(Base):
         self.assertIn(" 0 faults injected", r.stdout)
         self.assertEqual(run(["explore", "--kernel", "7.0"]).returncode, 2)
 
+    def test_emitted_sequences_replay(self):
+        # --emit writes random sequences as scenarios (for vectors); each must
+        # run as written.  Seed 7 at depth 20 takes SIOCGSKNS's success path,
+        # whose writer once read a variable name from a moved array.
+        out = os.path.join(self.tmp.name, "seqs")
+        r = run(["explore", "--kernel", "6.18", "--seed", "7", "--depth", "20",
+                 "--time-limit", "1", "--emit", "80", "--emit-dir", out])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        files = sorted(os.listdir(out))
+        self.assertEqual(len(files), 80)
+        texts = [open(os.path.join(out, f)).read() for f in files]
+        self.assertTrue(any('ioctl("SIOCGSKNS")' in t and "local f" in t for t in texts))
+        for f, text in zip(files, texts):
+            self.assertRegex(text, r"^-- nssim explore --kernel 6.18 --seed 7 --depth 20")
+            r = run(["run", "--no-trace", os.path.join(out, f)])
+            self.assertEqual(r.returncode, 0, f + "\n" + r.stdout + r.stderr)
+        for bad in (["--emit", "3"], ["--emit-dir", out], ["--emit", "3", "--emit-dir", out,
+                                                          "--exhaustive"]):
+            self.assertEqual(run(["explore", "--time-limit", "1"] + bad).returncode, 2, bad)
+
 
 class Faults(Base):
     def test_sites_and_fail_option(self):
