@@ -21,7 +21,7 @@
 enum op_kind {
 	OP_CLONE, OP_UNSHARE, OP_OPEN_NS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_FINISH,
 	OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS,
-	OP_SETUID, OP_RCU, OP_FAIL, OP_NR,
+	OP_SETUID, OP_RCU, OP_HANDLE, OP_MAP, OP_SEND_FD, OP_RELATED_NS, OP_FAIL, OP_NR,
 };
 
 struct op {
@@ -269,6 +269,79 @@ static void run_op(struct runner *r, const struct op *o)
 		v = sys_setuid(r->w, t, o->b % 2 ? 1000 : 0);
 		emit(r, "%s:setuid(%d)%s\n", tv, o->b % 2 ? 1000 : 0, result(v, res));
 		break;
+	case OP_HANDLE: {
+		/* name_to_handle_at() by the fd's task, open_by_handle_at() by another */
+		struct nss_handle h;
+		char hv[16];
+
+		if (!f)
+			return;
+		v = sys_name_to_handle(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd,
+				       NSS_MAX_HANDLE_SZ, &h);
+		if (v < 0) {
+			emit(r, "%s:handle()%s\n", f->var, result(v, res));
+			break;
+		}
+		g_snprintf(hv, sizeof(hv), "h%u", ++r->nvar);
+		emit(r, "local %s = %s:handle()\n", hv, f->var);
+		v = sys_open_by_handle(r->w, t, &h, 0);
+		if (v >= 0) {
+			struct fdref n = { .task = ti, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			emit(r, "local %s = %s:open_by_handle(%s)\n", n.var, tv, hv);
+			g_array_append_val(r->fds, n);
+		} else {
+			emit(r, "%s:open_by_handle(%s)%s\n", tv, hv, result(v, res));
+		}
+		break;
+	}
+	case OP_MAP:
+		/* init maps root of the task's user ns to its own root: "0 0 1" */
+		v = sys_write_id_map(r->w, g_array_index(r->tasks, uint64_t, 0), t, false, 0, 0, 1);
+		emit(r, "t0:uid_map(%s, 0, 0, 1)%s\n", tv, result(v, res));
+		v = sys_write_id_map(r->w, g_array_index(r->tasks, uint64_t, 0), t, true, 0, 0, 1);
+		emit(r, "t0:gid_map(%s, 0, 0, 1)%s\n", tv, result(v, res));
+		break;
+	case OP_SEND_FD: {
+		/* SCM_RIGHTS from the fd's task to another, received at once */
+		char from[16];
+
+		if (!f)
+			return;
+		task_var(f->task, from);
+		v = sys_send_fd(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd, t, false);
+		if (v >= 0) {
+			struct fdref n = { .task = ti, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			emit(r, "local %s = %s:send_fd(%s, %s)\n", n.var, from, tv, f->var);
+			g_array_append_val(r->fds, n);
+		} else {
+			emit(r, "%s:send_fd(%s, %s)%s\n", from, tv, f->var, result(v, res));
+		}
+		break;
+	}
+	case OP_RELATED_NS: {
+		/* NS_GET_USERNS or NS_GET_PARENT: may bring an inactive namespace back */
+		const char *name = o->name % 2 ? "NS_GET_PARENT" : "NS_GET_USERNS";
+		uint64_t val = 0;
+
+		if (!f)
+			return;
+		v = sys_ioctl_value(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd,
+				    o->name % 2 ? NSS_NS_GET_PARENT : NSS_NS_GET_USERNS, &val);
+		if (v >= 0) {
+			struct fdref n = { .task = f->task, .fd = (int)v };
+
+			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+			emit(r, "local %s = %s:ioctl(\"%s\")\n", n.var, f->var, name);
+			g_array_append_val(r->fds, n);
+		} else {
+			emit(r, "%s:ioctl(\"%s\")%s\n", f->var, name, result(v, res));
+		}
+		break;
+	}
 	case OP_RCU:
 		if (world_run_deferred(r->w, 0))
 			emit(r, "sim.run()   -- RCU callbacks and workqueues\n");
@@ -329,6 +402,7 @@ static void random_op(GRand *g, struct op *o, bool faults)
 		OP_SETNS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_BEGIN, OP_SETNS_FINISH,
 		OP_SETNS_FINISH, OP_PIDFD_OPEN, OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_EXIT,
 		OP_WAIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS, OP_SETUID, OP_RCU,
+		OP_HANDLE, OP_MAP, OP_SEND_FD, OP_RELATED_NS,
 	};
 
 	memset(o, 0, sizeof(*o));
