@@ -190,6 +190,7 @@ void proc_free_inum(struct world *w, uint32_t inum);
 /* ---- capabilities and creds (cred.c) ------------------------------ */
 
 enum {
+	CAP_DAC_OVERRIDE = 1,
 	CAP_SETGID = 6,
 	CAP_SETUID = 7,
 	CAP_NET_ADMIN = 12,

@@ -187,6 +187,47 @@ int userns_install(struct world *w, struct task *t, struct cred *nsset_cred,
 	return 0;
 }
 
+/*
+ * task_dump_owner(): who owns /proc/<pid>/ files: the task's euid/egid; some
+ * root (of the mm's user ns, else the global one) when its mm is not
+ * dumpable; the global root when it has no mm.
+ */
+static void task_dump_owner(const struct task *tt, int64_t *uid, int64_t *gid)
+{
+	*uid = tt->cred->euid;
+	*gid = tt->cred->egid;
+	if (!tt->mm) {
+		*uid = *gid = 0;
+	} else if (tt->mm->dumpable != SUID_DUMP_USER) {
+		*uid = make_kid(tt->mm->user_ns, 0, false);
+		*gid = make_kid(tt->mm->user_ns, 0, true);
+		if (*uid < 0)
+			*uid = 0;
+		if (*gid < 0)
+			*gid = 0;
+	}
+}
+
+/*
+ * generic_permission(MAY_WRITE) on a 0644 /proc/<pid>/ file: its owner, or
+ * CAP_DAC_OVERRIDE in the caller's user ns with the owner mapped there
+ * (capable_wrt_inode_uidgid).
+ */
+static int proc_pid_may_write(const struct world *w, const struct task *t,
+			      const struct task *tt)
+{
+	int64_t uid, gid;
+
+	task_dump_owner(tt, &uid, &gid);
+	if (t->cred->fsuid == uid)
+		return 0;
+	if (ns_capable(w, t->cred, t->cred->user_ns, CAP_DAC_OVERRIDE) &&
+	    kuid_has_mapping(t->cred->user_ns, (uint32_t)uid, false) &&
+	    kuid_has_mapping(t->cred->user_ns, (uint32_t)gid, true))
+		return 0;
+	return -EACCES;
+}
+
 int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 		     uint32_t inside, uint32_t outside, uint32_t count)
 {
@@ -204,6 +245,9 @@ int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 	tt = task_lookup(w, target);
 	if (!tt || tt->state == TASK_DEAD)
 		return event_end(w, -ENOENT);
+	/* open(O_WRONLY) comes first: the file's owner and mode */
+	if (proc_pid_may_write(w, t, tt))
+		return event_end(w, -EACCES);
 	ns = tt->cred->user_ns;
 	m = gid ? &ns->gid_map : &ns->uid_map;
 	if (ns->initial || m->set)

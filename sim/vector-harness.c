@@ -192,6 +192,7 @@ struct puppet {
 static struct fdtable {
 	int fd[MAXFD];           /* model fd -> real fd, -1 */
 	signed char pidfd_of[MAXFD]; /* model fd -> task slot of a pidfd, -1 */
+	char cloexec[MAXFD];     /* the kernel installed it O_CLOEXEC: execve closes it */
 } fdt[VEC_NTASKS];
 #define FDT(t) (&fdt[tasks[t].files])
 
@@ -866,6 +867,9 @@ static void check_result(const struct step *st, long long ret, const struct repl
 		if (st->want >= 0 && st->want < MAXFD) {
 			FDT(t)->fd[st->want] = (int)ret;
 			FDT(t)->pidfd_of[st->want] = -1;
+			/* pidfds and related-namespace fds come O_CLOEXEC */
+			FDT(t)->cloexec[st->want] = st->op == OP_PIDFD_OPEN ||
+						   st->op == OP_PIDFD_GETFD || st->op == OP_IOCTL;
 		}
 		break;
 	case R_VALUE:
@@ -1005,6 +1009,7 @@ static int run_step(const struct step *st)
 		if ((st->a[0] & CLONE_PIDFD) && st->a[2] >= 0 && st->a[2] < MAXFD) {
 			FDT(t)->fd[st->a[2]] = (int)r.val;
 			FDT(t)->pidfd_of[st->a[2]] = (signed char)child;
+			FDT(t)->cloexec[st->a[2]] = 1;
 		}
 		return 0;
 	}
@@ -1124,6 +1129,19 @@ static int run_step(const struct step *st)
 	case OP_CLOSE:
 		if (st->a[0] >= 0 && st->a[0] < MAXFD)
 			FDT(t)->fd[st->a[0]] = -1;
+		break;
+	case OP_EXECVE:
+		/* unshare_files(), then the kernel closed the O_CLOEXEC fds */
+		if (tasks[t].files != t) {
+			fdt[t] = *FDT(t);
+			tasks[t].files = t;
+		}
+		for (int k = 0; k < MAXFD; k++) {
+			if (FDT(t)->cloexec[k]) {
+				FDT(t)->fd[k] = -1;
+				FDT(t)->cloexec[k] = 0;
+			}
+		}
 		break;
 	case OP_DUP: case OP_SEND_FD: case OP_PIDFD_GETFD:
 		/* the new fd is the same file: a pidfd stays a pidfd of its task */

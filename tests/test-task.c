@@ -140,6 +140,19 @@ static void test_clone_errors(void **state)
 	assert_int_equal(sys_clone(w, c, NSS_CLONE_NEWNET, NULL), -EPERM);
 	assert_int_equal(sys_unshare(w, c, NSS_CLONE_NEWNET), -EPERM);
 	assert_true(sys_clone(w, c, NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET, NULL) > 0);
+	/*
+	 * After setuid() the mm is not dumpable, nor is a fork's copy of it:
+	 * /proc/<pid>/uid_map then belongs to root, and even the task itself
+	 * may not open it for writing (EACCES, as a 6.18 kernel answers).
+	 * execve() makes the mm dumpable again.
+	 */
+	{
+		uint64_t u0 = fork_ok(f, c, NSS_CLONE_NEWUSER);
+
+		assert_int_equal(sys_write_id_map(w, u0, u0, false, 0, 1000, 1), -EACCES);
+		assert_int_equal(sys_write_id_map(w, c, u0, false, 0, 1000, 1), -EACCES);
+	}
+	assert_int_equal(sys_execve(w, c), 0);
 	/* a nested user ns needs the creator's uid mapped */
 	{
 		uint64_t u1 = fork_ok(f, c, NSS_CLONE_NEWUSER);
