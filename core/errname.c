@@ -18,6 +18,7 @@ static const struct {
 	{ ENOSPC, "ENOSPC" },   { ENOSYS, "ENOSYS" },   { EUSERS, "EUSERS" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
 	{ EOVERFLOW, "EOVERFLOW" }, { ESTALE, "ESTALE" }, { EDEADLK, "EDEADLK" },
+	{ ENOTSOCK, "ENOTSOCK" }, { ECONNREFUSED, "ECONNREFUSED" },
 };
 
 const char *nss_errno_name(int e)

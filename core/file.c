@@ -252,3 +252,11 @@ int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int
 	get_pid(w, f->pid, "pidfd_prepare");
 	return event_end(w, fd_install_cloexec(w, t, f));
 }
+
+bool nss_fd_is_regular(const struct world *w, uint64_t task, int fd)
+{
+	struct task *t = task_lookup(w, task);
+	struct file *f = t ? fd_lookup(t, fd) : NULL;
+
+	return f && f->kind == FILE_REG;
+}

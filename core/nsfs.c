@@ -162,10 +162,16 @@ int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
 
 	if (err)
 		return event_end(w, err);
-	if (f->kind != FILE_NSFS)
+	/* pidfs has export operations (since 6.13); sockfs and the model's regular files none */
+	if (f->kind != FILE_NSFS && f->kind != FILE_PIDFD)
 		return event_end(w, -EOPNOTSUPP);
 	if (bytes > NSS_MAX_HANDLE_SZ)
 		return event_end(w, -EINVAL);
+	if (f->kind == FILE_PIDFD) {
+		/* pidfs_encode_fh(): the pidfs inode number, 8 bytes, FILEID_KERNFS */
+		*out = (struct nss_handle){ .handle_bytes = 8, .handle_type = NSS_FILEID_KERNFS };
+		return event_end(w, bytes < 8 ? -EOVERFLOW : 0);
+	}
 	ns = f->inode->ns;
 	*out = (struct nss_handle){
 		.ns_id = ns->id, .ns_type = (uint32_t)ns_type_clone_flag(ns->type),

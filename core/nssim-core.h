@@ -299,6 +299,7 @@ struct nss_handle {
 	int32_t handle_type;   /* FILEID_NSFS = 0xf1 */
 };
 #define NSS_FILEID_NSFS 0xf1
+#define NSS_FILEID_KERNFS 0xfe   /* pidfs handles */
 #define NSS_MAX_HANDLE_SZ 128
 
 /* open(2) flags that matter to open_by_handle_at on nsfs. */
@@ -484,6 +485,8 @@ uint64_t nss_task_parent(const struct world *w, uint64_t task);
 int64_t nss_task_pid_nr(const struct world *w, uint64_t task);
 /* @task's pid number in @viewer's active pid namespace; 0 if it has none there. */
 int64_t nss_task_pid_in(const struct world *w, uint64_t task, uint64_t viewer);
+/* Whether @fd of @task is a regular file (open_file), not nsfs, pidfs or a socket. */
+bool nss_fd_is_regular(const struct world *w, uint64_t task, int fd);
 /* Ids of every task not yet reaped, in creation order. */
 GArray *nss_task_ids(const struct world *w);
 

@@ -250,13 +250,17 @@ int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 		return event_end(w, -EACCES);
 	ns = tt->cred->user_ns;
 	m = gid ? &ns->gid_map : &ns->uid_map;
+	/* proc_uid_map_write(): the opener lives in the namespace or its parent */
+	if (t->cred->user_ns != ns && t->cred->user_ns != ns->parent)
+		return event_end(w, -EPERM);
+	/* map_write(): one write only; CAP_SYS_ADMIN over the namespace (file_ns_capable) */
 	if (ns->initial || m->set)
+		return event_end(w, -EPERM);
+	if (!ns_capable(w, t->cred, ns, CAP_SYS_ADMIN))
 		return event_end(w, -EPERM);
 	if (count == 0 || (uint64_t)inside + count > UINT32_MAX ||
 	    (uint64_t)outside + count > UINT32_MAX)
 		return event_end(w, -EINVAL);
-	if (t->cred->user_ns != ns && t->cred->user_ns != ns->parent)
-		return event_end(w, -EPERM);
 	lower = make_kid(ns->parent, outside, gid);
 	if (lower < 0 || make_kid(ns->parent, outside + count - 1, gid) < 0)
 		return event_end(w, -EPERM);

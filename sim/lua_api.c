@@ -1099,7 +1099,8 @@ static int f_handle(lua_State *L)
 	luaL_argcheck(L, bytes >= 0 && bytes <= 4096, 2, "bad size");
 	call_site(L, NULL);
 	r = sys_name_to_handle(S(L)->w, f->task, f->fd, (uint32_t)bytes, &h);
-	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, NULL, "name_to_handle_at", f->fd, bytes);
+	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, NULL, "name_to_handle_at", f->fd, bytes,
+	    nss_fd_is_regular(S(L)->w, f->task, f->fd));
 	vec_set_handle(S(L), &h);
 	if (r < 0)
 		return sim_push_errno(L, r);

@@ -951,6 +951,10 @@ static int run_step(const struct step *st)
 		not_run = "its task has exited: nothing to call";
 		return 1;
 	}
+	if (st->op == OP_N2H && st->a[2]) {
+		not_run = "a regular file's handle depends on its file system, which the model has not";
+		return 1;
+	}
 	if (st->op == OP_OPEN_NS && st->a[1]) {
 		/*
 		 * The model's /proc/<pid> is that of the caller's pid namespace,

@@ -573,6 +573,8 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 				       ret_names[st->kind], st->want);
 		if (e)
 			g_string_append_printf(o, ", .werr = %s", e);
+		else if (st->werr)
+			g_string_append_printf(o, ", .werr = %d", st->werr);
 		expect_string(v, i, ex);
 		while (st->states->len < ntasks)
 			g_string_append_c(st->states, '-');

@@ -363,6 +363,21 @@ def on_kernel(variant):
     return os.geteuid() == 0 and here == tuple(int(x) for x in variant.split("."))
 
 
+class ErrnoNames(Base):
+    def test_every_errno_the_core_returns_has_a_name(self):
+        # a nameless errno shows as a number in traces and was once dropped
+        # from exported vectors (which then expected success)
+        names = set()
+        core = os.path.join(ROOT, "core")
+        for f in os.listdir(core):
+            if f.endswith(".c"):
+                names |= set(re.findall(r"-(E[A-Z0-9]{2,})\b", open(os.path.join(core, f)).read()))
+        self.assertIn("ECONNREFUSED", names)
+        path = self.scenario("".join('expect_errno("%s", "%s")\n' % (n, n) for n in sorted(names)))
+        r = run(["run", "--no-trace", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+
 class Export(Base):
     CC = os.environ.get("CC", "cc")
 
