@@ -445,6 +445,7 @@ struct task {
 	unsigned int cpu;
 	bool sigchld_ignored;    /* as a parent: children are auto-reaped */
 	bool is_thread;          /* created with CLONE_THREAD */
+	bool exit_undumpable;    /* its mm was not dumpable when exit_mm() dropped it */
 	GQueue inbox;            /* struct file *: SCM_RIGHTS in flight to it */
 };
 

@@ -151,9 +151,16 @@ bool ptrace_may_access(const struct world *w, const struct task *caller,
 	      gid == tc->egid && gid == tc->sgid && gid == tc->gid) &&
 	    !ns_capable(w, c, tc->user_ns, CAP_SYS_PTRACE))
 		return false;
-	/* an undumpable target also needs CAP_SYS_PTRACE over its mm's user ns */
+	/*
+	 * An undumpable target also needs CAP_SYS_PTRACE over its mm's user
+	 * ns; one that has exited keeps its mm's dumpability (the initial
+	 * user ns stands in for the mm's, which is gone).
+	 */
 	if (target->mm && target->mm->dumpable != SUID_DUMP_USER &&
 	    !ns_capable(w, c, target->mm->user_ns, CAP_SYS_PTRACE))
+		return false;
+	if (!target->mm && target->exit_undumpable &&
+	    !ns_capable(w, c, w->init_ns[NS_USER], CAP_SYS_PTRACE))
 		return false;
 	/*
 	 * cap_ptrace_access_check(): in the same user ns with every capability
