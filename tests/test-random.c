@@ -220,8 +220,12 @@ static void teardown_world(struct world *w)
 
 			l = l->next;
 			if (t->id != init && t->state == TASK_RUNNING) {
-				sys_exit_group(w, t->id, 0);
-				l = w->tasks.head;   /* the list may have changed a lot */
+				/* init's own threads exit alone: exit_group would be init's */
+				int r = t->group_leader->id == init ? sys_exit(w, t->id, 0)
+								    : sys_exit_group(w, t->id, 0);
+
+				if (r == 0)
+					l = w->tasks.head;   /* the list may have changed a lot */
 			}
 		}
 		while (sys_wait(w, init, 0, NSS_WNOHANG) > 0)
