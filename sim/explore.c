@@ -112,6 +112,18 @@ static void emit(struct runner *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A new fd and its variable.  Emit the line that names it before appending
+ * it: the append may move the array that the operation's own fd points into.
+ */
+static struct fdref new_fd(struct runner *r, uint32_t task, int fd)
+{
+	struct fdref n = { .task = task, .fd = fd };
+
+	g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
+	return n;
+}
+
 static const char *result(int64_t v, char *buf)
 {
 	if (v < 0)
@@ -153,12 +165,11 @@ static void run_op(struct runner *r, const struct op *o)
 		v = sys_open_ns(r->w, t, g_array_index(r->tasks, uint64_t, target),
 				ns_names[o->name % G_N_ELEMENTS(ns_names)]);
 		if (v >= 0) {
-			struct fdref n = { .task = ti, .fd = (int)v };
+			struct fdref n = new_fd(r, ti, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
-			g_array_append_val(r->fds, n);
 			emit(r, "local %s = %s:open_ns(\"%s\", %s)\n", n.var, tv,
 			     ns_names[o->name % G_N_ELEMENTS(ns_names)], task_var(target, tv2));
+			g_array_append_val(r->fds, n);
 		} else {
 			emit(r, "%s:open_ns(\"%s\", %s)%s\n", tv, ns_names[o->name % G_N_ELEMENTS(ns_names)],
 			     task_var(target, tv2), result(v, res));
@@ -210,11 +221,10 @@ static void run_op(struct runner *r, const struct op *o)
 
 		v = sys_pidfd_open(r->w, t, g_array_index(r->tasks, uint64_t, target), 0);
 		if (v >= 0) {
-			struct fdref n = { .task = ti, .fd = (int)v };
+			struct fdref n = new_fd(r, ti, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
-			g_array_append_val(r->fds, n);
 			emit(r, "local %s = %s:pidfd_open(%s)\n", n.var, tv, task_var(target, tv2));
+			g_array_append_val(r->fds, n);
 		} else {
 			emit(r, "%s:pidfd_open(%s)%s\n", tv, task_var(target, tv2), result(v, res));
 		}
@@ -243,11 +253,10 @@ static void run_op(struct runner *r, const struct op *o)
 	case OP_SOCKET:
 		v = sys_socket(r->w, t, 2);
 		if (v >= 0) {
-			struct fdref n = { .task = ti, .fd = (int)v };
+			struct fdref n = new_fd(r, ti, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
-			g_array_append_val(r->fds, n);
 			emit(r, "local %s = %s:socket(\"inet\")\n", n.var, tv);
+			g_array_append_val(r->fds, n);
 		}
 		break;
 	case OP_SIOCGSKNS:
@@ -255,10 +264,8 @@ static void run_op(struct runner *r, const struct op *o)
 			return;
 		v = sys_ioctl(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd, NSS_SIOCGSKNS);
 		if (v >= 0) {
-			struct fdref n = { .task = f->task, .fd = (int)v };
+			struct fdref n = new_fd(r, f->task, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
-			/* before the append, which may move the array f points into */
 			emit(r, "local %s = %s:ioctl(\"SIOCGSKNS\")\n", n.var, f->var);
 			g_array_append_val(r->fds, n);
 		} else {
@@ -286,9 +293,8 @@ static void run_op(struct runner *r, const struct op *o)
 		emit(r, "local %s = %s:handle()\n", hv, f->var);
 		v = sys_open_by_handle(r->w, t, &h, 0);
 		if (v >= 0) {
-			struct fdref n = { .task = ti, .fd = (int)v };
+			struct fdref n = new_fd(r, ti, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
 			emit(r, "local %s = %s:open_by_handle(%s)\n", n.var, tv, hv);
 			g_array_append_val(r->fds, n);
 		} else {
@@ -312,9 +318,8 @@ static void run_op(struct runner *r, const struct op *o)
 		task_var(f->task, from);
 		v = sys_send_fd(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd, t, false);
 		if (v >= 0) {
-			struct fdref n = { .task = ti, .fd = (int)v };
+			struct fdref n = new_fd(r, ti, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
 			emit(r, "local %s = %s:send_fd(%s, %s)\n", n.var, from, tv, f->var);
 			g_array_append_val(r->fds, n);
 		} else {
@@ -332,9 +337,8 @@ static void run_op(struct runner *r, const struct op *o)
 		v = sys_ioctl_value(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd,
 				    o->name % 2 ? NSS_NS_GET_PARENT : NSS_NS_GET_USERNS, &val);
 		if (v >= 0) {
-			struct fdref n = { .task = f->task, .fd = (int)v };
+			struct fdref n = new_fd(r, f->task, (int)v);
 
-			g_snprintf(n.var, sizeof(n.var), "f%u", ++r->nvar);
 			emit(r, "local %s = %s:ioctl(\"%s\")\n", n.var, f->var, name);
 			g_array_append_val(r->fds, n);
 		} else {
