@@ -253,10 +253,14 @@ int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int
 	return event_end(w, fd_install_cloexec(w, t, f));
 }
 
-bool nss_fd_is_regular(const struct world *w, uint64_t task, int fd)
+bool nss_fd_info(const struct world *w, uint64_t task, int fd, struct nss_fd_info *out)
 {
 	struct task *t = task_lookup(w, task);
 	struct file *f = t ? fd_lookup(t, fd) : NULL;
 
-	return f && f->kind == FILE_REG;
+	if (!f)
+		return false;
+	out->regular = f->kind == FILE_REG;
+	out->cloexec = t->files->cloexec->data[fd];
+	return true;
 }

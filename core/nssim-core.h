@@ -485,8 +485,12 @@ uint64_t nss_task_parent(const struct world *w, uint64_t task);
 int64_t nss_task_pid_nr(const struct world *w, uint64_t task);
 /* @task's pid number in @viewer's active pid namespace; 0 if it has none there. */
 int64_t nss_task_pid_in(const struct world *w, uint64_t task, uint64_t viewer);
-/* Whether @fd of @task is a regular file (open_file), not nsfs, pidfs or a socket. */
-bool nss_fd_is_regular(const struct world *w, uint64_t task, int fd);
+struct nss_fd_info {
+	bool regular;      /* a regular file (open_file), not nsfs, pidfs or a socket */
+	bool cloexec;      /* FD_CLOEXEC: execve() closes it */
+};
+/* false when @task has no such fd. */
+bool nss_fd_info(const struct world *w, uint64_t task, int fd, struct nss_fd_info *out);
 /* Ids of every task not yet reaped, in creation order. */
 GArray *nss_task_ids(const struct world *w);
 

@@ -360,10 +360,17 @@ static const char *flags_text(uint64_t flags, char *buf, size_t size)
 
 /* ---- Task methods --------------------------------------------------- */
 
-/* The call just made, for export --format c (nothing when not exporting). */
-#define VEC(op, task, r, kind, want, str, name, ...) \
-	vec_op(S(L), op, task, r, kind, want, (const int64_t[]){ __VA_ARGS__ }, \
-	       (int)(sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), str, name)
+/*
+ * The call just made, for export --format c.  When not exporting, nothing
+ * is evaluated: the arguments may look things up.
+ */
+#define VEC(op, task, r, kind, want, str, name, ...)                                      \
+	do {                                                                              \
+		if (S(L)->vec)                                                            \
+			vec_op(S(L), op, task, r, kind, want, (const int64_t[]){ __VA_ARGS__ }, \
+			       (int)(sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), \
+			       str, name);                                                \
+	} while (0)
 
 static int t_clone(lua_State *L)
 {
@@ -1094,13 +1101,15 @@ static int f_handle(lua_State *L)
 	struct l_fd *f = check_fd(L, 1);
 	lua_Integer bytes = luaL_optinteger(L, 2, NSS_MAX_HANDLE_SZ);
 	struct nss_handle h = { 0 };
+	struct nss_fd_info fi = { 0 };
 	int r;
 
 	luaL_argcheck(L, bytes >= 0 && bytes <= 4096, 2, "bad size");
 	call_site(L, NULL);
 	r = sys_name_to_handle(S(L)->w, f->task, f->fd, (uint32_t)bytes, &h);
-	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, NULL, "name_to_handle_at", f->fd, bytes,
-	    nss_fd_is_regular(S(L)->w, f->task, f->fd));
+	if (S(L)->vec)
+		nss_fd_info(S(L)->w, f->task, f->fd, &fi);
+	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, NULL, "name_to_handle_at", f->fd, bytes, fi.regular);
 	vec_set_handle(S(L), &h);
 	if (r < 0)
 		return sim_push_errno(L, r);

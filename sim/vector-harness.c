@@ -138,6 +138,7 @@ struct step {
 	int kind;                /* enum ret_kind */
 	long long want;
 	int werr;                /* the model's errno, 0 on success */
+	int cloexec;             /* the new fd (or clone's pidfd) is FD_CLOEXEC */
 	const char *expect;      /* per namespace slot: y reachable, n not, . unasserted */
 	const char *tasks;       /* per task slot after the step: r z g, - not yet */
 	const char *what;
@@ -867,9 +868,7 @@ static void check_result(const struct step *st, long long ret, const struct repl
 		if (st->want >= 0 && st->want < MAXFD) {
 			FDT(t)->fd[st->want] = (int)ret;
 			FDT(t)->pidfd_of[st->want] = -1;
-			/* pidfds and related-namespace fds come O_CLOEXEC */
-			FDT(t)->cloexec[st->want] = st->op == OP_PIDFD_OPEN ||
-						   st->op == OP_PIDFD_GETFD || st->op == OP_IOCTL;
+			FDT(t)->cloexec[st->want] = (char)st->cloexec;
 		}
 		break;
 	case R_VALUE:
@@ -1013,7 +1012,7 @@ static int run_step(const struct step *st)
 		if ((st->a[0] & CLONE_PIDFD) && st->a[2] >= 0 && st->a[2] < MAXFD) {
 			FDT(t)->fd[st->a[2]] = (int)r.val;
 			FDT(t)->pidfd_of[st->a[2]] = (signed char)child;
-			FDT(t)->cloexec[st->a[2]] = 1;
+			FDT(t)->cloexec[st->a[2]] = (char)st->cloexec;
 		}
 		return 0;
 	}

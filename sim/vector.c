@@ -42,6 +42,7 @@ struct vstep {
 	GString *reach;         /* per slot: y, n; shorter than the slot count */
 	GString *states;        /* per task slot: r, z, g */
 	bool pending;           /* deferred kernel work queued after it */
+	bool cloexec;           /* the fd it made (or clone's pidfd) is FD_CLOEXEC */
 };
 
 struct vec {
@@ -53,6 +54,7 @@ struct vec {
 	GHashTable *captured;   /* model ns id -> 1 */
 	char *unsupported;      /* why the run cannot be a vector, with its line */
 	GPtrArray *paths;       /* bind mount targets, by index */
+	struct vstep *last;     /* the last call (captures may follow it) */
 	uint32_t types;         /* CLONE_NEW* of every namespace type the run uses */
 };
 
@@ -323,6 +325,17 @@ void vec_op(struct sim *s, enum vec_op op, uint64_t task, int64_t ret, enum vec_
 	st->want = want;
 	if (op == VOP_CLONE && ret > 0)
 		st->a[1] = st->want = task_slot(v, (uint64_t)ret);
+	{
+		/* whether the new fd closes at execve: the model's flag, not a list */
+		struct nss_fd_info fi = { 0 };
+		uint64_t owner = op == VOP_SEND_FD && a[1] >= 0 && (guint)a[1] < v->task_ids->len
+				 ? g_array_index(v->task_ids, uint64_t, a[1]) : task;
+		int64_t fd = op == VOP_CLONE ? st->a[2] : kind == VRET_FD && ret >= 0 ? want : -1;
+
+		if (fd >= 0 && nss_fd_info(s->w, owner, (int)fd, &fi))
+			st->cloexec = fi.cloexec;
+	}
+	v->last = st;
 	st->werr = ret < 0 ? (int)-ret : 0;
 	e = ret < 0 ? nss_errno_name((int)-ret) : NULL;
 	st->src = g_strdup(s->src);
@@ -336,47 +349,32 @@ void vec_op(struct sim *s, enum vec_op op, uint64_t task, int64_t ret, enum vec_
 
 void vec_set_handle(struct sim *s, const struct nss_handle *h)
 {
-	struct vec *v = s->vec;
-	struct vstep *st;
+	struct vstep *st = s->vec ? s->vec->last : NULL;
 	struct nss_ns_info n;
 
-	if (!v || !v->steps->len)
+	if (!st)
 		return;
-	/* the call is the last step but for the captures that followed it */
-	for (guint i = v->steps->len; i-- > 0;) {
-		st = g_ptr_array_index(v->steps, i);
-		if (st->op == VOP_CAPTURE)
-			continue;
-		st->h = *h;
-		st->h_slot = (int)vec_ns_code(s, h->ns_id);
-		st->h_inum = !h->ns_inum ? 0
-			   : st->h_slot >= 0 && nss_ns_info(s->w, h->ns_id, &n) &&
-			     n.inum == h->ns_inum ? 1 : 2;
-		return;
-	}
+	st->h = *h;
+	st->h_slot = (int)vec_ns_code(s, h->ns_id);
+	st->h_inum = !h->ns_inum ? 0
+		   : st->h_slot >= 0 && nss_ns_info(s->w, h->ns_id, &n) &&
+		     n.inum == h->ns_inum ? 1 : 2;
 }
 
 void vec_set_list(struct sim *s, const uint64_t *ids, int64_t n)
 {
-	struct vec *v = s->vec;
+	struct vstep *st = s->vec ? s->vec->last : NULL;
 
-	if (!v || !v->steps->len)
+	if (!st)
 		return;
-	for (guint i = v->steps->len; i-- > 0;) {
-		struct vstep *st = g_ptr_array_index(v->steps, i);
+	st->list = g_array_new(FALSE, FALSE, sizeof(int));
+	for (int64_t k = 0; k < n; k++) {
+		int slot = (int)vec_ns_code(s, ids[k]);
 
-		if (st->op == VOP_CAPTURE)
-			continue;
-		st->list = g_array_new(FALSE, FALSE, sizeof(int));
-		for (int64_t k = 0; k < n; k++) {
-			int slot = (int)vec_ns_code(s, ids[k]);
-
-			g_array_append_val(st->list, slot);
-		}
-		if (n > 64)
-			vec_unsupported(s, "listns() returning more than 64 ids");
-		return;
+		g_array_append_val(st->list, slot);
 	}
+	if (n > 64)
+		vec_unsupported(s, "listns() returning more than 64 ids");
 }
 
 /* Deferred kernel work ran: once none is left, the state is settled. */
@@ -571,6 +569,8 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 					       st->list->len ? i : 0, st->list->len);
 		g_string_append_printf(o, ",\n\t  .kind = %s, .want = %" G_GINT64_FORMAT,
 				       ret_names[st->kind], st->want);
+		if (st->cloexec)
+			g_string_append(o, ", .cloexec = 1");
 		if (e)
 			g_string_append_printf(o, ", .werr = %s", e);
 		else if (st->werr)
