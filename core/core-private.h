@@ -104,6 +104,7 @@ struct ns {
 	struct ns *parent;
 	unsigned int level;
 	bool initial;
+	bool boot;               /* made at boot by a kernel thread (devtmpfs.c) */
 	bool in_tree;
 	bool dying;              /* P hit 0; destructor queued or running */
 	bool touched;            /* in the current event's touched set */
@@ -535,6 +536,7 @@ struct world {
 	GHashTable *reported;    /* check.c: violations already reported */
 };
 
+void devtmpfs_boot(struct world *w);
 void world_queue_deferred(struct world *w, int kind, void *obj, const char *site);
 int should_fail(struct world *w, enum fault_site site);
 void check_event(struct world *w, bool full);

@@ -517,6 +517,7 @@ bool nss_ns_info(const struct world *w, uint64_t id, struct nss_ns_info *out)
 		.parent = ns->parent ? ns->parent->id : 0,
 		.level = ns->level,
 		.initial = ns->initial,
+		.boot = ns->boot,
 		.in_tree = ns->in_tree,
 		.has_inode = ns->inode != NULL,
 		.dying = ns->dying,

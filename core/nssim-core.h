@@ -457,6 +457,7 @@ struct nss_ns_info {
 	uint64_t parent;   /* pid and user ns: parent id; 0 otherwise */
 	unsigned int level;
 	bool initial;
+	bool boot;         /* made at boot by a kernel thread (kdevtmpfs's mnt ns) */
 	bool in_tree;
 	bool has_inode;    /* an nsfs inode is stashed */
 	bool dying;        /* __ns_ref reached 0, destruction queued */

@@ -303,7 +303,11 @@ struct world *world_new(const struct nss_config *cfg)
 	nstree_init(w);
 	ns_boot(w);
 	task_boot(w);
+	devtmpfs_boot(w);
 	check_boot(w);
+	/* boot is before the first event: the trace and the site counts start after it */
+	w->transitions = 0;
+	memset(w->site_passes, 0, sizeof(w->site_passes));
 	for (GList *l = w->namespaces.head; l; l = l->next)
 		((struct ns *)l->data)->touched = false;
 	g_ptr_array_set_size(w->touched, 0);

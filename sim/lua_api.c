@@ -1418,7 +1418,7 @@ static int t_listns(lua_State *L)
 	call_site(L, NULL);
 	r = sys_listns(S(L)->w, t, &req, out, (uint64_t)max, flags);
 	VEC(VOP_LISTNS, t, r, VRET_VALUE, r, NULL, "listns", req.size, vec_ns_code(S(L), req.ns_id),
-	    req.ns_type, vec_ns_code(S(L), req.user_ns_id), out ? max : -1, req.spare, flags);
+	    req.ns_type, vec_ns_code(S(L), req.user_ns_id), max, req.spare, flags, !buf);
 	if (r > 0)
 		vec_set_list(S(L), out, r);
 	if (r < 0)

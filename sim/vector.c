@@ -237,7 +237,7 @@ static GString *snapshot_reach(struct sim *s)
 		g_array_append_val(v->ns_types, n.type);
 		g_hash_table_insert(v->ns_slot, g_memdup2(&id, sizeof(id)),
 				    GINT_TO_POINTER(v->ns_ids->len));
-		if (!n.initial)   /* the types the run creates: the program checks it can */
+		if (!n.initial && !n.boot)   /* the types the run creates: the program checks it can */
 			v->types |= (uint32_t)ns_type_clone_flag(n.type);
 	}
 	r = g_string_sized_new(v->ns_ids->len);

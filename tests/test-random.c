@@ -251,8 +251,8 @@ static void teardown_world(struct world *w)
 
 /*
  * After the teardown only init is left: every namespace still alive must be
- * one it uses (its nsproxy, cred, mm, pid), an owner or parent of one, or
- * held by a bind mount in a mount namespace that lives on.
+ * one it uses (its nsproxy, cred, mm, pid), one made at boot (kdevtmpfs's
+ * mount namespace), an owner or parent of one, or held by a bind mount in a mount namespace that lives on.
  */
 static void assert_only_reachable_from_init(struct world *w)
 {
@@ -267,6 +267,9 @@ static void assert_only_reachable_from_init(struct world *w)
 	g_ptr_array_add(todo, task_active_pid_ns(init));
 	for (int t = 0; t < NS_NR_TYPES; t++)
 		g_ptr_array_add(todo, w->init_ns[t]);
+	for (GList *l = w->namespaces.head; l; l = l->next)   /* kdevtmpfs's */
+		if (((struct ns *)l->data)->boot)
+			g_ptr_array_add(todo, l->data);
 	while (todo->len) {
 		struct ns *ns = g_ptr_array_steal_index(todo, todo->len - 1);
 
@@ -305,11 +308,11 @@ static void run_variant(const char *variant, bool expect_clean)
 			assert_int_equal(world_check(f->w), 0);
 			assert_clean(f);
 			assert_only_reachable_from_init(f->w);
-			/* init_cred and init_nsproxy stay for the idle task */
+			/* init_cred and init_nsproxy stay for the idle task; kdevtmpfs's nsproxy */
 			assert_int_equal(f->w->creds.length,
 					 1 + (task_lookup(f->w, f->init)->cred->static_usage == 0));
 			assert_int_equal(f->w->nsproxies.length,
-					 1 + (task_lookup(f->w, f->init)->nsproxy->static_count == 0));
+					 2 + (task_lookup(f->w, f->init)->nsproxy->static_count == 0));
 			assert_int_equal(f->w->pids.length, 1);
 			assert_int_equal(f->w->mms.length, 1);
 			assert_int_equal(f->w->files.length, 0);

@@ -14,10 +14,10 @@ static void test_clone_exec_exit_reap(void **state)
 	uint64_t c = fork_ok(f, f->init, NEW_UNP);
 	uint64_t u = ns_of(f, c, "user"), pn = ns_of(f, c, "pid"), nn = ns_of(f, c, "net");
 
-	/* ids in creation order: user (copy_creds), then pid, then net */
-	assert_int_equal(u, 10);
-	assert_int_equal(pn, 11);
-	assert_int_equal(nn, 12);
+	/* ids in creation order after kdevtmpfs's mnt ns (10): user (copy_creds), pid, net */
+	assert_int_equal(u, 11);
+	assert_int_equal(pn, 12);
+	assert_int_equal(nn, 13);
 	assert_ns(f, u, 3, 3);    /* cred + pid ns + net ns; A: cred + 2 owned */
 	assert_ns(f, pn, 2, 2);   /* nsproxy slot + struct pid */
 	assert_ns(f, nn, 1, 1);

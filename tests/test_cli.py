@@ -470,7 +470,7 @@ class Export(Base):
                            env=env)
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertRegex(r.stdout, r"not ok \d+ t1 exit_group\(\) -> 0\n"
-                                   r"# [^\n]*socket-pin.lua:14: net ns 11 still opens by "
+                                   r"# [^\n]*socket-pin.lua:14: net ns 12 still opens by "
                                    r"handle after 300 ms, the model has it gone\n")
         self.assertRegex(r.stdout, r"ok \d+ t0 open_by_handle_at\(\) -> ESTALE # SKIP")
         # a vector for another variant skips, it does not fail
@@ -666,10 +666,12 @@ class Tree(Base):
         self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
         r = run(["tree", self.db, "--event", "10"])
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("user 10 (ref", r.stdout)
-        self.assertRegex(r.stdout, r"\n`-- user 10 \(ref 4, active 4\)\n")
-        self.assertRegex(r.stdout, r"\n    `-- user 13 \(ref \d+, active 3\)\n")
-        self.assertIn("\n        `-- net 15 (ref 2, active 1)\n", r.stdout)
+        self.assertIn("user 11 (ref", r.stdout)
+        # kdevtmpfs's mount namespace, made at boot (core/devtmpfs.c), has id 10
+        self.assertIn("\n+-- mnt 10 (static)\n", r.stdout)
+        self.assertRegex(r.stdout, r"\n`-- user 11 \(ref 4, active 4\)\n")
+        self.assertRegex(r.stdout, r"\n    `-- user 14 \(ref \d+, active 3\)\n")
+        self.assertIn("\n        `-- net 16 (ref 2, active 1)\n", r.stdout)
         self.assertEqual(run(["tree", os.path.join(self.tmp.name, "none.db")]).returncode, 2)
 
 
