@@ -153,13 +153,14 @@ bool ptrace_may_access(const struct world *w, const struct task *caller,
 		return false;
 	/*
 	 * An undumpable target also needs CAP_SYS_PTRACE over its mm's user
-	 * ns; one that has exited keeps its mm's dumpability (the initial
-	 * user ns stands in for the mm's, which is gone).
+	 * ns.  v6.19.0 skips the test once the mm is gone (a zombie: the open
+	 * goes on to ENOENT); later kernels keep the last dumpability at
+	 * exit_mm() and ask for CAP_SYS_PTRACE over the initial user ns.
 	 */
 	if (target->mm && target->mm->dumpable != SUID_DUMP_USER &&
 	    !ns_capable(w, c, target->mm->user_ns, CAP_SYS_PTRACE))
 		return false;
-	if (!target->mm && target->exit_undumpable &&
+	if (!target->mm && target->exit_undumpable && w->v->exit_keeps_dumpable &&
 	    !ns_capable(w, c, w->init_ns[NS_USER], CAP_SYS_PTRACE))
 		return false;
 	/*

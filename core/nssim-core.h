@@ -81,12 +81,18 @@ struct nss_variant {
 	bool nsset_free_puts_active; /* put_nsset released A it never took (§9.1) */
 	bool unified_tree;           /* one id-ordered tree of all types */
 	bool cookie_ids;             /* 6.18: ids from per-CPU cookie batches */
+	bool exit_keeps_dumpable;    /* ptrace checks an exited task's last dumpability
+				      * ("ptrace: slightly saner 'get_dumpable()' logic",
+				      * v7.1-rc4, in 6.18.y stable; not in v6.19.0) */
 };
 
-/* "6.19" (default), "6.19-prefix", "6.18"; NULL for an unknown name. */
+/* "6.19" (default), "6.19-prefix", "6.19-nsset-bug", "6.18"; NULL for an unknown name. */
 const struct nss_variant *nss_variant_lookup(const char *name);
+/* The names nss_variant_lookup() knows, for messages: "6.19, 6.19-prefix, ..." */
+const char *nss_variant_names(void);
 extern const struct nss_variant nss_variant_6_19;
 extern const struct nss_variant nss_variant_6_19_prefix;
+extern const struct nss_variant nss_variant_6_19_nsset_bug;
 extern const struct nss_variant nss_variant_6_18;
 
 /* ---- objects and counters as observers see them ----------------------- */

@@ -29,19 +29,42 @@ const struct nss_variant nss_variant_6_19_prefix = {
 	.unified_tree = true,
 };
 
+/*
+ * v6.19 with one bug put back: put_nsset() frees the prepared nsproxy with
+ * deactivate_nsproxy(), dropping active references nothing took (the fix
+ * cefd55bd2159 undone).  This is the kernel ../shared/kernels builds as
+ * linux-6.19-prefix-um, so the setns() failure path can be checked on a
+ * real kernel; "6.19-prefix" is the whole series before its fixes.
+ */
+const struct nss_variant nss_variant_6_19_nsset_bug = {
+	.name = "6.19-nsset-bug",
+	.has_active = true,
+	.nsset_free_puts_active = true,
+	.unified_tree = true,
+};
+
 const struct nss_variant nss_variant_6_18 = {
 	.name = "6.18",
 	.init_counted = true,
 	.cookie_ids = true,
+	.exit_keeps_dumpable = true,   /* 6.18.44, the stable kernel observed */
 };
+
+static const struct nss_variant *const all_variants[] = {
+	&nss_variant_6_19, &nss_variant_6_19_prefix, &nss_variant_6_19_nsset_bug,
+	&nss_variant_6_18,
+};
+
+const char *nss_variant_names(void)
+{
+	return "6.19, 6.19-prefix, 6.19-nsset-bug, 6.18";
+}
 
 const struct nss_variant *nss_variant_lookup(const char *name)
 {
-	static const struct nss_variant *const all[] = {
-		&nss_variant_6_19, &nss_variant_6_19_prefix, &nss_variant_6_18,
-	};
+	const struct nss_variant *const *all = all_variants;
 
-	for (guint i = 0; i < G_N_ELEMENTS(all); i++)
+	for (guint i = 0; i < G_N_ELEMENTS(all_variants); i++)
 		if (g_strcmp0(all[i]->name, name) == 0)
 			return all[i];
 	return NULL;

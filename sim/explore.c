@@ -398,6 +398,13 @@ static bool run_seq(const char *kernel, const struct op *ops, guint n, struct ru
 	return r->rule != NULL;
 }
 
+/*
+ * --no-time: no time namespace in the random alphabet, for kernels built
+ * without CONFIG_TIME_NS (the User-Mode Linux ones), where a sequence that
+ * names one could only skip.  The draws stay the same; the result is mapped.
+ */
+static bool no_time;
+
 static void random_op(GRand *g, struct op *o, bool faults)
 {
 	/* weights: the setns paths and task lifecycle get the most */
@@ -425,6 +432,11 @@ static void random_op(GRand *g, struct op *o, bool faults)
 		/* nsfs fds want 0 or one type; pidfds a set */
 		if (g_rand_boolean(g))
 			o->flags = g_rand_boolean(g) ? 0 : newflags[g_rand_int_range(g, 0, 8)];
+	}
+	if (no_time) {
+		o->flags &= ~NSS_CLONE_NEWTIME;
+		if (!strncmp(ns_names[o->name], "time", 4))
+			o->name = G_N_ELEMENTS(ns_names) - 1;   /* "user" */
 	}
 }
 
@@ -516,7 +528,7 @@ int cmd_explore(int argc, char **argv)
 	gint64 seed = 1;
 	gdouble time_limit = 10;
 	gint depth = 24, max_bugs = 4;
-	gboolean exhaustive = FALSE, no_faults = FALSE;
+	gboolean exhaustive = FALSE, no_faults = FALSE, no_time_opt = FALSE;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default 1)", "N" },
@@ -524,6 +536,7 @@ int cmd_explore(int argc, char **argv)
 		{ "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "Operations per sequence (default 24)", "D" },
 		{ "bugs", 0, 0, G_OPTION_ARG_INT, &max_bugs, "Stop after this many distinct bugs (default 4)", "N" },
 		{ "exhaustive", 0, 0, G_OPTION_ARG_NONE, &exhaustive, "Every sequence up to --depth over a fixed alphabet, skipping states seen before", NULL },
+		{ "no-time", 0, 0, G_OPTION_ARG_NONE, &no_time_opt, "Random search: no time namespaces (for kernels without CONFIG_TIME_NS, such as the User-Mode Linux builds)", NULL },
 		{ "no-faults", 0, 0, G_OPTION_ARG_NONE, &no_faults, "Random search: never make a fallible site fail (default: 1 operation in 16 arms one)", NULL },
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the minimal scenarios here (FILE, or FILE-2.lua ... for more)", "FILE" },
 		{ "emit", 0, 0, G_OPTION_ARG_INT, &emit_n, "Random search: also write the first N sequences as scenarios into --emit-dir (no faults), e.g. to export them as test vectors", "N" },
@@ -567,6 +580,7 @@ int cmd_explore(int argc, char **argv)
 	}
 	if (emit_n)
 		no_faults = TRUE;   /* an injected fault has no userspace trigger */
+	no_time = no_time_opt;
 	g = g_rand_new_with_seed_array((guint32[]){ (guint32)seed, (guint32)(seed >> 32) }, 2);
 	ops = g_new(struct op, depth);
 	if (exhaustive) {
@@ -692,11 +706,11 @@ int cmd_explore(int argc, char **argv)
 		for (guint i = 0; i < bugs->len; i++) {
 			struct found *b = &g_array_index(bugs, struct found, i);
 			g_autofree char *text = g_strdup_printf(
-				"-- Found by: nssim explore --kernel %s --seed %" G_GINT64_FORMAT "%s\n"
+				"-- Found by: nssim explore --kernel %s --seed %" G_GINT64_FORMAT "%s%s\n"
 				"-- Invariant broken: %s, in a %s event (%u operations shrunk to %u).\n"
 				"-- The invariants are checked after every event (audit full), as explore does.\n"
 				"scenario { name = \"explore: %s in %s\", kernel = \"%s\", audit = \"full\" }\n\n%s",
-				kernel, seed, no_faults ? " --no-faults" : "", b->rule, b->event_op, b->orig_len, b->len, b->rule,
+				kernel, seed, no_faults ? " --no-faults" : "", no_time ? " --no-time" : "", b->rule, b->event_op, b->orig_len, b->len, b->rule,
 				b->event_op, kernel, b->lua);
 
 			g_print("bug %u after %.2f s: %s in a %s event; minimal scenario (%u operations):\n%s\n",

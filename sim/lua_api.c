@@ -1604,7 +1604,7 @@ static int l_scenario(lua_State *L)
 	}
 	if ((v = field_str(L, 1, "kernel")) && !s->cfg.cli_kernel) {
 		if (!nss_variant_lookup(v))
-			return luaL_error(L, "scenario{}: unknown kernel '%s' (6.19, 6.19-prefix, 6.18)", v);
+			return luaL_error(L, "scenario{}: unknown kernel '%s' (%s)", v, nss_variant_names());
 		g_free(s->cfg.kernel);
 		s->cfg.kernel = g_strdup(v);
 	}

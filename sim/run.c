@@ -230,7 +230,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *vector_c = NULL, *expect_fp = NULL;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
-		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.18", "V" },
+		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.19-nsset-bug, 6.18", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the run's random stream (default 1)", "N" },
 		{ "cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of CPUs (default 1)", "N" },
 		{ "lazy-tlb", 0, 0, G_OPTION_ARG_STRING, &lazy, "refcount (default) or shootdown", "MODE" },
@@ -275,7 +275,7 @@ int cmd_run(int argc, char **argv)
 	s->cfg.kernel = g_strdup(kernel ? kernel : "6.19");
 	s->cfg.cli_kernel = kernel != NULL;
 	if (!nss_variant_lookup(s->cfg.kernel))
-		return usage_error("unknown kernel '%s' (known: 6.19, 6.19-prefix, 6.18)", s->cfg.kernel);
+		return usage_error("unknown kernel '%s' (known: %s)", s->cfg.kernel, nss_variant_names());
 	if (seed < -1)
 		return usage_error("--seed %" G_GINT64_FORMAT ": must be >= 0", seed);
 	s->cfg.seed = seed >= 0 ? (uint64_t)seed : 1;
@@ -334,7 +334,7 @@ int cmd_run(int argc, char **argv)
 			s->cfg.cli_lazy = true;
 		} else if (!strcmp(key, "kernel")) {
 			if (!nss_variant_lookup(v))
-				return usage_error("--param kernel=%s: 6.19, 6.19-prefix or 6.18", v);
+				return usage_error("--param kernel=%s: one of %s", v, nss_variant_names());
 			g_free(s->cfg.kernel);
 			s->cfg.kernel = g_strdup(v);
 			s->cfg.cli_kernel = true;

@@ -31,6 +31,21 @@ static int64_t scalar(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_
 	return v;
 }
 
+/* 6.19: every initial namespace stays at (1, 1); older kernels counted them */
+static bool init_fixed(const char *kernel)
+{
+	const struct nss_variant *v = nss_variant_lookup(kernel);
+
+	return v && v->has_active && !v->init_counted;
+}
+
+static bool has_active(const char *kernel)
+{
+	const struct nss_variant *v = nss_variant_lookup(kernel);
+
+	return !v || v->has_active;
+}
+
 static void draw(GPtrArray *nodes, int64_t owner, const char *prefix, const char *kernel)
 {
 	GPtrArray *kids = g_ptr_array_new();
@@ -47,11 +62,11 @@ static void draw(GPtrArray *nodes, int64_t owner, const char *prefix, const char
 		g_autofree char *next = g_strdup_printf("%s%s", prefix, last ? "    " : "|   ");
 		g_autofree char *counts = NULL;
 
-		if (!n->has_ref && n->initial && g_str_has_prefix(kernel, "6.19"))
-			counts = g_strdup(strcmp(kernel, "6.19") ? "static" : "ref 1, active 1");
+		if (!n->has_ref && n->initial && init_fixed(kernel))
+			counts = g_strdup("ref 1, active 1");
 		else if (!n->has_ref)
 			counts = g_strdup("static");
-		else if (g_strcmp0(kernel, "6.18") == 0)
+		else if (!has_active(kernel))
 			counts = g_strdup_printf("ref %" G_GINT64_FORMAT, n->ref);
 		else
 			counts = g_strdup_printf("ref %" G_GINT64_FORMAT ", active %" G_GINT64_FORMAT,
@@ -59,7 +74,7 @@ static void draw(GPtrArray *nodes, int64_t owner, const char *prefix, const char
 		g_print("%s%s %s %" G_GINT64_FORMAT "%s (%s)%s\n", prefix, last ? "`--" : "+--",
 			n->type, n->id, n->initial ? " [initial]" : "", counts,
 			n->has_ref && n->ref == 0 ? "  dying"
-			: n->has_active && n->active == 0 && g_strcmp0(kernel, "6.18") ? "  inactive" : "");
+			: n->has_active && n->active == 0 && has_active(kernel) ? "  inactive" : "");
 		if (!strcmp(n->type, "user"))
 			draw(nodes, n->id, next, kernel);
 	}
@@ -159,7 +174,7 @@ int cmd_tree(int argc, char **argv)
 	g_print("run %" G_GINT64_FORMAT " (kernel %s) after event %" G_GINT64_FORMAT "\n", run,
 		kernel, event);
 	g_print("user %" G_GINT64_FORMAT " [initial] (%s)\n", root,
-		strcmp(kernel, "6.19") ? "static" : "ref 1, active 1");
+		init_fixed(kernel) ? "ref 1, active 1" : "static");
 	draw(nodes, root, "", kernel);
 	return 0;
 }

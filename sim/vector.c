@@ -43,6 +43,7 @@ struct vstep {
 	GString *states;        /* per task slot: r, z, g */
 	bool pending;           /* deferred kernel work queued after it */
 	bool cloexec;           /* the fd it made (or clone's pidfd) is FD_CLOEXEC */
+	char *warn;             /* the kernel warnings the model predicts here, or NULL */
 };
 
 struct vec {
@@ -56,6 +57,8 @@ struct vec {
 	GPtrArray *paths;       /* bind mount targets, by index */
 	struct vstep *last;     /* the last call (captures may follow it) */
 	uint32_t types;         /* CLONE_NEW* of every namespace type the run uses */
+	GString *warn;          /* kernel warnings since the last step */
+	GHashTable *warned;     /* "rule: detail" already printed: WARN_ON_ONCE */
 };
 
 static const char *const op_names[] = {
@@ -95,6 +98,7 @@ static void vstep_free(gpointer p)
 		g_array_unref(v->list);
 	g_free(v->what);
 	g_free(v->src);
+	g_free(v->warn);
 	if (v->reach)
 		g_string_free(v->reach, TRUE);
 	if (v->states)
@@ -113,6 +117,8 @@ void sim_vec_attach(struct sim *s)
 	v->ns_types = g_array_new(FALSE, FALSE, sizeof(int));
 	v->ns_slot = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	v->captured = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	v->warn = g_string_new(NULL);
+	v->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	s->vec = v;
 }
 
@@ -128,6 +134,8 @@ void sim_vec_free(struct sim *s)
 	g_array_unref(v->ns_types);
 	g_hash_table_unref(v->ns_slot);
 	g_hash_table_unref(v->captured);
+	g_string_free(v->warn, TRUE);
+	g_hash_table_unref(v->warned);
 	g_free(v->unsupported);
 	g_ptr_array_unref(v->paths);
 	g_free(v);
@@ -273,6 +281,10 @@ static struct vstep *add_step(struct sim *s, enum vec_op op, int task)
 	st->reach = snapshot_reach(s);
 	st->states = snapshot_states(s);
 	st->pending = world_deferred_pending(s->w) > 0;
+	if (s->vec->warn->len) {
+		st->warn = g_strdup(s->vec->warn->str);
+		g_string_truncate(s->vec->warn, 0);
+	}
 	g_ptr_array_add(s->vec->steps, st);
 	return st;
 }
@@ -394,9 +406,28 @@ static void on_event_end(void *data, const struct nss_event *ev)
 	last->src = g_strdup("");
 }
 
+/*
+ * A kernel warning the model predicts goes with the next step.  The kernel's
+ * namespace assertions are WARN_ON_ONCE: one report per assertion and boot
+ * (the vector clears them at its start), so a repeat predicts nothing.
+ */
+static void on_warning(void *data, const struct nss_warning *wr)
+{
+	struct sim *s = data;
+	struct vec *v = s->vec;
+	char *key = g_strdup_printf("%s: %s", wr->rule, wr->detail);
+
+	if (g_hash_table_contains(v->warned, key)) {
+		g_free(key);
+		return;
+	}
+	g_hash_table_add(v->warned, key);
+	g_string_append_printf(v->warn, "%s%s (%s)", v->warn->len ? "; " : "", key, wr->site);
+}
+
 void sim_vec_observe(struct sim *s)
 {
-	struct nss_observer o = { .event_end = on_event_end, .data = s };
+	struct nss_observer o = { .event_end = on_event_end, .warning = on_warning, .data = s };
 
 	world_add_observer(s->w, &o);
 }
@@ -578,8 +609,14 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 		expect_string(v, i, ex);
 		while (st->states->len < ntasks)
 			g_string_append_c(st->states, '-');
-		g_string_append_printf(o, ",\n\t  .expect = \"%s\", .tasks = \"%s\",\n\t  .what = ",
+		g_string_append_printf(o, ",\n\t  .expect = \"%s\", .tasks = \"%s\",",
 				       ex->str, st->states->str);
+		if (st->warn) {
+			g_string_append(o, "\n\t  .warn = ");
+			c_str(o, st->warn);
+			g_string_append_c(o, ',');
+		}
+		g_string_append(o, "\n\t  .what = ");
 		c_str(o, st->what);
 		g_string_append(o, ", .src = ");
 		c_str(o, st->src);

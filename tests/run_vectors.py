@@ -1,35 +1,31 @@
 #!/usr/bin/env python3
 """Real-kernel check: export every shipped scenario as a C test vector for
-the variant that matches the running kernel, compile it, run it as root and
-fail if any vector fails (docs/test-vectors.md).
+each kernel we can run, compile it, run it as root and fail if any vector
+fails (docs/test-vectors.md).
 
     run_vectors.py NSSIM CC OUTDIR SCENARIO_OR_DIR...
 
-A scenario that cannot be a vector (nssim export exit 3: it uses the
-scheduler model, injected faults, threads ...) is listed with the reason and
-not counted as a failure.  A vector that skips (exit 4: not root, kernel not
-the variant's) is listed as skipped.  Each vector runs in its own process;
-only its forked children change namespaces.  With NSSIM_VECTOR_REPEAT=N each
-vector runs N times (to look for timing dependence).
+The kernels: the running one when it is a variant nssim models (6.18, 6.19),
+and the User-Mode Linux kernels of ../shared/kernels (NSSIM_KERNELS), each
+booted once for the whole batch: linux-6.19-um runs the 6.19 vectors,
+linux-6.19-prefix-um the 6.19-nsset-bug ones, linux-7.1-um the 7.1 ones.
+A kernel that is missing or cannot start is reported as skipped, with the
+reason.  One summary line per kernel.
+
+A scenario that cannot be a vector (nssim export exit 3: the scheduler
+model ...) is listed with the reason and not counted as a failure.  A vector
+that skips (exit 4: not root, no time namespaces ...) is listed as skipped.
+With NSSIM_VECTOR_REPEAT=N each vector runs N times.  NSSIM_VARIANTS=a,b
+limits the variants.
 """
 import os
-import platform
 import re
 import subprocess
 import sys
 import time
 
-
-def kernel_variant():
-    m = re.match(r'(\d+)\.(\d+)', platform.release())
-    if not m:
-        return None
-    v = (int(m.group(1)), int(m.group(2)))
-    if v == (6, 18):
-        return '6.18'
-    if v >= (6, 19):
-        return '6.19'
-    return None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernels  # noqa: E402
 
 
 def scenarios(args):
@@ -43,59 +39,85 @@ def scenarios(args):
             yield a
 
 
-def main():
-    nssim, cc, outdir = sys.argv[1:4]
-    variant = kernel_variant()
-    if variant is None:
-        print('SKIP: kernel %s has no matching nssim variant (6.18 or 6.19+)'
-              % platform.release())
-        return 77
-    repeat = int(os.environ.get('NSSIM_VECTOR_REPEAT', '1'))
-    os.makedirs(outdir, exist_ok=True)
-    passed, failed, skipped, unexportable = [], [], [], []
-    t0 = time.time()
-    for sc in scenarios(sys.argv[4:]):
+def export_all(nssim, cc, variant, scs, outdir):
+    """Export and compile every scenario for @variant: (vectors, unexportable, failed)."""
+    d = os.path.join(outdir, variant)
+    os.makedirs(d, exist_ok=True)
+    vectors, unexportable, failed, sources = {}, [], [], {}
+    for sc in scs:
         name = re.sub(r'[^A-Za-z0-9]+', '_', os.path.splitext(sc)[0]).strip('_')
-        src = os.path.join(outdir, name + '.c')
-        exe = os.path.join(outdir, name)
+        src = os.path.join(d, name + '.c')
         r = subprocess.run([nssim, 'export', '--kernel', variant, '-o', src, sc],
                            capture_output=True, text=True)
         if r.returncode == 3:
             unexportable.append((sc, r.stderr.strip().split(': ', 2)[-1]))
-            continue
-        if r.returncode != 0:
+        elif r.returncode != 0:
             failed.append((sc, 'export failed (%d): %s' % (r.returncode, r.stderr.strip())))
-            continue
-        r = subprocess.run([cc, '-O2', '-Wall', '-Wextra', '-Werror', '-o', exe, src],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            failed.append((sc, 'does not compile:\n' + r.stderr))
-            continue
-        for i in range(repeat):
-            r = subprocess.run([exe], capture_output=True, text=True, timeout=600)
-            if r.returncode == 4:
-                skipped.append((sc, r.stdout.strip().splitlines()[-1]))
-                break
-            if r.returncode != 0:
-                bad = [l for l in r.stdout.splitlines()
-                       if l.startswith('not ok') or l.startswith('# ') or 'Bail' in l]
-                failed.append((sc, 'run %d: exit %d\n  %s' % (i + 1, r.returncode,
-                                                             '\n  '.join(bad[-6:]))))
-                break
         else:
-            passed.append(sc)
-    for sc, why in unexportable:
-        print('not a vector: %s: %s' % (sc, why))
-    for sc, why in skipped:
-        print('skipped: %s: %s' % (sc, why))
-    for sc, why in failed:
-        print('FAILED: %s: %s' % (sc, why))
-    print('kernel %s (variant %s): %d vectors passed%s, %d failed, %d skipped, '
-          '%d scenarios not exportable; %.1f s'
-          % (platform.release(), variant, len(passed),
-             ' (x%d each)' % repeat if repeat > 1 else '', len(failed), len(skipped),
-             len(unexportable), time.time() - t0))
-    return 1 if failed else 0
+            sources[src] = sc
+    for src, err in kernels.compile_all(cc, list(sources)).items():
+        if err:
+            failed.append((sources[src], 'does not compile:\n' + err))
+        else:
+            vectors[src[:-2]] = sources[src]
+    return vectors, unexportable, failed
+
+
+def main():
+    nssim, cc, outdir = sys.argv[1:4]
+    os.environ['NSSIM'] = os.path.abspath(nssim)
+    scs = list(scenarios(sys.argv[4:]))
+    want = os.environ.get('NSSIM_VARIANTS')
+    targets = kernels.targets(want.split(',') if want else None, nssim)
+    repeat = int(os.environ.get('NSSIM_VECTOR_REPEAT', '1'))
+    os.makedirs(outdir, exist_ok=True)
+    exported = {}
+    summaries, any_failed, ran = [], False, 0
+    for tg in targets:
+        if tg.skip:
+            summaries.append('kernel %s (variant %s): SKIPPED: %s' % (tg.name, tg.variant, tg.skip))
+            continue
+        t0 = time.time()
+        if tg.variant not in exported:
+            exported[tg.variant] = export_all(nssim, cc, tg.variant, scs, outdir)
+        vectors, unexportable, failed = exported[tg.variant]
+        failed = list(failed)
+        passed, skipped = [], []
+        results = {}
+        for i in range(repeat):
+            todo = [e for e in vectors if e not in results or results[e][0] == 0]
+            for exe, (rc, out) in kernels.run_batch(tg, todo).items():
+                if exe not in results or rc != 0:
+                    results[exe] = (rc, out, i + 1)
+        for exe, sc in vectors.items():
+            rc, out, i = results[exe]
+            if rc == 0:
+                passed.append(sc)
+            elif rc == 4:
+                skipped.append((sc, (out.strip().splitlines() or [''])[-1]))
+            else:
+                failed.append((sc, 'run %d: exit %d\n  %s' % (
+                    i, rc, '\n  '.join(kernels.failure_lines(out)[-6:]))))
+        print('== kernel %s (variant %s)' % (tg.name, tg.variant))
+        for sc, why in unexportable:
+            print('not a vector: %s: %s' % (sc, why))
+        for sc, why in skipped:
+            print('skipped: %s: %s' % (sc, why))
+        for sc, why in failed:
+            print('FAILED: %s: %s' % (sc, why))
+        summaries.append('kernel %s (variant %s): %d vectors passed%s, %d failed, %d skipped, '
+                         '%d scenarios not exportable; %.1f s'
+                         % (tg.name, tg.variant, len(passed),
+                            ' (x%d each)' % repeat if repeat > 1 else '', len(failed),
+                            len(skipped), len(unexportable), time.time() - t0))
+        any_failed |= bool(failed)
+        ran += 1
+    for line in summaries:
+        print(line)
+    if not ran:
+        print('SKIP: no kernel to run vectors on')
+        return 77
+    return 1 if any_failed else 0
 
 
 if __name__ == '__main__':
