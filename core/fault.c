@@ -17,16 +17,19 @@ static const struct nss_fault_site sites[NR_FAULT_SITES] = {
 	[FAULT_NS_COMMON_INIT] = { "ns_common_init", ENOMEM, "__ns_common_init",
 	  "allocating a namespace's inode number (proc_alloc_inum), any type" },
 	[FAULT_INC_UCOUNT] = { "inc_ucount", ENOSPC, "inc_ucount",
-	  "a /proc/sys/user/max_*_namespaces limit, for any namespace type" },
+	  "a /proc/sys/user/max_*_namespaces limit, for any namespace type",
+	  "a limit, not an allocation: a real kernel reaches it through t:set_max_namespaces()" },
 	[FAULT_PREPARE_CREDS] = { "prepare_creds", ENOMEM, "prepare_creds",
 	  "allocating a cred (clone, unshare, setns of a user ns, setuid family, execve)" },
 	[FAULT_DUP_MM] = { "dup_mm", ENOMEM, "dup_mm", "copying the address space in clone() without CLONE_VM" },
 	[FAULT_VALIDATE_NS] = { "validate_ns", EPERM, "validate_ns",
-	  "a namespace's install check in setns(), after prepare_nsset()" },
+	  "a namespace's install check in setns(), after prepare_nsset()",
+	  "a permission check, not an allocation: no fail-nth makes it fail" },
 	[FAULT_NSFS_INIT_INODE] = { "nsfs_init_inode", ENOMEM, "path_from_stashed",
 	  "allocating the nsfs inode when a namespace gets its first file" },
 	[FAULT_GET_UNUSED_FD] = { "get_unused_fd", EMFILE, "get_unused_fd_flags",
-	  "reserving the fd of a new nsfs file (after its dentry) or socket (after sk_alloc)" },
+	  "reserving the fd of a new nsfs file (after its dentry) or socket (after sk_alloc)",
+	  "EMFILE is RLIMIT_NOFILE, not an allocation: no fail-nth gives it" },
 };
 
 const struct nss_fault_site *nss_fault_sites(size_t *n)

@@ -442,6 +442,8 @@ struct nss_fault_site {
 	int err;              /* the errno the kernel returns there */
 	const char *function; /* the kernel function */
 	const char *description;
+	/* why a real kernel cannot fail it through fail-nth (failslab), or NULL */
+	const char *no_fail_nth;
 };
 const struct nss_fault_site *nss_fault_sites(size_t *n);
 /* The site called @name, or NULL. */

@@ -170,7 +170,7 @@ struct world *sim_world(struct sim *s)
 	world_add_observer(s->w, &me);
 	if (s->fail_site) {
 		world_fail_next(s->w, s->fail_site, s->fail_err, s->fail_nth);
-		vec_unsupported(s, "--fail: an injected failure has no userspace trigger");
+		vec_fault_armed(s, s->fail_site, s->fail_err);
 	}
 	if (s->jsonl_path)
 		sim_jsonl_attach(s);
@@ -1523,11 +1523,9 @@ static int l_fail_next(lua_State *L)
 	if (e && !(err = nss_errno_value(e)))
 		return luaL_error(L, "sim.fail_next: unknown errno name '%s'", e);
 	luaL_argcheck(L, nth >= 1 && nth <= INT32_MAX, 3, "must be >= 1");
-	vec_unsupported(S(L), !strcmp(site, "inc_ucount")
-			      ? "sim.fail_next(\"inc_ucount\"): a real kernel reaches that limit through t:set_max_namespaces()"
-			      : "sim.fail_next(): an injected failure has no userspace trigger");
 	if (world_fail_next(sim_world(S(L)), site, err, (unsigned int)nth) < 0)
 		return luaL_error(L, "sim.fail_next: unknown site '%s' (see nssim sites)", site);
+	vec_fault_armed(S(L), site, err);
 	return 0;
 }
 

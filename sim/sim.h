@@ -123,6 +123,8 @@ int64_t vec_path(struct sim *s, const char *path);
 int64_t vec_path_find(struct sim *s, const char *path);
 /* The run uses something the real kernel cannot repeat: the vector is refused. */
 void vec_unsupported(struct sim *s, const char *why);
+/* sim.fail_next() or --fail armed @site: unsupported unless fail-nth can replay it */
+void vec_fault_armed(struct sim *s, const char *site, int err);
 const char *sim_vec_unsupported(struct sim *s);
 gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err);
 

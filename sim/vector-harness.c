@@ -143,6 +143,7 @@ struct step {
 	int cloexec;             /* the new fd (or clone's pidfd) is FD_CLOEXEC */
 	const char *expect;      /* per namespace slot: y reachable, n not, . unasserted */
 	const char *warn;        /* the kernel warnings the model predicts at this step */
+	int fault;               /* the model fails this call at an injected allocation */
 	const char *tasks;       /* per task slot after the step: r z g, - not yet */
 	const char *what;
 	const char *src;
@@ -159,6 +160,7 @@ struct nsdef {
 
 struct msg {
 	int op;
+	int fail_nth;            /* > 0: fail the call's nth fault-injection point */
 	long long a[8];
 	char str[160];
 	unsigned char handle[8 + VEC_MAX_HANDLE_SZ];
@@ -166,6 +168,7 @@ struct msg {
 
 struct reply {
 	long long ret;           /* value or -errno */
+	int injected;            /* with fail_nth: 1 a failure was injected, 2 the call ended first */
 	unsigned long long val;
 	unsigned int hlen;       /* name_to_handle_at: handle_bytes */
 	int htype;
@@ -219,6 +222,20 @@ static int no_timens;
 static int kmsg_fd = -1;
 static int warns_live;
 static int n_kwarn, n_steps_logged;
+/*
+ * Injected faults (vec_faults > 0).  The model fails one allocation; which
+ * fault-injection point of the real call that is depends on the kernel and
+ * its state, so the run is replayed with fail-nth = 1, 2, ... at the
+ * faulted call until it fails with the model's errno; the rest of the run
+ * then checks the model's aftermath there.
+ */
+#define MAX_FAIL_NTH 1000
+static int fault_nth[VEC_NSTEPS > 0 ? VEC_NSTEPS : 1];
+static int cur_step, retry, n_faults_found, fault_matched;
+static char fault_note[256];
+static char fault_trail[512];  /* the fail-nth values whose errno matched, the aftermath not */
+static int trail_step = -1;    /* the faulted step fault_trail is about */
+static FILE *tap;            /* the KTAP lines of the current attempt */
 static char mount_dir[64];   /* bind mount targets: files made here */
 
 static void failf(const char *fmt, ...)
@@ -630,6 +647,43 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 	return -ENOSYS;
 }
 
+/*
+ * fail-nth: the calling thread's nth pass through a fault-injection point
+ * (failslab here) fails.  The file is opened before the count is armed and
+ * read without allocating, so only the call itself is counted.
+ */
+static int fail_nth_fd = -1;
+
+static void fail_nth_arm(int nth)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", nth);
+
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fail_nth_fd >= 0 && pwrite(fail_nth_fd, buf, (size_t)n, 0) < 0) {
+		close(fail_nth_fd);
+		fail_nth_fd = -1;
+	}
+}
+
+/* 1 if the armed failure was injected, 2 if the call ended before it (disarmed). */
+static int fail_nth_disarm(void)
+{
+	char buf[16] = "";
+	int fd = fail_nth_fd, left;
+
+	if (fd < 0)
+		fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 2;
+	left = pread(fd, buf, sizeof(buf) - 1, 0) > 0 ? atoi(buf) : 0;
+	if (left && pwrite(fd, "0", 1, 0) < 0)
+		(void)0;
+	close(fd);
+	fail_nth_fd = -1;
+	return left ? 2 : 1;
+}
+
 static void puppet_loop(int chan, int mbox)
 {
 	for (;;) {
@@ -642,9 +696,13 @@ static void puppet_loop(int chan, int mbox)
 		if (n <= 0)
 			_exit(0);   /* the controller is gone */
 		memset(&r, 0, sizeof(r));
+		if (m.fail_nth)
+			fail_nth_arm(m.fail_nth);
 		ret = puppet_do(&chan, &mbox, &m, fds, &r);
 		if (ret == LLONG_MIN)
-			continue;
+			continue;   /* a clone's child: the kernel gave it no count */
+		if (m.fail_nth)
+			r.injected = fail_nth_disarm();
 		/* the child's channel: in a shared table (CLONE_FILES) it is the child's */
 		if (m.op == OP_CLONE && (ret < 0 || !(m.a[0] & CLONE_FILES))) {
 			close(fds[0]);
@@ -824,6 +882,8 @@ static void kmsg_open(void)
 {
 	int fd;
 
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
@@ -864,6 +924,85 @@ static int kmsg_reports(char *first, size_t n)
 		}
 	}
 	return reports;
+}
+
+/*
+ * failslab's defaults skip every allocation that may sleep (ignore-gfp-wait),
+ * that is nearly all of them: count those too while the vector runs, and
+ * log one line per injected failure.  Restored at the end.
+ */
+static const char *const failslab_knobs[][2] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "1" },
+};
+static char failslab_saved[2][16];
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static void failslab_setup(void)
+{
+	for (int k = 0; k < 2; k++) {
+		int fd = open(failslab_knobs[k][0], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, failslab_saved[k], sizeof(failslab_saved[k]) - 1) : -1;
+
+		failslab_saved[k][n > 0 ? n : 0] = 0;
+		failslab_saved[k][strcspn(failslab_saved[k], "\n")] = 0;
+		if (fd >= 0)
+			close(fd);
+		write_file(failslab_knobs[k][0], failslab_knobs[k][1]);
+	}
+}
+
+static void failslab_restore(void)
+{
+	for (int k = 0; vec_faults && k < 2; k++)
+		if (failslab_saved[k][0])
+			write_file(failslab_knobs[k][0], failslab_saved[k]);
+}
+
+/* The faulted call's outcome; 1 if the run must be replayed with the next fail-nth. */
+static int fault_verdict(const struct step *st, long long ret, const struct reply *r)
+{
+	int *n = &fault_nth[cur_step];
+
+	if (!st->fault)
+		return 0;
+	fault_matched = 0;
+	if (trail_step != cur_step)
+		fault_trail[0] = 0;
+	if (r->injected != 1) {
+		failf("fail-nth 1..%d: no injected failure made the call fail with %s and leave the "
+		      "model's state%s%s; at %d it ran to its end (%s)", *n - 1, strerror(st->werr),
+		      fault_trail[0] ? " (same errno, other aftermath at: " : "", fault_trail[0] ?
+		      fault_trail : "", *n, ret < 0 ? strerror((int)-ret) : "success");
+		if (fault_trail[0])
+			failf(")");
+		return 0;
+	}
+	if (ret == -st->werr) {
+		fault_matched = 1;
+		n_faults_found++;
+		snprintf(fault_note, sizeof(fault_note),
+			 "fail-nth %d: the call fails with %s, as the model's injected fault", *n,
+			 strerror(st->werr));
+		return 0;
+	}
+	if (*n >= MAX_FAIL_NTH) {
+		failf("fail-nth 1..%d: none made the call fail with %s", *n, strerror(st->werr));
+		return 0;
+	}
+	(*n)++;
+	retry = 1;
+	return 1;
 }
 
 /* Compare the kernel's log around a step with the warnings the model predicts. */
@@ -1034,6 +1173,8 @@ static int run_step(const struct step *st)
 	m.op = st->op;
 	if (st->op == OP_SETTLE)
 		return 0;
+	if (st->fault)
+		m.fail_nth = fault_nth[cur_step];
 	if (tasks[t].state != T_RUNNING) {
 		if (!st->werr)
 			failf("task %d is dead, the model has the call succeed", t);
@@ -1088,7 +1229,7 @@ static int run_step(const struct step *st)
 		if (ret <= 0 || st->werr) {
 			close(ctl);
 			close(sv[1]);
-			if (!failmsg[0])
+			if (!failmsg[0] && !fault_verdict(st, ret, &r))
 				check_result(st, ret, &r, t);
 			return 0;
 		}
@@ -1220,6 +1361,8 @@ static int run_step(const struct step *st)
 		ret = rr.ret;
 		t = (int)st->a[1];
 	}
+	if (fault_verdict(st, ret, &r))
+		return 0;
 	check_result(st, ret, &r, t);
 	if (failmsg[0] || st->werr)
 		return 0;
@@ -1385,6 +1528,12 @@ static const char *missing_feature(void)
 	}
 	if (no_timens && uses_time())
 		return "the run uses time namespaces; " NO_TIMENS_WHY;
+	if (vec_faults && access("/proc/self/fail-nth", F_OK))
+		return "the run has an injected fault; this kernel has no fail-nth "
+		       "(CONFIG_FAULT_INJECTION_DEBUG_FS)";
+	if (vec_faults && access("/sys/kernel/debug/failslab/ignore-gfp-wait", W_OK))
+		return "the run has an injected fault; no failslab here (CONFIG_FAILSLAB, debugfs "
+		       "mounted on /sys/kernel/debug)";
 	if (vec_active_refs && !has_listns)
 		return "the vector is for a kernel with active references and listns() (6.19); this one has no listns()";
 	if (!vec_active_refs && has_listns)
@@ -1415,16 +1564,122 @@ static const char *missing_feature(void)
 	return NULL;
 }
 
+/* Forget every task, fd and namespace of an attempt (the search replays the run). */
+static void reset_state(void)
+{
+	for (int t = 0; t < VEC_NTASKS; t++) {
+		memset(fdt[t].fd, -1, sizeof(fdt[t].fd));
+		memset(fdt[t].pidfd_of, -1, sizeof(fdt[t].pidfd_of));
+		memset(fdt[t].cloexec, 0, sizeof(fdt[t].cloexec));
+		memset(&tasks[t], 0, sizeof(tasks[t]));
+		tasks[t].files = t;
+		tasks[t].chan = tasks[t].mbox_tx = -1;
+	}
+	memset(nsr, 0, sizeof(nsr));
+	memset(cookies, 0, sizeof(cookies));
+	ncookies = 0;
+	n_results = n_reach = n_polled = n_kwarn = n_steps_logged = n_faults_found = 0;
+	failmsg[0] = 0;
+	not_run = NULL;
+	retry = 0;
+}
+
+/* Kill what is left of the run's tasks and reap them; remove bind mount targets. */
+static void teardown(void)
+{
+	for (int t = VEC_NTASKS - 1; t >= 0; t--) {
+		if (tasks[t].state == T_RUNNING || tasks[t].state == T_ZOMBIE)
+			kill(tasks[t].pid, SIGKILL);
+		if (tasks[t].chan >= 0)
+			close(tasks[t].chan);
+		if (tasks[t].mbox_tx >= 0)
+			close(tasks[t].mbox_tx);
+		tasks[t].chan = tasks[t].mbox_tx = -1;
+	}
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	for (int k = 0; vec_mounts && k < vec_mounts; k++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "%s/%d", mount_dir, k);
+		unlink(path);
+	}
+}
+
+/* Every step once, in order; 1 if one failed. */
+static int run_steps(int *pass, int *skipped)
+{
+	int failed = 0, notrun;
+
+	*pass = *skipped = 0;
+	for (int i = 0; i < VEC_NSTEPS; i++) {
+		const struct step *st = &vec_steps[i];
+
+		if (failed) {
+			fprintf(tap, "ok %d %s # SKIP an earlier step failed\n", i + 1, st->what);
+			(*skipped)++;
+			continue;
+		}
+		failmsg[0] = 0;
+		fault_note[0] = 0;
+		cur_step = i;
+		notrun = run_step(st);
+		if (retry)
+			return 0;   /* the fault went elsewhere: replay with the next fail-nth */
+		for (int t = 0; t < VEC_NTASKS && st->tasks[t]; t++) {
+			char want = st->tasks[t];
+
+			if (want == 'z' && tasks[t].state == T_RUNNING)
+				await_death(t, 'z');
+			else if (want == 'g' && (tasks[t].state == T_RUNNING ||
+						 tasks[t].state == T_ZOMBIE))
+				await_death(t, 'g');
+		}
+		if (!failmsg[0])
+			check_reachable(st->expect);
+		check_kernel_log(st);
+		if (st->fault && fault_matched && failmsg[0] && fault_nth[i] < MAX_FAIL_NTH) {
+			/* the right errno from another allocation: its aftermath differs */
+			size_t n;
+
+			if (trail_step != i)
+				fault_trail[0] = 0;
+			trail_step = i;
+			n = strlen(fault_trail);
+			snprintf(fault_trail + n, sizeof(fault_trail) - n, "%s%d", n ? " " : "",
+				 fault_nth[i]);
+			fault_nth[i]++;
+			retry = 1;
+			return 0;
+		}
+		if (fault_note[0])
+			fprintf(tap, "# %s\n", fault_note);
+		if (failmsg[0]) {
+			fprintf(tap, "not ok %d %s\n# %s: %s\n", i + 1, st->what, st->src, failmsg);
+			failed = 1;
+		} else if (notrun) {
+			fprintf(tap, "ok %d %s # SKIP %s\n", i + 1, st->what, not_run);
+			(*skipped)++;
+		} else {
+			fprintf(tap, "ok %d %s\n", i + 1, st->what);
+			(*pass)++;
+		}
+	}
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	const char *skip;
-	int failed = 0, pass = 0, skipped = 0, notrun;
+	int failed = 0, pass = 0, skipped = 0, attempts = 0;
 
 	if (argc == 4 && !strcmp(argv[1], "--nssim-puppet")) {
 		/* a task of the run after its execve(): answer the call, go on */
 		struct reply r;
 
 		memset(&r, 0, sizeof(r));
+		/* an execve() made with fail-nth armed and not used up: it ran whole */
+		r.injected = fail_nth_disarm();
 		send(atoi(argv[2]), &r, sizeof(r), MSG_NOSIGNAL);
 		puppet_loop(atoi(argv[2]), atoi(argv[3]));
 	}
@@ -1445,12 +1700,6 @@ int main(int argc, char **argv)
 	/* orphans of the init puppet come back here, to be reaped at the end */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
-	for (int t = 0; t < VEC_NTASKS; t++) {
-		memset(fdt[t].fd, -1, sizeof(fdt[t].fd));
-		memset(fdt[t].pidfd_of, -1, sizeof(fdt[t].pidfd_of));
-		tasks[t].files = t;
-		tasks[t].chan = tasks[t].mbox_tx = -1;
-	}
 	if (vec_mounts) {
 		strcpy(mount_dir, "/tmp/nssim-vector-XXXXXX");
 		if (!mkdtemp(mount_dir)) {
@@ -1460,62 +1709,48 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("1..%d\n", VEC_NSTEPS);
-	kmsg_open();
-	if (!start_init()) {
-		printf("Bail out! cannot start the init task: %s\n", failmsg);
-		return KSFT_FAIL;
-	}
-	for (int i = 0; i < VEC_NSTEPS; i++) {
-		const struct step *st = &vec_steps[i];
+	if (vec_faults)
+		failslab_setup();
+	for (int i = 0; i < VEC_NSTEPS; i++)
+		fault_nth[i] = vec_steps[i].fault;   /* the search starts at fail-nth 1 */
+	for (;;) {
+		/* with faults, each attempt of the search is printed only if it is the last */
+		char *buf = NULL;
+		size_t len = 0;
 
-		if (failed) {
-			printf("ok %d %s # SKIP an earlier step failed\n", i + 1, st->what);
-			skipped++;
-			continue;
+		tap = vec_faults ? open_memstream(&buf, &len) : stdout;
+		if (!tap)
+			tap = stdout;
+		reset_state();
+		kmsg_open();
+		if (!start_init()) {
+			printf("Bail out! cannot start the init task: %s\n", failmsg);
+			failslab_restore();
+			return KSFT_FAIL;
 		}
-		failmsg[0] = 0;
-		notrun = run_step(st);
-		for (int t = 0; t < VEC_NTASKS && st->tasks[t]; t++) {
-			char want = st->tasks[t];
-
-			if (want == 'z' && tasks[t].state == T_RUNNING)
-				await_death(t, 'z');
-			else if (want == 'g' && (tasks[t].state == T_RUNNING ||
-						 tasks[t].state == T_ZOMBIE))
-				await_death(t, 'g');
+		failed = run_steps(&pass, &skipped);
+		teardown();
+		if (tap != stdout) {
+			fclose(tap);
+			if (!retry && buf)
+				fputs(buf, stdout);
+			free(buf);
 		}
-		if (!failmsg[0])
-			check_reachable(st->expect);
-		check_kernel_log(st);
-		if (failmsg[0]) {
-			printf("not ok %d %s\n# %s: %s\n", i + 1, st->what, st->src, failmsg);
-			failed = 1;
-		} else if (notrun) {
-			printf("ok %d %s # SKIP %s\n", i + 1, st->what, not_run);
-			skipped++;
-		} else {
-			printf("ok %d %s\n", i + 1, st->what);
-			pass++;
-		}
-	}
-	for (int t = VEC_NTASKS - 1; t >= 0; t--)
-		if (tasks[t].state == T_RUNNING || tasks[t].state == T_ZOMBIE)
-			kill(tasks[t].pid, SIGKILL);
-	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
-		;
-	for (int k = 0; vec_mounts && k < vec_mounts; k++) {
-		char path[96];
-
-		snprintf(path, sizeof(path), "%s/%d", mount_dir, k);
-		unlink(path);
+		if (!retry)
+			break;
+		attempts++;
 	}
 	if (vec_mounts)
 		rmdir(mount_dir);
+	failslab_restore();
 	printf("# checked: %d call results, %d handle opens (%d waited for an asynchronous free), "
 	       "the kernel log at %d steps (%s; %d with a kernel warning)\n",
 	       n_results, n_reach, n_polled, n_steps_logged,
 	       kmsg_fd < 0 ? "no /dev/kmsg" : warns_live ? "warnings both ways" : "unpredicted warnings",
 	       n_kwarn);
+	if (vec_faults)
+		printf("# fail-nth: %d injected failure(s) reproduced, after %d replay(s) of the run\n",
+		       n_faults_found, attempts + 1);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n", pass, failed,
 	       skipped);
 	return failed ? KSFT_FAIL : KSFT_PASS;

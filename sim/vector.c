@@ -44,6 +44,7 @@ struct vstep {
 	bool pending;           /* deferred kernel work queued after it */
 	bool cloexec;           /* the fd it made (or clone's pidfd) is FD_CLOEXEC */
 	char *warn;             /* the kernel warnings the model predicts here, or NULL */
+	bool fault;             /* an injected allocation failure makes this call fail */
 };
 
 struct vec {
@@ -59,6 +60,8 @@ struct vec {
 	uint32_t types;         /* CLONE_NEW* of every namespace type the run uses */
 	GString *warn;          /* kernel warnings since the last step */
 	GHashTable *warned;     /* "rule: detail" already printed: WARN_ON_ONCE */
+	uint64_t faults;        /* world_faults_injected() at the event's start */
+	uint64_t fault_event;   /* the event an injected fault fired in, 0 */
 };
 
 static const char *const op_names[] = {
@@ -218,6 +221,27 @@ int64_t vec_path(struct sim *s, const char *path)
 	return v->paths->len - 1;
 }
 
+/*
+ * A fault armed by sim.fail_next() or --fail: a vector replays it with
+ * fail-nth, searching for the allocation whose failure the site stands for,
+ * where the site is an allocation and the errno the kernel's own.
+ */
+void vec_fault_armed(struct sim *s, const char *site, int err)
+{
+	const struct nss_fault_site *fs = nss_fault_site_lookup(site);
+	g_autofree char *why = NULL;
+
+	if (!s->vec || !fs)
+		return;
+	if (fs->no_fail_nth)
+		why = g_strdup_printf("the %s fault: %s", site, fs->no_fail_nth);
+	else if (err && err != fs->err)
+		why = g_strdup_printf("the %s fault with %s: the kernel returns %s there", site,
+				      nss_errno_name(err), nss_errno_name(fs->err));
+	if (why)
+		vec_unsupported(s, why);
+}
+
 void vec_unsupported(struct sim *s, const char *why)
 {
 	struct vec *v = s->vec;
@@ -349,6 +373,14 @@ void vec_op(struct sim *s, enum vec_op op, uint64_t task, int64_t ret, enum vec_
 	}
 	v->last = st;
 	st->werr = ret < 0 ? (int)-ret : 0;
+	if (v->fault_event) {
+		/* the call whose event the fault fired in: fail-nth replays it */
+		if (v->fault_event == world_last_event(s->w)->seq)
+			st->fault = true;
+		else
+			vec_unsupported(s, "an injected fault fired outside a call a vector makes");
+		v->fault_event = 0;
+	}
 	e = ret < 0 ? nss_errno_name((int)-ret) : NULL;
 	st->src = g_strdup(s->src);
 	if (e)
@@ -389,12 +421,27 @@ void vec_set_list(struct sim *s, const uint64_t *ids, int64_t n)
 		vec_unsupported(s, "listns() returning more than 64 ids");
 }
 
+static void on_event_begin(void *data, const struct nss_event *ev)
+{
+	struct sim *s = data;
+
+	(void)ev;
+	s->vec->faults = world_faults_injected(s->w);
+}
+
 /* Deferred kernel work ran: once none is left, the state is settled. */
 static void on_event_end(void *data, const struct nss_event *ev)
 {
 	struct sim *s = data;
 	struct vec *v = s->vec;
 	struct vstep *last;
+
+	if (world_faults_injected(s->w) != v->faults) {
+		if (ev->kernel_work)
+			vec_unsupported(s, "an injected fault in deferred kernel work: no call to fail");
+		else
+			v->fault_event = ev->seq;
+	}
 
 	if (!ev->kernel_work || world_deferred_pending(s->w) || !v->task_ids->len)
 		return;
@@ -427,7 +474,8 @@ static void on_warning(void *data, const struct nss_warning *wr)
 
 void sim_vec_observe(struct sim *s)
 {
-	struct nss_observer o = { .event_end = on_event_end, .warning = on_warning, .data = s };
+	struct nss_observer o = { .event_begin = on_event_begin, .event_end = on_event_end,
+				  .warning = on_warning, .data = s };
 
 	world_add_observer(s->w, &o);
 }
@@ -512,6 +560,15 @@ static void expect_string(struct vec *v, guint i, GString *out)
 	}
 }
 
+static guint count_faults(struct vec *v)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < v->steps->len; i++)
+		n += ((struct vstep *)g_ptr_array_index(v->steps, i))->fault;
+	return n;
+}
+
 gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 {
 	struct vec *v = s->vec;
@@ -533,9 +590,10 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 			       "static const char vec_seed[] = \"%" G_GUINT64_FORMAT "\";\n"
 			       "static const int vec_active_refs = %d;\n"
 			       "static const int vec_mounts = %u;\n"
+			       "static const int vec_faults = %u;\n"
 			       "static const unsigned int vec_types = 0",
 			       s->cfg.kernel, s->cfg.seed, world_variant(s->w)->has_active ? 1 : 0,
-			       v->paths->len);
+			       v->paths->len, count_faults(v));
 	for (int t = 0; t < NS_NR_TYPES; t++)
 		if (v->types & (uint32_t)ns_type_clone_flag(t))
 			g_string_append_printf(o, " | %s", clone_names[t]);
@@ -602,6 +660,8 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 				       ret_names[st->kind], st->want);
 		if (st->cloexec)
 			g_string_append(o, ", .cloexec = 1");
+		if (st->fault)
+			g_string_append(o, ", .fault = 1");
 		if (e)
 			g_string_append_printf(o, ", .werr = %s", e);
 		else if (st->werr)

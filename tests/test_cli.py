@@ -488,6 +488,28 @@ class Export(Base):
         r = run(["export", path])
         self.assertEqual(r.returncode, 3)
         self.assertIn("set_max_namespaces", r.stderr)
+        # a permission check and a foreign errno have no fail-nth to replay them
+        path = self.scenario("sim.fail_next('validate_ns')\nsim.init:clone { 'newuser' }\n",
+                             "validate.lua")
+        r = run(["export", path])
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("validate.lua: the validate_ns fault: a permission check", r.stderr)
+        path = self.scenario("sim.fail_next('alloc_pid', 'EAGAIN')\nsim.init:clone {}\n",
+                             "eagain.lua")
+        r = run(["export", path])
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("the kernel returns ENOMEM there", r.stderr)
+
+    def test_injected_fault_becomes_fail_nth_step(self):
+        # an allocation failure is replayed on the real kernel with fail-nth
+        src = self.export_c(os.path.join(ROOT, "scenarios", "faults", "alloc-pid.lua"),
+                            "--kernel", "6.19")
+        with open(src) as f:
+            text = f.read()
+        self.assertIn("static const int vec_faults = 1;", text)
+        self.assertRegex(text, r"\.op = OP_CLONE, .*\n.*\.fault = 1, \.werr = ENOMEM")
+        self.assertEqual(text.count(".fault = 1"), 1)
+        self.compile(src)
 
     def test_from_database(self):
         scen = self.scenario(open(os.path.join(ROOT, "scenarios", "zombie-vs-reaped.lua")).read())
