@@ -57,16 +57,23 @@ static const struct nss_variant *const all_variants[] = {
 
 const char *nss_variant_names(void)
 {
-	return "6.19, 6.19-prefix, 6.19-nsset-bug, 6.18";
+	static char names[128];
+
+	/* built from the table once, so the list cannot miss a variant */
+	if (names[0])
+		return names;
+	for (guint i = 0; i < G_N_ELEMENTS(all_variants); i++) {
+		g_strlcat(names, i ? ", " : "", sizeof(names));
+		g_strlcat(names, all_variants[i]->name, sizeof(names));
+	}
+	return names;
 }
 
 const struct nss_variant *nss_variant_lookup(const char *name)
 {
-	const struct nss_variant *const *all = all_variants;
-
 	for (guint i = 0; i < G_N_ELEMENTS(all_variants); i++)
-		if (g_strcmp0(all[i]->name, name) == 0)
-			return all[i];
+		if (g_strcmp0(all_variants[i]->name, name) == 0)
+			return all_variants[i];
 	return NULL;
 }
 

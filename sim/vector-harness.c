@@ -878,22 +878,26 @@ static int handle_opens(int slot)
  */
 static int settle_ms = SETTLE_MS;
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
 static void kmsg_open(void)
 {
-	int fd;
-
 	if (kmsg_fd >= 0)
 		close(kmsg_fd);
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
 	/* WARN_ON_ONCE: an earlier vector in this boot must not silence this one */
-	fd = open("/sys/kernel/debug/clear_warn_once", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			(void)0;
-		close(fd);
-	}
+	write_file("/sys/kernel/debug/clear_warn_once", "1");
 }
 
 /* The reports logged since the last call: how many, and the first one. */
@@ -936,17 +940,6 @@ static const char *const failslab_knobs[][2] = {
 	{ "/sys/kernel/debug/failslab/verbose", "1" },
 };
 static char failslab_saved[2][16];
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
 
 static void failslab_setup(void)
 {
