@@ -500,6 +500,16 @@ class Export(Base):
         self.assertEqual(r.returncode, 3)
         self.assertIn("the kernel returns ENOMEM there", r.stderr)
 
+    def test_listns_buffer_exported_as_the_call_made_it(self):
+        # max > 1000000 gives EOVERFLOW before any buffer is used: the vector
+        # must pass a buffer of that size, not "no buffer" (EFAULT)
+        src = self.export_c(os.path.join(ROOT, "scenarios", "selftests", "listns_test",
+                                         "listns_error_cases.lua"), "--kernel", "6.19")
+        with open(src) as f:
+            text = f.read()
+        self.assertRegex(text, r"\.op = OP_LISTNS, [^\n]*\.a = \{ 32, -2, 0, -2, 2000000 \},\n"
+                               r"\s*\.kind = R_VALUE, \.want = -75, \.werr = EOVERFLOW")
+
     def test_injected_fault_becomes_fail_nth_step(self):
         # an allocation failure is replayed on the real kernel with fail-nth
         src = self.export_c(os.path.join(ROOT, "scenarios", "faults", "alloc-pid.lua"),
@@ -536,6 +546,16 @@ class Export(Base):
 
 
 class Explore(Base):
+    def test_no_time(self):
+        # sequences for kernels without CONFIG_TIME_NS name no time namespace
+        for opts, has_time in (([], True), (["--no-time"], False)):
+            d = os.path.join(self.tmp.name, "seqs%d" % has_time)
+            r = run(["explore", "--seed", "1", "--depth", "12", "--time-limit", "5",
+                     "--emit", "40", "--emit-dir", d] + opts)
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            text = "".join(open(os.path.join(d, f)).read() for f in sorted(os.listdir(d)))
+            self.assertEqual(bool(re.search(r'"(new)?time', text)), has_time)
+
     def test_finds_both_prefix_bugs(self):
         out = os.path.join(self.tmp.name, "bug.lua")
         # --no-faults: the stream that finds §9.2 after ~90,000 sequences (faults change
