@@ -61,7 +61,7 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 		struct nsproxy *n = l->data;
 
 		if (objects)
-			expect_ctr(rc, &n->count, n->static_count);
+			expect_ctr(rc, &n->count, n->static_count + n->leaked);
 		for (int s = 0; s < NR_SLOTS; s++) {
 			ex(rc, n->slot[s])->ref++;
 			if (n->active)

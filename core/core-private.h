@@ -249,6 +249,7 @@ struct nsproxy {
 	struct ns *slot[NR_SLOTS];
 	bool active;             /* nsproxy_ns_active_get() was done (oracle) */
 	int32_t static_count;    /* init_nsproxy: the idle task's reference */
+	bool leaked;             /* a kernel error path dropped its last pointer (nsproxy_leak) */
 };
 
 /* The set a setns() prepares (struct nsset). */
@@ -273,6 +274,7 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 void get_nsproxy(struct world *w, struct nsproxy *n, const char *site);
 void put_nsproxy(struct world *w, struct nsproxy *n, const char *site);
 void nsproxy_free(struct world *w, struct nsproxy *n);
+void nsproxy_leak(struct world *w, struct nsproxy *n);
 void nsproxy_ns_active_get(struct world *w, struct nsproxy *n);
 void switch_task_namespaces(struct world *w, struct task *t, struct nsproxy *n);
 void nsproxy_set_slot(struct world *w, struct nsproxy *n, enum nsproxy_slot s,
@@ -483,6 +485,8 @@ enum fault_site {
 	FAULT_VALIDATE_NS,
 	FAULT_NSFS_INIT_INODE,
 	FAULT_GET_UNUSED_FD,
+	FAULT_SETUP_NET,
+	FAULT_SET_CRED_UCOUNTS,
 	NR_FAULT_SITES
 };
 

@@ -30,6 +30,12 @@ static const struct nss_fault_site sites[NR_FAULT_SITES] = {
 	[FAULT_GET_UNUSED_FD] = { "get_unused_fd", EMFILE, "get_unused_fd_flags",
 	  "reserving the fd of a new nsfs file (after its dentry) or socket (after sk_alloc)",
 	  "EMFILE is RLIMIT_NOFILE, not an allocation: no fail-nth gives it" },
+	[FAULT_SETUP_NET] = { "setup_net", ENOMEM, "setup_net",
+	  "a pernet subsystem's init (ops_init) for a new net namespace; its errno passes on "
+	  "(ENOMEM, ENOBUFS, ENFILE, EAFNOSUPPORT, ...)", .any_errno = true },
+	[FAULT_SET_CRED_UCOUNTS] = { "set_cred_ucounts", EAGAIN, "set_cred_ucounts",
+	  "allocating the new cred's ucounts in a new user namespace (clone, unshare; "
+	  "setns into a user ns returns EINVAL)" },
 };
 
 const struct nss_fault_site *nss_fault_sites(size_t *n)

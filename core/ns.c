@@ -482,6 +482,24 @@ int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
 		ns_ref_inc(w, owner_user, sites[t]);
 	}
 	}
+	if (t == NS_NET) {
+		/*
+		 * setup_net(): the id is taken (net_cookie), then every pernet
+		 * subsystem's init runs; one failing undoes the others and
+		 * copy_net_ns() frees the namespace it never published.
+		 */
+		err = should_fail(w, FAULT_SETUP_NET);
+		if (err) {
+			proc_free_inum(w, ns->inum);              /* ns_common_free */
+			ns_ref_put(w, owner_user, "copy_net_ns"); /* put_user_ns */
+			if (ref_dec_and_test(w, &ns->ref, "net_passive_dec")) {
+				notify_object(w, NSS_OBJ_FREED, OBJ_NS, ns->id);
+				ns_free(w, ns);
+				g_free(ns);
+			}
+			return err;
+		}
+	}
 	ns_tree_add(w, ns);
 	if (w->v->owner_charge_at_create) {
 		/* 6.19-prefix __ns_ref_active_get_owner() at tree insertion. */

@@ -113,6 +113,16 @@ static void deactivate_nsproxy(struct world *w, struct nsproxy *n)
 	nsproxy_free(w, n);
 }
 
+/*
+ * A kernel error path forgets @n with its count: it and the P references
+ * of its slots stay for good, as in the kernel (kmemleak would report it).
+ */
+void nsproxy_leak(struct world *w, struct nsproxy *n)
+{
+	(void)w;
+	n->leaked = true;
+}
+
 void put_nsproxy(struct world *w, struct nsproxy *n, const char *site)
 {
 	if (ref_dec_and_test(w, &n->count, site))

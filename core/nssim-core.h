@@ -81,6 +81,9 @@ struct nss_variant {
 	bool nsset_free_puts_active; /* put_nsset released A it never took (§9.1) */
 	bool unified_tree;           /* one id-ordered tree of all types */
 	bool cookie_ids;             /* 6.18: ids from per-CPU cookie batches */
+	bool unshare_ucounts_put_nsproxy; /* ksys_unshare() puts the new nsproxy when
+					   * set_cred_ucounts() fails (a98621a0f187, 7.0);
+					   * before, it leaked */
 	bool exit_keeps_dumpable;    /* ptrace checks an exited task's last dumpability
 				      * ("ptrace: slightly saner 'get_dumpable()' logic",
 				      * v7.1-rc4, in 6.18.y stable; not in v6.19.0) */
@@ -444,6 +447,8 @@ struct nss_fault_site {
 	const char *description;
 	/* why a real kernel cannot fail it through fail-nth (failslab), or NULL */
 	const char *no_fail_nth;
+	/* the kernel passes on the errno of whatever failed there: err is one of many */
+	bool any_errno;
 };
 const struct nss_fault_site *nss_fault_sites(size_t *n);
 /* The site called @name, or NULL. */

@@ -121,8 +121,10 @@ static int copy_creds(struct world *w, struct task *p, struct task *parent,
 		return -ENOMEM;
 	if (flags & NSS_CLONE_NEWUSER) {
 		err = create_user_ns(w, new);
+		if (!err)
+			err = should_fail(w, FAULT_SET_CRED_UCOUNTS);
 		if (err) {
-			abort_creds(w, new);
+			abort_creds(w, new);   /* copy_creds: error_put */
 			return err;
 		}
 	}
@@ -377,6 +379,22 @@ static int ksys_unshare(struct world *w, struct task *t, uint64_t flags)
 						    t->cred->euid, &err);
 		if (!new_nsproxy)
 			goto cleanup;
+	}
+	if (new_cred) {
+		err = should_fail(w, FAULT_SET_CRED_UCOUNTS);
+		if (err) {
+			/*
+			 * Before a98621a0f187 (7.0) this path skipped the new
+			 * nsproxy: it leaks with its P references.  Since, it is
+			 * put_nsproxy()ed, which puts the A references only
+			 * switch_task_namespaces() would have taken.
+			 */
+			if (new_nsproxy && w->v->unshare_ucounts_put_nsproxy)
+				put_nsproxy(w, new_nsproxy, "ksys_unshare");
+			else if (new_nsproxy)
+				nsproxy_leak(w, new_nsproxy);
+			goto cleanup;
+		}
 	}
 	/* the commit */
 	if (new_nsproxy)

@@ -184,7 +184,8 @@ int userns_install(struct world *w, struct task *t, struct cred *nsset_cred,
 	ns_ref_put(w, nsset_cred->user_ns, "userns_install");
 	ns_ref_inc(w, user_ns, "userns_install");
 	set_cred_user_ns(w, nsset_cred, user_ns);
-	return 0;
+	/* set_cred_ucounts(): any failure is EINVAL here */
+	return should_fail(w, FAULT_SET_CRED_UCOUNTS) ? -EINVAL : 0;
 }
 
 /*

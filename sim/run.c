@@ -227,7 +227,7 @@ int cmd_run(int argc, char **argv)
 	gboolean no_trace = FALSE;
 	g_autofree char *jsonl = NULL, *fail = NULL;
 	gboolean count_sites = FALSE, ignore_exp = FALSE, export_quiet = FALSE;
-	g_autofree char *vector_c = NULL, *expect_fp = NULL;
+	g_autofree char *vector_c = NULL, *expect_fp = NULL, *fault_outcome = NULL;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.19-nsset-bug, 6.18", "V" },
@@ -246,6 +246,7 @@ int cmd_run(int argc, char **argv)
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
 		/* nssim export's, not for users */
 		{ "vector-c", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &vector_c, NULL, NULL },
+		{ "fault-outcome", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &fault_outcome, NULL, NULL },
 		{ "expect-fingerprint", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &expect_fp, NULL, NULL },
 		{ "export-quiet", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &export_quiet, NULL, NULL },
 		{ NULL },
@@ -303,7 +304,7 @@ int cmd_run(int argc, char **argv)
 	if (fail && !parse_fail(s, fail))
 		return usage_error("--fail '%s': expected SITE[:N][=ERRNO] with a site from nssim sites, N >= 1 and a known errno name", fail);
 	s->quiet = (jsonl && !strcmp(jsonl, "-")) || export_quiet;
-	if (vector_c)
+	if (vector_c || fault_outcome)
 		sim_vec_attach(s);
 	s->scripts_dir = scripts ? scripts
 		       : g_getenv("NSSIM_SCRIPTS") ? g_getenv("NSSIM_SCRIPTS") : NSSIM_SCRIPTS_DIR;
@@ -416,6 +417,16 @@ int cmd_run(int argc, char **argv)
 			g_printerr("nssim export: %s no longer reproduces the recorded run "
 				   "(fingerprint %s, recorded %s): the scenario or nssim changed\n",
 				   s->path, fp, expect_fp);
+			return 2;
+		}
+	}
+	if (fault_outcome) {
+		/* the fault sweep's model side: kept even if the scenario stopped after the fault */
+		g_autofree char *fo = sim_vec_fault_outcome(s);
+		g_autofree char *line = fo ? g_strdup_printf("%s\n", fo) : g_strdup("");
+
+		if (!g_file_set_contents(fault_outcome, line, -1, &err)) {
+			g_printerr("nssim run: %s: %s\n", fault_outcome, err->message);
 			return 2;
 		}
 	}

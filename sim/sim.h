@@ -126,6 +126,7 @@ void vec_unsupported(struct sim *s, const char *why);
 /* sim.fail_next() or --fail armed @site: unsupported unless fail-nth can replay it */
 void vec_fault_armed(struct sim *s, const char *site, int err);
 const char *sim_vec_unsupported(struct sim *s);
+char *sim_vec_fault_outcome(struct sim *s);   /* for --fault-outcome, or NULL */
 gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err);
 
 /* lua_api.c */

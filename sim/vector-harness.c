@@ -235,6 +235,26 @@ static int cur_step, retry, n_faults_found, fault_matched;
 static char fault_note[256];
 static char fault_trail[512];  /* the fail-nth values whose errno matched, the aftermath not */
 static int trail_step = -1;    /* the faulted step fault_trail is about */
+/*
+ * The fault sweep (`vector --fault-sweep FILE`, a vector with no injected
+ * fault): every clone(), unshare() and setns() of the run is replayed with
+ * fail-nth = 1, 2, ... until the call passes fewer fault-injection points.
+ * Each real outcome must be one the model produces at that step: a failed
+ * call one of FILE's (one per line: step errno expect warn label, from the
+ * model's runs with one site pass failed), a call that succeeds anyway the
+ * unfaulted run's.
+ */
+struct alt {
+	int step, err, warn;
+	char expect[VEC_NNS + 1];
+	char label[64];
+};
+static struct alt *alts;
+static int nalts;
+static int sweep_step = -1, sweep_nth, sweep_injected, sweep_over;
+static int sweep_tests, sweep_bad, sweep_calls;
+static long long sweep_ret;
+static int faulting;         /* failslab and fail-nth are needed: vec_faults or the sweep */
 static FILE *tap;            /* the KTAP lines of the current attempt */
 static char mount_dir[64];   /* bind mount targets: files made here */
 
@@ -957,7 +977,7 @@ static void failslab_setup(void)
 
 static void failslab_restore(void)
 {
-	for (int k = 0; vec_faults && k < 2; k++)
+	for (int k = 0; faulting && k < 2; k++)
 		if (failslab_saved[k][0])
 			write_file(failslab_knobs[k][0], failslab_saved[k]);
 }
@@ -967,6 +987,12 @@ static int fault_verdict(const struct step *st, long long ret, const struct repl
 {
 	int *n = &fault_nth[cur_step];
 
+	if (cur_step == sweep_step) {
+		/* the sweep judges a call failed by its fault, not check_result() */
+		sweep_ret = ret;
+		sweep_injected = r->injected;
+		return r->injected == 1 && ret < 0;
+	}
 	if (!st->fault)
 		return 0;
 	fault_matched = 0;
@@ -1168,6 +1194,8 @@ static int run_step(const struct step *st)
 		return 0;
 	if (st->fault)
 		m.fail_nth = fault_nth[cur_step];
+	else if (cur_step == sweep_step)
+		m.fail_nth = sweep_nth;
 	if (tasks[t].state != T_RUNNING) {
 		if (!st->werr)
 			failf("task %d is dead, the model has the call succeed", t);
@@ -1219,6 +1247,10 @@ static int run_step(const struct step *st)
 		ret = call(t, &m, fds, nfds, &r) ? r.ret : 0;
 		close(mine);
 		close(sv[0]);
+		if (cur_step == sweep_step && ret > 0 && !st->werr) {
+			sweep_ret = ret;
+			sweep_injected = r.injected;
+		}
 		if (ret <= 0 || st->werr) {
 			close(ctl);
 			close(sv[1]);
@@ -1521,11 +1553,11 @@ static const char *missing_feature(void)
 	}
 	if (no_timens && uses_time())
 		return "the run uses time namespaces; " NO_TIMENS_WHY;
-	if (vec_faults && access("/proc/self/fail-nth", F_OK))
-		return "the run has an injected fault; this kernel has no fail-nth "
+	if (faulting && access("/proc/self/fail-nth", F_OK))
+		return "injected faults need fail-nth, which this kernel has not "
 		       "(CONFIG_FAULT_INJECTION_DEBUG_FS)";
-	if (vec_faults && access("/sys/kernel/debug/failslab/ignore-gfp-wait", W_OK))
-		return "the run has an injected fault; no failslab here (CONFIG_FAILSLAB, debugfs "
+	if (faulting && access("/sys/kernel/debug/failslab/ignore-gfp-wait", W_OK))
+		return "injected faults need failslab, not here (CONFIG_FAILSLAB, debugfs "
 		       "mounted on /sys/kernel/debug)";
 	if (vec_active_refs && !has_listns)
 		return "the vector is for a kernel with active references and listns() (6.19); this one has no listns()";
@@ -1599,6 +1631,135 @@ static void teardown(void)
 	}
 }
 
+/* The model's outcomes for the sweep, from FILE; 0 if it cannot be read. */
+static int load_alts(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		struct alt a;
+		char expect[256] = "", label[64] = "";
+
+		if (line[0] == '#' || sscanf(line, "%d %d %255s %d %63s", &a.step, &a.err, expect,
+					     &a.warn, label) != 5)
+			continue;
+		snprintf(a.expect, sizeof(a.expect), "%.*s", VEC_NNS, expect);
+		memcpy(a.label, label, sizeof(a.label));
+		alts = realloc(alts, sizeof(*alts) * (size_t)(nalts + 1));
+		if (!alts)
+			abort();
+		alts[nalts++] = a;
+	}
+	fclose(f);
+	return 1;
+}
+
+/*
+ * Do the namespaces known so far open by handle as @expect says (y, n,
+ * '.' unasserted)?  A namespace that still opens where @expect has it gone
+ * is polled, the caller's deadline shared by all.  @seen gets y/n/? per slot.
+ */
+static int reach_matches(const char *expect, long long until, char *seen)
+{
+	int ok = 1;
+
+	for (int s = 0; s < VEC_NNS; s++) {
+		char c = s < (int)strlen(expect) ? expect[s] : '.';
+		int r;
+
+		seen[s] = '?';
+		if (!nsr[s].known)
+			continue;
+		r = handle_opens(s);
+		while (c == 'n' && r == 1 && now_ms() < until) {
+			sleep_us(500);
+			r = handle_opens(s);
+		}
+		seen[s] = r == 1 ? 'y' : 'n';
+		if ((c == 'y' && r != 1) || (c == 'n' && r == 1))
+			ok = 0;
+	}
+	seen[VEC_NNS] = 0;
+	return ok;
+}
+
+/* One KTAP line of the sweep: "ok N step S <what>, fail-nth M: <text>". */
+static void __attribute__((format(printf, 3, 4)))
+sweep_result(int ok, const struct step *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	sweep_bad += !ok;
+	printf("%sok %d step %d %s, fail-nth %d: ", ok ? "" : "not ", ++sweep_tests,
+	       sweep_step + 1, st->what, sweep_nth);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* One outcome of the sweep: the call at sweep_step with fail-nth sweep_nth. */
+static void sweep_judge(const struct step *st, int notrun)
+{
+	char first[512] = "", seen[VEC_NNS + 1] = "", errs[256] = "";
+	int reports, any_err = 0;
+	long long until = now_ms() + settle_ms;
+
+	if (notrun || sweep_injected != 1) {
+		/* the call passed fewer fault points than sweep_nth: the step is done */
+		sweep_over = 1;
+		if (failmsg[0])
+			sweep_result(0, st, "no failure injected, and still: %s", failmsg);
+		else
+			printf("# step %d %s: %d fault-injection point(s)%s%s\n", sweep_step + 1,
+			       st->what, sweep_nth - 1, notrun ? "; not run: " : "",
+			       notrun ? not_run : "");
+		sweep_calls += !notrun;
+		return;
+	}
+	reports = kmsg_reports(first, sizeof(first));
+	if (sweep_ret >= 0) {
+		/* the kernel copes with the failed allocation: the unfaulted outcome */
+		if (failmsg[0])
+			sweep_result(0, st, "succeeds anyway, but %s", failmsg);
+		else if (!reach_matches(st->expect, until, seen) || (reports && !st->warn))
+			sweep_result(0, st, "succeeds anyway, but handles open as %s, the model's %s%s%s",
+				     seen, st->expect, reports ? "; the kernel logged: " : "", first);
+		else
+			sweep_result(1, st, "succeeds anyway, as the unfaulted run");
+		return;
+	}
+	for (int k = 0; k < nalts; k++) {
+		size_t n = strlen(errs);
+
+		if (alts[k].step != sweep_step + 1)
+			continue;
+		/* -1: a site that passes on the errno of whatever failed in it */
+		const char *e = alts[k].err < 0 ? "any errno" : strerror(alts[k].err);
+
+		if (!strstr(errs, e) && n + 40 < sizeof(errs))
+			snprintf(errs + n, sizeof(errs) - n, "%s%s", n ? ", " : "", e);
+		if (alts[k].err >= 0 && alts[k].err != (int)-sweep_ret)
+			continue;
+		any_err = 1;
+		if (reach_matches(alts[k].expect, until, seen) && (!reports || alts[k].warn)) {
+			sweep_result(1, st, "%s, as the model's %s", strerror((int)-sweep_ret),
+				     alts[k].label);
+			return;
+		}
+	}
+	if (!any_err)
+		sweep_result(0, st, "%s; the model fails this call %s%s", strerror((int)-sweep_ret),
+			     errs[0] ? "only with: " : "at no site", errs);
+	else
+		sweep_result(0, st, "%s, but handles open as %s%s%s; no model outcome with that errno "
+			     "leaves that", strerror((int)-sweep_ret), seen,
+			     reports ? " and the kernel logged: " : "", first);
+}
+
 /* Every step once, in order; 1 if one failed. */
 static int run_steps(int *pass, int *skipped)
 {
@@ -1608,6 +1769,8 @@ static int run_steps(int *pass, int *skipped)
 	for (int i = 0; i < VEC_NSTEPS; i++) {
 		const struct step *st = &vec_steps[i];
 
+		if (failed && sweep_step >= 0)
+			return failed;   /* the sweep's replay broke before its call */
 		if (failed) {
 			fprintf(tap, "ok %d %s # SKIP an earlier step failed\n", i + 1, st->what);
 			(*skipped)++;
@@ -1619,6 +1782,10 @@ static int run_steps(int *pass, int *skipped)
 		notrun = run_step(st);
 		if (retry)
 			return 0;   /* the fault went elsewhere: replay with the next fail-nth */
+		if (i == sweep_step) {
+			sweep_judge(st, notrun);
+			return 0;
+		}
 		for (int t = 0; t < VEC_NTASKS && st->tasks[t]; t++) {
 			char want = st->tasks[t];
 
@@ -1661,10 +1828,74 @@ static int run_steps(int *pass, int *skipped)
 	return failed;
 }
 
+static int sweep_op(int op)
+{
+	return op == OP_CLONE || op == OP_UNSHARE || op == OP_SETNS;
+}
+
+/* --fault-sweep: each swept call with fail-nth 1, 2, ..., each in a fresh replay. */
+static int fault_sweep(int from_step, int from_nth)
+{
+	int pass, skipped, replays = 0;
+
+	printf("# fault sweep: every clone(), unshare() and setns() with fail-nth 1, 2, ..., "
+	       "against %d model outcome(s)\n", nalts);
+	for (int k = 0; k < VEC_NSTEPS; k++) {
+		if (!sweep_op(vec_steps[k].op) || k + 1 < from_step)
+			continue;
+		sweep_step = k;
+		sweep_over = 0;
+		for (sweep_nth = k + 1 == from_step ? from_nth : 1; !sweep_over; sweep_nth++) {
+			char *buf = NULL;
+			size_t len = 0;
+			int failed;
+
+			/* where a kernel crash stopped the sweep: it resumes after it */
+			printf("# at step %d fail-nth %d\n", k + 1, sweep_nth);
+			if (sweep_nth > MAX_FAIL_NTH) {
+				sweep_result(0, &vec_steps[k], "still failing; the sweep stops here");
+				break;
+			}
+			reset_state();
+			kmsg_open();
+			tap = open_memstream(&buf, &len);
+			if (!tap)
+				tap = stdout;
+			sweep_injected = 0;
+			sweep_ret = 0;
+			if (!start_init()) {
+				printf("Bail out! cannot start the init task: %s\n", failmsg);
+				return KSFT_FAIL;
+			}
+			failed = run_steps(&pass, &skipped);
+			teardown();
+			replays++;
+			if (tap != stdout)
+				fclose(tap);
+			if (failed) {
+				/* the steps before the call: the vector itself fails here */
+				sweep_result(0, &vec_steps[k], "the replay failed before the call:");
+				for (char *l = buf ? strtok(buf, "\n") : NULL; l; l = strtok(NULL, "\n"))
+					if (strncmp(l, "ok ", 3))
+						printf("#   %s\n", l);
+				sweep_over = 1;
+			}
+			free(buf);
+		}
+	}
+	sweep_step = -1;
+	printf("1..%d\n", sweep_tests);
+	printf("# fault sweep: %d call(s), %d injected failure(s), %d outside the model, "
+	       "%d replay(s)\n", sweep_calls, sweep_tests, sweep_bad, replays);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
+	       sweep_tests - sweep_bad, sweep_bad);
+	return sweep_bad ? KSFT_FAIL : KSFT_PASS;
+}
+
 int main(int argc, char **argv)
 {
 	const char *skip;
-	int failed = 0, pass = 0, skipped = 0, attempts = 0;
+	int failed = 0, pass = 0, skipped = 0, attempts = 0, from_step = 0, from_nth = 1;
 
 	if (argc == 4 && !strcmp(argv[1], "--nssim-puppet")) {
 		/* a task of the run after its execve(): answer the call, go on */
@@ -1678,6 +1909,23 @@ int main(int argc, char **argv)
 	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((argc == 3 || argc == 5) && !strcmp(argv[1], "--fault-sweep")) {
+		if (argc == 5) {
+			from_step = atoi(argv[3]);
+			from_nth = atoi(argv[4]) > 0 ? atoi(argv[4]) : 1;
+		}
+		if (vec_faults || !load_alts(argv[2])) {
+			printf("TAP version 13\n1..0 # SKIP %s\n", vec_faults ?
+			       "the sweep is for a vector without an injected fault" :
+			       "cannot read the model's outcomes");
+			return KSFT_SKIP;
+		}
+		sweep_step = VEC_NSTEPS;   /* not yet: no step is swept before the loop */
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: %s [--fault-sweep OUTCOMES [FROM_STEP FROM_NTH]]\n", argv[0]);
+		return 2;
+	}
+	faulting = vec_faults || sweep_step >= 0;
 	if (getenv("NSSIM_VECTOR_SETTLE_MS") && atoi(getenv("NSSIM_VECTOR_SETTLE_MS")) > 0)
 		settle_ms = atoi(getenv("NSSIM_VECTOR_SETTLE_MS"));
 	printf("TAP version 13\n");
@@ -1701,9 +1949,17 @@ int main(int argc, char **argv)
 			return KSFT_SKIP;
 		}
 	}
-	printf("1..%d\n", VEC_NSTEPS);
-	if (vec_faults)
+	if (faulting)
 		failslab_setup();
+	if (sweep_step >= 0) {
+		int rc = fault_sweep(from_step, from_nth);
+
+		if (vec_mounts)
+			rmdir(mount_dir);
+		failslab_restore();
+		return rc;
+	}
+	printf("1..%d\n", VEC_NSTEPS);
 	for (int i = 0; i < VEC_NSTEPS; i++)
 		fault_nth[i] = vec_steps[i].fault;   /* the search starts at fail-nth 1 */
 	for (;;) {

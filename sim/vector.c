@@ -62,6 +62,7 @@ struct vec {
 	GHashTable *warned;     /* "rule: detail" already printed: WARN_ON_ONCE */
 	uint64_t faults;        /* world_faults_injected() at the event's start */
 	uint64_t fault_event;   /* the event an injected fault fired in, 0 */
+	bool fault_any_errno;   /* its site passes on any errno (nss_fault_site.any_errno) */
 };
 
 static const char *const op_names[] = {
@@ -235,11 +236,12 @@ void vec_fault_armed(struct sim *s, const char *site, int err)
 		return;
 	if (fs->no_fail_nth)
 		why = g_strdup_printf("the %s fault: %s", site, fs->no_fail_nth);
-	else if (err && err != fs->err)
+	else if (err && err != fs->err && !fs->any_errno)
 		why = g_strdup_printf("the %s fault with %s: the kernel returns %s there", site,
 				      nss_errno_name(err), nss_errno_name(fs->err));
 	if (why)
 		vec_unsupported(s, why);
+	s->vec->fault_any_errno = fs->any_errno;
 }
 
 void vec_unsupported(struct sim *s, const char *why)
@@ -569,6 +571,34 @@ static guint count_faults(struct vec *v)
 	return n;
 }
 
+/*
+ * The faulted call's outcome as the fault sweep reads it: "STEP ERRNO
+ * HANDLES WARN" (the step 1-based, the errno a number or -1 for a site that
+ * passes on any callee's errno, y/n/. per namespace
+ * slot, 1 if the model predicts a kernel warning there), or NULL without a
+ * faulted call a vector can make.  Written even when the scenario stops
+ * right after the fault (an assert on the call): the steps up to it are
+ * the same as in the unfaulted run's vector.
+ */
+char *sim_vec_fault_outcome(struct sim *s)
+{
+	struct vec *v = s->vec;
+	g_autoptr(GString) ex = g_string_new(NULL);
+
+	if (!v || v->unsupported)
+		return NULL;
+	for (guint i = 0; i < v->steps->len; i++) {
+		struct vstep *st = g_ptr_array_index(v->steps, i);
+
+		if (!st->fault)
+			continue;
+		expect_string(v, i, ex);
+		return g_strdup_printf("%u %d %s %d", i + 1, v->fault_any_errno ? -1 : st->werr,
+				       ex->len ? ex->str : ".", st->warn ? 1 : 0);
+	}
+	return NULL;
+}
+
 gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 {
 	struct vec *v = s->vec;
@@ -583,6 +613,13 @@ gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err)
 		" * Build: cc -O2 -Wall -o vector vector.c; run as root: ./vector (KTAP;\n"
 		" * exit 0 pass, 1 fail, 4 skip).  The harness is nssim's sim/vector-harness.c.\n */\n",
 		NSSIM_VERSION, s->path, s->cfg.kernel, s->cfg.seed, s->fingerprint, v->steps->len);
+	{
+		g_autofree char *fo = sim_vec_fault_outcome(s);
+
+		if (fo)
+			g_string_append_printf(o, "/* nssim fault outcome (step errno handles warn): %s */\n",
+					       fo);
+	}
 	g_string_append(o, vector_harness_head);
 	g_string_append(o, "static const char vec_scenario[] = ");
 	c_str(o, s->path);

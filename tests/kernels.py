@@ -150,14 +150,17 @@ def compile_all(cc, sources, jobs=None):
         return dict(ex.map(one, sources))
 
 
-def run_batch(target, exes, timeout=600):
-    """Run each vector once on @target: {exe: (exit status, output)}."""
+def run_batch(target, exes, timeout=600, args=None):
+    """Run each vector once on @target: {exe: (exit status, output)}; @args,
+    if given, maps an exe to its arguments."""
     results = {}
+    args = args or {}
     env = dict(os.environ, **target.env())
     if target.kernel is None:
         for exe in exes:
             try:
-                r = subprocess.run([exe], capture_output=True, text=True, timeout=timeout, env=env)
+                r = subprocess.run([exe] + args.get(exe, []), capture_output=True, text=True,
+                                   timeout=timeout, env=env)
                 results[exe] = (r.returncode, r.stdout + r.stderr)
             except subprocess.TimeoutExpired as e:
                 results[exe] = (124, (e.stdout or b'').decode(errors='replace') + '\n# timed out')
@@ -170,7 +173,8 @@ def run_batch(target, exes, timeout=600):
             f.write('export %s=%s\n' % (k, shlex.quote(v)))
         for exe in exes:
             q = shlex.quote(exe)
-            f.write('%s > %s.out 2>&1; echo $? > %s.rc\n' % (q, q, q))
+            a = ''.join(' ' + shlex.quote(x) for x in args.get(exe, []))
+            f.write('%s%s > %s.out 2>&1; echo $? > %s.rc\n' % (q, a, q, q))
     for exe in exes:
         for ext in ('.out', '.rc'):
             if os.path.exists(exe + ext):
@@ -187,7 +191,13 @@ def run_batch(target, exes, timeout=600):
             with open(exe + '.out') as f:
                 out = f.read()
         except (OSError, ValueError):
-            rc, out = 125, 'no result from the guest (boot exit %d after %.0f s): %s' % (
+            # what it printed before the guest died (a kernel crash) comes first
+            try:
+                with open(exe + '.out') as f:
+                    partial = f.read()
+            except OSError:
+                partial = ''
+            rc, out = 125, partial + 'no result from the guest (boot exit %d after %.0f s): %s' % (
                 r.returncode, time.time() - t0, (r.stdout + r.stderr)[-300:])
         results[exe] = (rc, out)
     return results
