@@ -217,6 +217,8 @@ struct cred {
 struct cred *prepare_creds(struct world *w, const struct cred *old, const char *site);
 /* Discard a prepared, never committed cred (abort_creds). */
 void abort_creds(struct world *w, struct cred *c);
+/* The new ucounts of a cred whose user ns or uid changed: 0 or -EAGAIN. */
+int set_cred_ucounts(struct world *w, struct cred *c);
 void get_cred_many(struct world *w, struct cred *c, int n, const char *site);
 void put_cred_many(struct world *w, struct cred *c, int n, const char *site);
 /* commit_creds(): installs @new on @t, moving A when the user ns changes. */

@@ -122,7 +122,7 @@ static int copy_creds(struct world *w, struct task *p, struct task *parent,
 	if (flags & NSS_CLONE_NEWUSER) {
 		err = create_user_ns(w, new);
 		if (!err)
-			err = should_fail(w, FAULT_SET_CRED_UCOUNTS);
+			err = set_cred_ucounts(w, new);
 		if (err) {
 			abort_creds(w, new);   /* copy_creds: error_put */
 			return err;
@@ -381,7 +381,7 @@ static int ksys_unshare(struct world *w, struct task *t, uint64_t flags)
 			goto cleanup;
 	}
 	if (new_cred) {
-		err = should_fail(w, FAULT_SET_CRED_UCOUNTS);
+		err = set_cred_ucounts(w, new_cred);
 		if (err) {
 			/*
 			 * Before a98621a0f187 (7.0) this path skipped the new

@@ -113,6 +113,29 @@ int ucount_charge(struct world *w, struct ns *user_ns, uint32_t uid,
 	return 0;
 }
 
+/*
+ * set_cred_ucounts(): the cred's ucounts are looked up by (user ns, real
+ * uid); only a key nothing holds yet (no charge, no child user ns created by
+ * that uid, no other cred) is allocated, and that allocation can fail
+ * (EAGAIN).  So unshare(CLONE_NEWUSER | CLONE_NEWNET) as uid == euid cannot
+ * fail here: the net namespace's charge made the key first.
+ */
+int set_cred_ucounts(struct world *w, struct cred *c)
+{
+	struct ucounts_entry *e = ucounts_find(c->user_ns, c->uid, false);
+
+	for (int t = 0; e && t < NS_NR_TYPES; t++)
+		if (e->count[t])
+			return 0;
+	for (GList *l = w->creds.head; l; l = l->next) {
+		struct cred *o = l->data;
+
+		if (o != c && !o->dead && o->user_ns == c->user_ns && o->uid == c->uid)
+			return 0;
+	}
+	return should_fail(w, FAULT_SET_CRED_UCOUNTS);   /* alloc_ucounts */
+}
+
 /* dec_ucount(): release what ucount_charge() took, at namespace free. */
 void ucount_uncharge(struct world *w, struct ns *user_ns, uint32_t uid,
 		     enum ns_type t)
@@ -184,8 +207,8 @@ int userns_install(struct world *w, struct task *t, struct cred *nsset_cred,
 	ns_ref_put(w, nsset_cred->user_ns, "userns_install");
 	ns_ref_inc(w, user_ns, "userns_install");
 	set_cred_user_ns(w, nsset_cred, user_ns);
-	/* set_cred_ucounts(): any failure is EINVAL here */
-	return should_fail(w, FAULT_SET_CRED_UCOUNTS) ? -EINVAL : 0;
+	/* any set_cred_ucounts() failure is EINVAL here */
+	return set_cred_ucounts(w, nsset_cred) ? -EINVAL : 0;
 }
 
 /*

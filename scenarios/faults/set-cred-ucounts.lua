@@ -7,6 +7,7 @@
 scenario { name = "fault: set_cred_ucounts in unshare", kernel = "6.19" }
 local pa = require("nsutil").pa
 local c = sim.init:clone {}
+assert(c:setresuid(1000, 0, 0))   -- real uid 1000, still root (euid 0)
 local before = #sim.ns_ids()
 sim.fail_next("set_cred_ucounts")
 local _, err = c:unshare { "newuser", "newnet" }
