@@ -73,6 +73,8 @@ int event_begin_fd(struct world *w, const char *op, uint64_t task, int fd, int64
 		   int64_t a2, struct task **t, struct file **f);
 /* The caller uses @ns now (is_current_namespace / current_in_namespace). */
 bool ns_current_in(const struct task *t, const struct ns *ns);
+/* 7.0: the caller runs in the initial pid ns with CAP_SYS_ADMIN in the initial user ns. */
+bool may_see_all_namespaces(struct world *w, const struct task *t);
 
 /* ---- namespaces (ns.c) -------------------------------------------- */
 

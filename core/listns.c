@@ -7,7 +7,8 @@
  * P get and put appear in the trace).  The walk is the owner list of a user
  * namespace, one type's tree, or the unified tree, in ascending id order;
  * a cursor restarts at the smallest id above it, which must be active, else
- * ENOENT.  Visibility is 6.19.0's may_list_ns().
+ * ENOENT.  Visibility is 6.19.0's may_list_ns(), or 7.0's, which shows
+ * a foreign namespace only to may_see_all_namespaces().
  */
 #include "core-private.h"
 
@@ -18,6 +19,12 @@
 static bool may_list_ns(struct world *w, struct task *t, struct ns *ns, bool owner_mode,
 			bool userns_capable)
 {
+	if (w->v->see_all_gate) {
+		/* 7.0: the caller's own namespaces, else everything or nothing */
+		if (owner_mode && userns_capable)
+			return true;
+		return ns_current_in(t, ns) || may_see_all_namespaces(w, t);
+	}
 	if (owner_mode) {
 		if (userns_capable)
 			return true;
@@ -80,7 +87,8 @@ static int64_t do_listns(struct world *w, struct task *t, const struct nss_listn
 		/* the lookup reference is held for the walk; dropped at the end */
 	}
 	if (owner)
-		userns_capable = ns_capable(w, t->cred, owner, CAP_SYS_ADMIN);
+		userns_capable = w->v->see_all_gate ? may_see_all_namespaces(w, t)
+						    : ns_capable(w, t->cred, owner, CAP_SYS_ADMIN);
 	else if (req->ns_type && !(req->ns_type & (req->ns_type - 1)))
 		single = ns_type_from_clone_flag(req->ns_type);
 	list = walk_list(w, owner, single);

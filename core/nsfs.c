@@ -84,7 +84,8 @@ static struct ns *proc_ns_get(struct world *w, struct task *t, const char *name)
 		if (slot < 0 || !t->nsproxy)
 			return NULL;
 		ns = t->nsproxy->slot[slot];
-		if (slot == SLOT_PID_FOR_CHILDREN && !ns->had_reaper)
+		/* pidns_for_children_get(): 6.19 waits for the init, 7.0 does not */
+		if (slot == SLOT_PID_FOR_CHILDREN && !ns->had_reaper && !w->v->pidns_children_any)
 			return NULL;
 	}
 	/* The getters use the plain get: the holder keeps P above 0. */
@@ -213,8 +214,9 @@ static int fh_to_ns(struct world *w, struct task *t, const struct nss_handle *h,
 			ns_ref_put(w, ns, "nsfs_fh_to_dentry");
 			return -ESTALE;   /* EPERM inside, ESTALE outside */
 		}
-	} else if (!ns_capable(w, t->cred, ns->type == NS_USER ? ns : ns->owner,
-			       CAP_SYS_ADMIN)) {
+	} else if (w->v->see_all_gate ? !may_see_all_namespaces(w, t)
+				      : !ns_capable(w, t->cred, ns->type == NS_USER ? ns : ns->owner,
+						    CAP_SYS_ADMIN)) {
 		ns_ref_put(w, ns, "nsfs_fh_to_dentry");
 		return -ESTALE;
 	}

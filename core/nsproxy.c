@@ -556,6 +556,13 @@ bool ns_current_in(const struct task *t, const struct ns *ns)
 	return t->nsproxy && t->nsproxy->slot[slot[ns->type]] == ns;
 }
 
+/* may_see_all_namespaces() (kernel/nscommon.c, 7.0) */
+bool may_see_all_namespaces(struct world *w, const struct task *t)
+{
+	return task_active_pid_ns(t) == w->init_ns[NS_PID] &&
+	       ns_capable(w, t->cred, w->init_ns[NS_USER], CAP_SYS_ADMIN);
+}
+
 /* ---- introspection ---------------------------------------------------- */
 
 uint64_t nss_task_ns(const struct world *w, uint64_t task, const char *name)

@@ -84,12 +84,18 @@ struct nss_variant {
 	bool unshare_ucounts_put_nsproxy; /* ksys_unshare() puts the new nsproxy when
 					   * set_cred_ucounts() fails (a98621a0f187, 7.0);
 					   * before, it leaked */
+	bool see_all_gate;           /* listns() and nsfs handle decoding show a foreign
+				      * namespace only to may_see_all_namespaces() (7.0) */
+	bool pidns_children_any;     /* /proc/<pid>/ns/pid_for_children opens before the
+				      * namespace has an init (7.0) */
+	bool unshare_fs_copies_newns; /* unshare(CLONE_NEWNS) copies the fs_struct even
+				       * when it is not shared (7.0) */
 	bool exit_keeps_dumpable;    /* ptrace checks an exited task's last dumpability
 				      * ("ptrace: slightly saner 'get_dumpable()' logic",
 				      * v7.1-rc4, in 6.18.y stable; not in v6.19.0) */
 };
 
-/* "6.19" (default), "6.19-prefix", "6.19-nsset-bug", "6.18"; NULL for an unknown name. */
+/* "6.19" (default), "6.19-prefix", "6.19-nsset-bug", "6.18", "7.1"; NULL for an unknown name. */
 const struct nss_variant *nss_variant_lookup(const char *name);
 /* The names nss_variant_lookup() knows, for messages: "6.19, 6.19-prefix, ..." */
 const char *nss_variant_names(void);
@@ -97,6 +103,7 @@ extern const struct nss_variant nss_variant_6_19;
 extern const struct nss_variant nss_variant_6_19_prefix;
 extern const struct nss_variant nss_variant_6_19_nsset_bug;
 extern const struct nss_variant nss_variant_6_18;
+extern const struct nss_variant nss_variant_7_1;
 
 /* ---- objects and counters as observers see them ----------------------- */
 

@@ -352,7 +352,8 @@ static int ksys_unshare(struct world *w, struct task *t, uint64_t flags)
 		return -EINVAL;
 
 	/* unshare_fs(), unshare_fd() */
-	if ((flags & NSS_CLONE_FS) && t->fs->users.val > 1)
+	if ((flags & NSS_CLONE_FS) &&
+	    (t->fs->users.val > 1 || (w->v->unshare_fs_copies_newns && (flags & NSS_CLONE_NEWNS))))
 		new_fs = fs_new(w, "copy_fs_struct");
 	if ((flags & NSS_CLONE_FILES) && t->files->count.val > 1)
 		new_fd = dup_fd(w, t->files);

@@ -47,12 +47,29 @@ const struct nss_variant nss_variant_6_18 = {
 	.name = "6.18",
 	.init_counted = true,
 	.cookie_ids = true,
-	.exit_keeps_dumpable = true,   /* 6.18.44, the stable kernel observed */
+	/* 6.18.44, the stable kernel observed, has both backports */
+	.unshare_ucounts_put_nsproxy = true,
+	.exit_keeps_dumpable = true,
+};
+
+/*
+ * v7.1.5, the kernels users run now: 6.19's counting with the changes of
+ * docs/fidelity.md's 7.1 table (the source diff: docs/notes/).
+ */
+const struct nss_variant nss_variant_7_1 = {
+	.name = "7.1",
+	.has_active = true,
+	.unified_tree = true,
+	.unshare_ucounts_put_nsproxy = true,
+	.see_all_gate = true,
+	.pidns_children_any = true,
+	.unshare_fs_copies_newns = true,
+	.exit_keeps_dumpable = true,
 };
 
 static const struct nss_variant *const all_variants[] = {
 	&nss_variant_6_19, &nss_variant_6_19_prefix, &nss_variant_6_19_nsset_bug,
-	&nss_variant_6_18,
+	&nss_variant_6_18, &nss_variant_7_1,
 };
 
 const char *nss_variant_names(void)

@@ -106,7 +106,7 @@ int cmd_export(int argc, char **argv)
 	gint64 seed = -1, run = 0;
 	GOptionEntry entries[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format, "c (default): a standalone C program printing KTAP; jsonl: one JSON object per event", "FMT" },
-		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel variant: 6.19, 6.19-prefix, 6.19-nsset-bug, 6.18 (default: the scenario's, or the run's)", "V" },
+		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel variant: 6.19, 6.19-prefix, 6.19-nsset-bug, 6.18, 7.1 (default: the scenario's, or the run's)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's, or the run's)", "N" },
 		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter (repeatable)", "KEY=VALUE" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write here (default: stdout)", "FILE" },

@@ -25,7 +25,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: nssim COMMAND [OPTIONS] ...\n\n"
 		     "A discrete-event simulator of Linux namespace lifetimes (__ns_ref and\n"
-		     "__ns_ref_active) for kernels 6.18, 6.19-prefix, 6.19-nsset-bug and 6.19.\n\nCommands:\n");
+		     "__ns_ref_active) for kernels 6.18, 6.19-prefix, 6.19-nsset-bug, 6.19 and 7.1.\n\nCommands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nRun 'nssim COMMAND --help' for a command's options.\n");

@@ -230,7 +230,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *vector_c = NULL, *expect_fp = NULL, *fault_outcome = NULL;
 	GOptionEntry entries[] = {
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Trace database (default: nssim-trace.db)", "FILE" },
-		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.19-nsset-bug, 6.18", "V" },
+		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled: 6.19 (default), 6.19-prefix, 6.19-nsset-bug, 6.18, 7.1", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the run's random stream (default 1)", "N" },
 		{ "cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of CPUs (default 1)", "N" },
 		{ "lazy-tlb", 0, 0, G_OPTION_ARG_STRING, &lazy, "refcount (default) or shootdown", "MODE" },
