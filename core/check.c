@@ -105,6 +105,10 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 
 		if (ns->owner)
 			ex(rc, ns->owner)->ref++;
+		/* every struct ucounts keyed in a user ns but init_ucounts (ucount.c) */
+		for (guint k = 0; ns->ucounts && k < ns->ucounts->len; k++)
+			if (!((struct ucounts *)ns->ucounts->pdata[k])->static_refs)
+				ex(rc, ns)->ref++;
 		if (ns->type == NS_PID && ns->parent)
 			ex(rc, ns->parent)->ref++;
 		if (ns->inode) {
@@ -282,6 +286,41 @@ static void check_ns(struct world *w, struct ns *ns, struct expect *e,
 		       "stashed inode belongs to another namespace");
 }
 
+/* struct ucounts: a reference per cred (init_cred's is static) and per charge. */
+static void check_ucounts(struct world *w, GHashTable *seen)
+{
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+
+		for (guint k = 0; ns->ucounts && k < ns->ucounts->len; k++)
+			((struct ucounts *)ns->ucounts->pdata[k])->recount = 0;
+	}
+	for (GList *l = w->creds.head; l; l = l->next) {
+		struct cred *c = l->data;
+
+		if (!c->boot)
+			c->ucounts->recount++;
+	}
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+
+		if (ns->ucount)
+			ns->ucount->recount++;
+	}
+	for (GList *l = w->namespaces.head; l; l = l->next) {
+		struct ns *ns = l->data;
+
+		for (guint k = 0; ns->ucounts && k < ns->ucounts->len; k++) {
+			struct ucounts *uc = ns->ucounts->pdata[k];
+
+			if (uc->refs != uc->static_refs + uc->recount)
+				report(w, seen, "ucounts-recount", OBJ_NS, ns->id,
+				       uc->static_refs + uc->recount, uc->refs,
+				       "a struct ucounts' references differ from its creds and charges");
+		}
+	}
+}
+
 static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 {
 	/* Walk the entity lists, not the hash, so reports come in a fixed order. */
@@ -296,6 +335,8 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 		{ &w->files, { offsetof(struct file, count) }, 1 },
 		{ &w->nsproxies, { offsetof(struct nsproxy, count) }, 1 },
 	};
+
+	check_ucounts(w, seen);
 
 	for (guint i = 0; i < G_N_ELEMENTS(lists); i++) {
 		for (GList *l = lists[i].q->head; l; l = l->next) {

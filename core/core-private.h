@@ -88,9 +88,14 @@ struct id_extent {
 	uint32_t count;
 };
 
-struct ucounts_entry {
+/* struct ucounts (ucount.c): one per (user ns, uid) while referenced. */
+struct ucounts {
+	struct ns *ns;           /* P held while the object lives, but init_ucounts' */
 	uint32_t uid;
-	int32_t count[NS_NR_TYPES];
+	int32_t refs;            /* the kernel's rcuref */
+	int32_t static_refs;     /* init_ucounts: init_cred's, never dropped */
+	int32_t count[NS_NR_TYPES];  /* namespaces charged, this level */
+	int32_t recount;         /* the audit's scratch slot */
 };
 
 struct ns {
@@ -119,7 +124,7 @@ struct ns {
 	uint32_t owner_gid;
 	struct id_extent uid_map, gid_map;
 	int32_t ucount_max[NS_NR_TYPES];
-	GArray *ucounts;         /* struct ucounts_entry, charged in this ns */
+	GPtrArray *ucounts;      /* struct ucounts keyed in this user ns (owned) */
 	uint32_t creator_uid;    /* the creator's euid, charged in the parent */
 
 	/* pid ns */
@@ -129,9 +134,9 @@ struct ns {
 	int32_t last_pid;
 	int32_t nr_hashed;       /* struct pids with a number here */
 
-	/* the ucounts charged for this namespace (released at free) */
-	struct ns *ucount_ns;
-	uint32_t ucount_uid;
+	/* the ucounts this namespace is charged to (dec_ucount at free); for
+	 * a user ns its ->ucounts, the next level of every charge made in it */
+	struct ucounts *ucount;
 };
 
 struct world;
@@ -148,7 +153,8 @@ struct ns *ns_init(struct world *w, enum ns_type t);
 int ns_create(struct world *w, enum ns_type t, struct ns *owner_user,
 	      struct ns *parent, uint32_t creator_uid, struct ns **out);
 int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
-		      struct ns *parent, uint32_t creator_uid, struct ns **out);
+		      struct ns *parent, uint32_t creator_uid, struct ucounts *uc,
+		      struct ns **out);
 int create_user_ns(struct world *w, struct cred *new);
 int userns_install(struct world *w, struct task *t, struct cred *nsset_cred,
 		   struct ns *user_ns);
@@ -176,10 +182,14 @@ bool ns_capable(const struct world *w, const struct cred *c, struct ns *user_ns,
 bool kuid_has_mapping(const struct ns *user_ns, uint32_t kuid, bool gid);
 int64_t make_kid(const struct ns *user_ns, uint32_t id, bool gid);
 bool ns_is_ancestor_or_same(const struct ns *ancestor, const struct ns *ns);
-int ucount_charge(struct world *w, struct ns *ns_owner_user, uint32_t uid,
-		  enum ns_type t);
-void ucount_uncharge(struct world *w, struct ns *user_ns, uint32_t uid,
-		     enum ns_type t);
+
+/* ucounts (ucount.c) */
+struct ucounts *ucounts_boot(struct world *w, struct ns *init_user);
+void get_ucounts(struct ucounts *uc);
+void put_ucounts(struct world *w, struct ucounts *uc);
+int ucount_charge(struct world *w, struct ns *user_ns, uint32_t uid, enum ns_type t,
+		  struct ucounts **out);
+void ucount_uncharge(struct world *w, struct ucounts *uc, enum ns_type t);
 
 /* ---- trees and ids (nstree.c) ------------------------------------ */
 
@@ -213,6 +223,8 @@ struct cred {
 	uint32_t gid, egid, sgid, fsgid;
 	uint64_t cap_permitted, cap_effective;
 	bool dead;               /* usage hit 0: put_cred_rcu queued */
+	bool boot;               /* init_cred: its ucounts reference is static */
+	struct ucounts *ucounts; /* (user ns, uid) after set_cred_ucounts(); a reference */
 	int32_t static_usage;    /* init_cred: the idle task's references */
 };
 
@@ -491,6 +503,7 @@ enum fault_site {
 	FAULT_GET_UNUSED_FD,
 	FAULT_SETUP_NET,
 	FAULT_SET_CRED_UCOUNTS,
+	FAULT_ALLOC_UCOUNTS,
 	NR_FAULT_SITES
 };
 

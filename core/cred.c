@@ -28,6 +28,8 @@ struct cred *cred_boot(struct world *w, struct ns *init_user)
 	struct cred *c = cred_alloc(w);
 
 	c->user_ns = init_user;
+	c->ucounts = init_user->ucounts->pdata[0];   /* init_ucounts, its static reference */
+	c->boot = true;
 	c->cap_permitted = c->cap_effective = CAP_FULL_SET;
 	c->usage.val = 0;
 	return c;
@@ -50,9 +52,11 @@ struct cred *prepare_creds(struct world *w, const struct cred *old, const char *
 	c->link = link;
 	c->usage = usage;
 	c->dead = false;
+	c->boot = false;
 	c->static_usage = 0;
 	ref_init(w, &c->usage, 1, site);
 	ns_ref_inc(w, c->user_ns, site);
+	get_ucounts(c->ucounts);
 	return c;
 }
 
@@ -75,13 +79,15 @@ void abort_creds(struct world *w, struct cred *c)
 	put_cred_many(w, c, 1, "put_cred");
 }
 
-/* The RCU callback: the cred's P on its user namespace goes now. */
+/* The RCU callback: the cred's ucounts and its P on its user namespace go now. */
 void put_cred_rcu(struct world *w, struct cred *c)
 {
 	struct ns *user_ns = c->user_ns;
+	struct ucounts *uc = c->ucounts;
 
 	g_queue_unlink(&w->creds, &c->link);
 	g_free(c);
+	put_ucounts(w, uc);
 	ns_ref_put(w, user_ns, "put_cred_rcu");
 }
 
@@ -214,6 +220,10 @@ int sys_setuid(struct world *w, uint64_t task, int64_t uid)
 	}
 	new->fsuid = new->euid = (uint32_t)kuid;
 	cap_emulate_setxuid(new, old);
+	if (set_cred_ucounts(w, new)) {
+		abort_creds(w, new);
+		return event_end(w, -EAGAIN);
+	}
 	commit_creds(w, t, new);
 	return event_end(w, 0);
 }
@@ -290,6 +300,10 @@ static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 			new->suid = (uint32_t)ks;
 		new->fsuid = new->euid;
 		cap_emulate_setxuid(new, old);
+		if (set_cred_ucounts(w, new)) {
+			abort_creds(w, new);
+			return -EAGAIN;
+		}
 	}
 	commit_creds(w, t, new);
 	return 0;

@@ -36,6 +36,9 @@ static const struct nss_fault_site sites[NR_FAULT_SITES] = {
 	[FAULT_SET_CRED_UCOUNTS] = { "set_cred_ucounts", EAGAIN, "set_cred_ucounts",
 	  "allocating the new cred's ucounts in a new user namespace (clone, unshare; "
 	  "setns into a user ns returns EINVAL)" },
+	[FAULT_ALLOC_UCOUNTS] = { "alloc_ucounts", ENOSPC, "inc_ucount",
+	  "allocating the ucounts of (owner user ns, creator euid) when a namespace is charged to "
+	  "a key nothing holds yet" },
 };
 
 const struct nss_fault_site *nss_fault_sites(size_t *n)

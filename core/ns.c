@@ -152,8 +152,8 @@ void ns_destroy(struct world *w, struct ns *ns)
 	if (ns->type == NS_MNT)
 		mnt_ns_umount_all(w, ns);   /* put_mnt_ns -> umount_tree */
 	ns_tree_remove(w, ns);
-	if (ns->ucount_ns)
-		ucount_uncharge(w, ns->ucount_ns, ns->ucount_uid, ns->type);
+	if (ns->ucount)
+		ucount_uncharge(w, ns->ucount, ns->type);
 	proc_free_inum(w, ns->inum);
 	notify_object(w, NSS_OBJ_FREED, OBJ_NS, ns->id);
 	ns_free(w, ns);
@@ -371,7 +371,7 @@ static void ns_free(struct world *w, struct ns *ns)
 	g_hash_table_remove(w->ns_by_id, &ns->id);
 	g_queue_unlink(&w->namespaces, &ns->link);
 	if (ns->ucounts)
-		g_array_free(ns->ucounts, TRUE);
+		g_ptr_array_free(ns->ucounts, TRUE);
 }
 
 /*
@@ -402,9 +402,11 @@ void ns_boot(struct world *w)
 		ns->static_ref = ref;
 		ns->static_active = active;
 		ns->pid_adding = true;
-		ns->ucounts = g_array_new(FALSE, TRUE, sizeof(struct ucounts_entry));
+		ns->ucounts = g_ptr_array_new_with_free_func(g_free);
 		for (int i = 0; i < NS_NR_TYPES; i++)
 			ns->ucount_max[i] = w->cfg.init_max_namespaces;
+		if (t == NS_USER)
+			ucounts_boot(w, ns);   /* init_ucounts */
 		w->init_ns[t] = ns;
 	}
 	for (int t = 0; t < NS_NR_TYPES; t++)
@@ -423,25 +425,26 @@ void ns_boot(struct world *w)
 int ns_create(struct world *w, enum ns_type t, struct ns *owner_user,
 	      struct ns *parent, uint32_t creator_uid, struct ns **out)
 {
+	struct ucounts *uc;
 	int err;
 
 	g_assert(t != NS_USER);
 	if (t == NS_PID && parent->level + 1 > 32)
 		return -ENOSPC;
-	err = ucount_charge(w, owner_user, creator_uid, t);
+	err = ucount_charge(w, owner_user, creator_uid, t, &uc);
 	if (err)
 		return err;
-	err = ns_create_charged(w, t, owner_user, parent, creator_uid, out);
+	err = ns_create_charged(w, t, owner_user, parent, creator_uid, uc, out);
 	if (err)
-		ucount_uncharge(w, owner_user, creator_uid, t);
+		ucount_uncharge(w, uc, t);
 	return err;
 }
 
 /* The creation proper, once the ucount is charged (create_user_ns). */
 int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
-		      struct ns *parent, uint32_t creator_uid, struct ns **out)
+		      struct ns *parent, uint32_t creator_uid, struct ucounts *uc,
+		      struct ns **out)
 {
-	struct ns *charge_ns = t == NS_USER ? parent : owner_user;
 	int err = should_fail(w, FAULT_NS_COMMON_INIT);   /* proc_alloc_inum */
 	struct ns *ns;
 
@@ -451,8 +454,7 @@ int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
 
 	ns->inum = proc_alloc_inum(w);
 	ns->id = ns_tree_gen_id(w, w->cur_cpu);
-	ns->ucount_ns = charge_ns;
-	ns->ucount_uid = creator_uid;
+	ns->ucount = uc;
 	ns_register(w, ns);
 	ref_init(w, &ns->ref, 1, "__ns_common_init");
 	ns_touch(w, ns);
@@ -462,7 +464,7 @@ int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
 		ns->owner = ns->parent = parent;
 		ns->level = parent->level + 1;
 		ns->owner_uid = creator_uid;
-		ns->ucounts = g_array_new(FALSE, TRUE, sizeof(struct ucounts_entry));
+		ns->ucounts = g_ptr_array_new_with_free_func(g_free);
 		break;
 	case NS_PID:
 		ns->owner = owner_user;

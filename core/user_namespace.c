@@ -68,88 +68,6 @@ bool kuid_has_mapping(const struct ns *user_ns, uint32_t kid, bool gid)
 	return m->set && kid >= m->lower && kid - m->lower < m->count;
 }
 
-static struct ucounts_entry *ucounts_find(struct ns *user_ns, uint32_t uid,
-					  bool create)
-{
-	struct ucounts_entry e = { .uid = uid };
-
-	for (guint i = 0; i < user_ns->ucounts->len; i++) {
-		struct ucounts_entry *p =
-			&g_array_index(user_ns->ucounts, struct ucounts_entry, i);
-		if (p->uid == uid)
-			return p;
-	}
-	if (!create)
-		return NULL;
-	g_array_append_val(user_ns->ucounts, e);
-	return &g_array_index(user_ns->ucounts, struct ucounts_entry,
-			      user_ns->ucounts->len - 1);
-}
-
-/*
- * inc_ucount(): charge (@user_ns, @uid), then (parent, creator of
- * @user_ns), ... up to init_user_ns; each level must stay below that
- * namespace's max_<type>_namespaces, else ENOSPC and nothing stays charged.
- * The model is single-threaded, so checking every level before charging any
- * gives the same result as the kernel's charge-and-unwind.
- */
-int ucount_charge(struct world *w, struct ns *user_ns, uint32_t uid,
-		  enum ns_type t)
-{
-	uint32_t u = uid;
-	int err = should_fail(w, FAULT_INC_UCOUNT);
-
-	if (err)
-		return err;
-	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent) {
-		struct ucounts_entry *e = ucounts_find(ns, u, false);
-
-		if ((e ? e->count[t] : 0) >= ns->ucount_max[t])
-			return -ENOSPC;
-	}
-	u = uid;
-	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent)
-		ucounts_find(ns, u, true)->count[t]++;
-	return 0;
-}
-
-/*
- * set_cred_ucounts(): the cred's ucounts are looked up by (user ns, real
- * uid); only a key nothing holds yet (no charge, no child user ns created by
- * that uid, no other cred) is allocated, and that allocation can fail
- * (EAGAIN).  So unshare(CLONE_NEWUSER | CLONE_NEWNET) as uid == euid cannot
- * fail here: the net namespace's charge made the key first.
- */
-int set_cred_ucounts(struct world *w, struct cred *c)
-{
-	struct ucounts_entry *e = ucounts_find(c->user_ns, c->uid, false);
-
-	for (int t = 0; e && t < NS_NR_TYPES; t++)
-		if (e->count[t])
-			return 0;
-	for (GList *l = w->creds.head; l; l = l->next) {
-		struct cred *o = l->data;
-
-		if (o != c && !o->dead && o->user_ns == c->user_ns && o->uid == c->uid)
-			return 0;
-	}
-	return should_fail(w, FAULT_SET_CRED_UCOUNTS);   /* alloc_ucounts */
-}
-
-/* dec_ucount(): release what ucount_charge() took, at namespace free. */
-void ucount_uncharge(struct world *w, struct ns *user_ns, uint32_t uid,
-		     enum ns_type t)
-{
-	uint32_t u = uid;
-
-	for (struct ns *ns = user_ns; ns; u = ns->owner_uid, ns = ns->parent) {
-		struct ucounts_entry *e = ucounts_find(ns, u, false);
-
-		g_assert(e && e->count[t] > 0);
-		e->count[t]--;
-	}
-}
-
 /*
  * create_user_ns(): the new namespace takes over @new's reference on the
  * parent (it becomes ns->parent), and @new then holds the new namespace's
@@ -158,23 +76,24 @@ void ucount_uncharge(struct world *w, struct ns *user_ns, uint32_t uid,
 int create_user_ns(struct world *w, struct cred *new)
 {
 	struct ns *parent = new->user_ns, *ns;
+	struct ucounts *uc;
 	int err;
 
 	if (parent->level > 32)
 		return -ENOSPC;
-	err = ucount_charge(w, parent, new->euid, NS_USER);
+	err = ucount_charge(w, parent, new->euid, NS_USER, &uc);
 	if (err)
 		return err;
 	if (!kuid_has_mapping(parent, new->euid, false) ||
 	    !kuid_has_mapping(parent, new->egid, true)) {
-		ucount_uncharge(w, parent, new->euid, NS_USER);
+		ucount_uncharge(w, uc, NS_USER);
 		return -EPERM;
 	}
 	err = should_fail(w, FAULT_CREATE_USER_NS);       /* kmem_cache_zalloc */
 	if (!err)
-		err = ns_create_charged(w, NS_USER, parent, parent, new->euid, &ns);
+		err = ns_create_charged(w, NS_USER, parent, parent, new->euid, uc, &ns);
 	if (err) {
-		ucount_uncharge(w, parent, new->euid, NS_USER);
+		ucount_uncharge(w, uc, NS_USER);
 		return err;
 	}
 	ns->owner_gid = new->egid;

@@ -416,7 +416,7 @@ void world_free(struct world *w)
 
 		g_queue_unlink(&w->namespaces, &ns->link);
 		if (ns->ucounts)
-			g_array_free(ns->ucounts, TRUE);
+			g_ptr_array_free(ns->ucounts, TRUE);
 		g_free(ns->inode);
 		g_free(ns);
 	}

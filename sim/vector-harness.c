@@ -168,7 +168,8 @@ struct msg {
 
 struct reply {
 	long long ret;           /* value or -errno */
-	int injected;            /* with fail_nth: 1 a failure was injected, 2 the call ended first */
+	int injected;            /* with fail_nth: 1 a failure was injected, 2 the call ended
+				  * first, 3 fail-nth could not be armed */
 	unsigned long long val;
 	unsigned int hlen;       /* name_to_handle_at: handle_bytes */
 	int htype;
@@ -255,6 +256,8 @@ static int sweep_step = -1, sweep_nth, sweep_injected, sweep_over;
 static int sweep_tests, sweep_bad, sweep_calls;
 static long long sweep_ret;
 static int faulting;         /* failslab and fail-nth are needed: vec_faults or the sweep */
+static int fail_nth_fd = -1; /* a puppet's /proc/thread-self/fail-nth, opened at its start */
+static int fail_nth_armed;
 static FILE *tap;            /* the KTAP lines of the current attempt */
 static char mount_dir[64];   /* bind mount targets: files made here */
 
@@ -371,6 +374,13 @@ static void puppet_hello(int chan)
 			p = end;
 		}
 	}
+	/*
+	 * fail-nth is opened now, while the task may: after a setuid() the
+	 * task is not dumpable, its /proc files are root's, and without
+	 * CAP_DAC_OVERRIDE it could no longer open its own.
+	 */
+	if (faulting)
+		fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	send(chan, &h, sizeof(h), MSG_NOSIGNAL);
 }
 
@@ -672,35 +682,32 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
  * (failslab here) fails.  The file is opened before the count is armed and
  * read without allocating, so only the call itself is counted.
  */
-static int fail_nth_fd = -1;
-
 static void fail_nth_arm(int nth)
 {
 	char buf[16];
 	int n = snprintf(buf, sizeof(buf), "%d", nth);
 
-	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (fail_nth_fd >= 0 && pwrite(fail_nth_fd, buf, (size_t)n, 0) < 0) {
-		close(fail_nth_fd);
-		fail_nth_fd = -1;
-	}
+	if (fail_nth_fd < 0)
+		fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	fail_nth_armed = fail_nth_fd >= 0 && pwrite(fail_nth_fd, buf, (size_t)n, 0) == n;
 }
 
-/* 1 if the armed failure was injected, 2 if the call ended before it (disarmed). */
+/*
+ * 1 if the armed failure was injected, 2 if the call ended before it
+ * (disarmed), 3 if it could not be armed (the task cannot open its
+ * fail-nth: it was made after its parent gave up root).
+ */
 static int fail_nth_disarm(void)
 {
 	char buf[16] = "";
-	int fd = fail_nth_fd, left;
+	int left;
 
-	if (fd < 0)
-		fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return 2;
-	left = pread(fd, buf, sizeof(buf) - 1, 0) > 0 ? atoi(buf) : 0;
-	if (left && pwrite(fd, "0", 1, 0) < 0)
+	if (!fail_nth_armed)
+		return fail_nth_fd < 0 ? 3 : 2;
+	fail_nth_armed = 0;
+	left = pread(fail_nth_fd, buf, sizeof(buf) - 1, 0) > 0 ? atoi(buf) : 0;
+	if (left && pwrite(fail_nth_fd, "0", 1, 0) < 0)
 		(void)0;
-	close(fd);
-	fail_nth_fd = -1;
 	return left ? 2 : 1;
 }
 
@@ -998,6 +1005,11 @@ static int fault_verdict(const struct step *st, long long ret, const struct repl
 	fault_matched = 0;
 	if (trail_step != cur_step)
 		fault_trail[0] = 0;
+	if (r->injected == 3) {
+		failf("this task cannot arm its fail-nth (it was made after its parent gave up "
+		      "root: its /proc files are root's)");
+		return 0;
+	}
 	if (r->injected != 1) {
 		failf("fail-nth 1..%d: no injected failure made the call fail with %s and leave the "
 		      "model's state%s%s; at %d it ran to its end (%s)", *n - 1, strerror(st->werr),
@@ -1708,6 +1720,12 @@ static void sweep_judge(const struct step *st, int notrun)
 	int reports, any_err = 0;
 	long long until = now_ms() + settle_ms;
 
+	if (sweep_injected == 3) {
+		sweep_over = 1;
+		printf("# step %d %s: not swept: the task cannot arm its fail-nth\n", sweep_step + 1,
+		       st->what);
+		return;
+	}
 	if (notrun || sweep_injected != 1) {
 		/* the call passed fewer fault points than sweep_nth: the step is done */
 		sweep_over = 1;
@@ -1903,6 +1921,8 @@ int main(int argc, char **argv)
 
 		memset(&r, 0, sizeof(r));
 		/* an execve() made with fail-nth armed and not used up: it ran whole */
+		fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+		fail_nth_armed = fail_nth_fd >= 0;
 		r.injected = fail_nth_disarm();
 		send(atoi(argv[2]), &r, sizeof(r), MSG_NOSIGNAL);
 		puppet_loop(atoi(argv[2]), atoi(argv[3]));

@@ -21,11 +21,12 @@ static void note_at(struct outcome *o, int64_t r, const char *where)
 		o->failed_with = (int)r;
 }
 
-/* clone into new namespaces, nsfs files, a socket, setns of net and user, unshare, execve, setuid */
+/* clone into new namespaces, nsfs files, a socket, setns of net and user, unshare, execve, setuid,
+ * and a namespace charged to a new ucounts key */
 static void workload(struct fx *f, struct outcome *o)
 {
 	struct world *w = f->w;
-	int64_t c, d;
+	int64_t c, d, e;
 	int nfd = -1, ufd = -1;
 
 	c = sys_clone(w, f->init, NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET | NSS_CLONE_NEWPID |
@@ -64,6 +65,14 @@ static void workload(struct fx *f, struct outcome *o)
 
 	note(o, sys_setuid(w, f->init, 0));    /* prepare_creds, root stays root */
 
+	/* a charge to a key nothing holds yet: euid 1000, real uid 0 (alloc_ucounts) */
+	e = sys_clone(w, f->init, 0, NULL);
+	note(o, e);
+	if (e > 0) {
+		note(o, sys_setresuid(w, (uint64_t)e, 0, 1000, 0));
+		note(o, sys_unshare(w, (uint64_t)e, NSS_CLONE_NEWUSER));
+	}
+
 	/* tear everything down: nothing but the boot-time namespaces may remain */
 	if (nfd >= 0)
 		assert_int_equal(sys_close(w, f->init, nfd), 0);
@@ -76,6 +85,10 @@ static void workload(struct fx *f, struct outcome *o)
 	if (d > 0) {
 		assert_int_equal(sys_exit_group(w, (uint64_t)d, 0), 0);
 		assert_int_equal(sys_wait(w, f->init, (uint64_t)d, 0), d);
+	}
+	if (e > 0) {
+		assert_int_equal(sys_exit_group(w, (uint64_t)e, 0), 0);
+		assert_int_equal(sys_wait(w, f->init, (uint64_t)e, 0), e);
 	}
 	while (world_run_deferred(w, 0))
 		;

@@ -22,10 +22,10 @@ static void test_failure_path_prefix(void **state)
 	int fd, time_active;
 
 	assert_ns(f, n, 1, 1);
-	assert_ns(f, u, 2, 2);
+	assert_ns(f, u, 3, 2);
 	fd = sys_open_ns(f->w, c, c, "user");
 	assert_true(fd >= 0);
-	assert_ns(f, u, 3, 3);
+	assert_ns(f, u, 4, 3);
 	assert_clean(f);
 	{
 		/* the initial time ns sits twice in every nsproxy, kdevtmpfs's too */
@@ -38,9 +38,9 @@ static void test_failure_path_prefix(void **state)
 	/* already in this user ns: EINVAL after prepare_nsset */
 	assert_int_equal(sys_setns(f->w, c, fd, NSS_CLONE_NEWUSER), -EINVAL);
 	assert_ns(f, n, 1, 0);     /* in use, yet inactive */
-	assert_ns(f, u, 4, 2);     /* the cascade took the net ns' share */
+	assert_ns(f, u, 5, 2);     /* the cascade took the net ns' share */
 	world_run_deferred(f->w, 0);   /* the prepared cred goes after RCU */
-	assert_ns(f, u, 3, 2);
+	assert_ns(f, u, 4, 2);
 	assert_int_equal(n_violations_on(f, "active-recount", n), 1);
 	assert_int_equal(n_violations(f, "active-negative"), 0);
 
@@ -75,9 +75,9 @@ static void test_failure_path_619(void **state)
 	assert_int_equal(sys_setns(f->w, c, fd, NSS_CLONE_NEWUSER), -EINVAL);
 	assert_int_equal(sys_setns(f->w, c, fd, NSS_CLONE_NEWUSER), -EINVAL);
 	assert_ns(f, n, 1, 1);
-	assert_ns(f, u, 5, 3);     /* two aborted creds wait for RCU */
+	assert_ns(f, u, 6, 3);     /* two aborted creds wait for RCU */
 	world_run_deferred(f->w, 0);
-	assert_ns(f, u, 3, 3);
+	assert_ns(f, u, 4, 3);
 	/* the prepared copy moved P and its count, never A */
 	for (guint i = 0; i < f->rec.transitions->len; i++) {
 		struct nss_transition *t =

@@ -57,7 +57,7 @@ static void test_thread_counts(void **state)
 	uint64_t u = ns_of(f, c, "user"), pn = ns_of(f, c, "pid");
 	uint64_t th = fork_ok(f, c, THREAD_FLAGS);
 
-	assert_ns(f, u, 2, 3);    /* P: cred, pid ns; A: 2 tasks + active pid ns */
+	assert_ns(f, u, 3, 3);    /* P: cred, pid ns, ucounts; A: 2 tasks + active pid ns */
 	assert_ns(f, pn, 3, 3);   /* P,A: nsproxy slot, 2 struct pids */
 	assert_int_equal(nss_task_pid_nr(f->w, th), 2);
 	/* the leader exits first: a zombie until the thread is gone */
@@ -65,7 +65,7 @@ static void test_thread_counts(void **state)
 	assert_int_equal(sys_wait(f->w, f->init, c, NSS_WNOHANG), 0);
 	assert_int_equal(sys_exit(f->w, th, 0), 0);
 	assert_int_equal(sys_wait(f->w, f->init, c, 0), (int64_t)c);
-	assert_ns(f, u, 2, 0);
+	assert_ns(f, u, 3, 0);
 	assert_ns(f, pn, 2, 0);
 	assert_clean(f);
 }
@@ -83,7 +83,7 @@ static void test_exit_versus_reap(void **state)
 	assert_ns(f, n, 0, 0);             /* dying: cleanup_net is queued */
 	assert_ns_gone(f, uts);            /* freed at once */
 	assert_ns(f, pn, 1, 1);            /* the zombie's struct pid */
-	assert_ns(f, u, 3, 2);             /* P: cred, pid ns, dying net; A: cred, pid ns */
+	assert_ns(f, u, 4, 2);             /* P: cred, pid ns, dying net, ucounts; A: cred, pid ns */
 	/* a zombie's /proc ns: user and pid only (observed on 6.18) */
 	assert_int_equal(sys_open_ns(f->w, f->init, c, "net"), -ENOENT);
 	assert_int_equal(sys_open_ns(f->w, f->init, c, "pid_for_children"), -ENOENT);
@@ -312,7 +312,7 @@ static void test_creds(void **state)
 
 	assert_int_equal(sys_write_id_map(w, f->init, c, false, 0, 1000, 10), 0);
 	assert_int_equal(sys_write_id_map(w, f->init, c, true, 0, 1000, 10), 0);
-	assert_ns(f, u, 1, 1);
+	assert_ns(f, u, 2, 1);
 	assert_int_equal(sys_setuid(w, c, 0), 0);
 	assert_int_equal(sys_setgid(w, c, 3), 0);
 	assert_int_equal(sys_setresgid(w, c, 4, 4, 4), 0);
@@ -323,15 +323,19 @@ static void test_creds(void **state)
 	assert_int_equal(sys_setuid(w, c, 50), -EINVAL);        /* unmapped */
 	assert_int_equal(sys_setresuid(w, c, 3, -1, -1), 0);    /* the saved uid */
 	assert_int_equal(sys_setgid(w, c, 9), -EPERM);
-	/* none of it moved A; 7 replaced or aborted creds free after RCU */
-	assert_ns(f, u, 8, 1);
+	/*
+	 * none of it moved A; 7 replaced or aborted creds free after RCU.  Each
+	 * real uid the cred took (kuid 0, 1000, 1001, 1003) has its struct
+	 * ucounts in U, alive while a cred of it is: 4 more P.
+	 */
+	assert_ns(f, u, 12, 1);
 	world_run_deferred(w, 0);
-	assert_ns(f, u, 1, 1);
+	assert_ns(f, u, 2, 1);     /* the cred and its ucounts (U, 1003) */
 	r = sys_wait(w, f->init, c, NSS_WNOHANG);
 	assert_int_equal(r, 0);
 	assert_int_equal(sys_exit(w, c, 0), 0);
 	assert_int_equal(sys_wait(w, f->init, c, 0), (int64_t)c);
-	assert_ns(f, u, 1, 0);
+	assert_ns(f, u, 2, 0);
 	world_run_deferred(w, 0);
 	assert_ns_gone(f, u);
 	assert_clean(f);
@@ -366,14 +370,14 @@ static void test_prepared_creds(void **state)
 	uint64_t c = fork_ok(f, f->init, NSS_CLONE_NEWUSER);
 	uint64_t u = ns_of(f, c, "user");
 
-	assert_ns(f, u, 1, 1);
+	assert_ns(f, u, 2, 1);
 	assert_int_equal(sys_setfsuid(f->w, c, 0), 65534);    /* unmapped: no cred */
-	assert_ns(f, u, 1, 1);
+	assert_ns(f, u, 2, 1);
 	assert_int_equal(sys_capset(f->w, c, 0, 0), 0);
 	assert_int_equal(sys_capset(f->w, c, 1, 1), -EPERM);
-	assert_ns(f, u, 3, 1);          /* the replaced and the refused cred */
+	assert_ns(f, u, 4, 1);          /* the replaced and the refused cred */
 	world_run_deferred(f->w, 0);
-	assert_ns(f, u, 1, 1);
+	assert_ns(f, u, 2, 1);
 	assert_clean(f);
 }
 

@@ -18,30 +18,30 @@ static void test_clone_exec_exit_reap(void **state)
 	assert_int_equal(u, 11);
 	assert_int_equal(pn, 12);
 	assert_int_equal(nn, 13);
-	assert_ns(f, u, 3, 3);    /* cred + pid ns + net ns; A: cred + 2 owned */
+	assert_ns(f, u, 4, 3);    /* cred + pid ns + net ns + ucounts (U, 0); A: cred + 2 owned */
 	assert_ns(f, pn, 2, 2);   /* nsproxy slot + struct pid */
 	assert_ns(f, nn, 1, 1);
 	assert_int_equal(nss_task_pid_nr(f->w, c), 1);
 
 	/* exec: new mm in U; the old cred waits for RCU */
 	assert_int_equal(sys_execve(f->w, c), 0);
-	assert_ns(f, u, 5, 3);
+	assert_ns(f, u, 6, 3);
 	world_run_deferred(f->w, 0);
-	assert_ns(f, u, 4, 3);
+	assert_ns(f, u, 5, 3);
 
 	/* exit: nsproxy goes; the zombie keeps U (cred) and PN (pid) active */
 	assert_int_equal(sys_exit(f->w, c, 0), 0);
 	assert_int_equal(nss_task_state(f->w, c), NSS_TASK_ZOMBIE);
 	assert_ns(f, pn, 1, 1);
 	assert_ns(f, nn, 0, 0);        /* dying: cleanup_net is queued */
-	assert_ns(f, u, 4, 2);         /* §10.4: cred + active PN */
+	assert_ns(f, u, 5, 2);         /* §10.4: cred + active PN (P also: ucounts) */
 	world_run_deferred(f->w, 0);   /* cleanup_net drops its P on U */
 	assert_ns_gone(f, nn);
-	assert_ns(f, u, 3, 2);         /* cred, PN, the lazily held mm */
+	assert_ns(f, u, 4, 2);         /* cred, PN, the lazily held mm, ucounts */
 
 	/* reap: the lazy mm goes when init runs, then A(U) and A(PN) */
 	assert_int_equal(sys_wait(f->w, f->init, c, 0), (int64_t)c);
-	assert_ns(f, u, 2, 0);
+	assert_ns(f, u, 3, 0);
 	assert_ns(f, pn, 1, 0);
 	assert_int_equal(nss_task_state(f->w, c), NSS_TASK_NONE);
 
@@ -65,13 +65,13 @@ static void test_nsfs_fd_keeps_visible(void **state)
 	assert_int_equal(sys_exit(f->w, c, 0), 0);
 	assert_int_equal(sys_wait(f->w, f->init, c, 0), (int64_t)c);
 	assert_ns(f, nn, 1, 1);
-	assert_ns(f, u, 3, 1);     /* P: cred, pid ns (both RCU pending), net; A: net */
+	assert_ns(f, u, 4, 1);     /* P: cred, pid ns (both RCU pending), net, ucounts; A: net */
 	world_run_deferred(f->w, 0);
-	assert_ns(f, u, 1, 1);     /* the net ns still holds its owner */
+	assert_ns(f, u, 2, 1);     /* the net ns holds its owner and its charge the ucounts */
 
 	assert_int_equal(sys_close(f->w, f->init, fd), 0);
 	assert_ns(f, nn, 0, 0);
-	assert_ns(f, u, 1, 0);
+	assert_ns(f, u, 2, 0);
 	world_run_deferred(f->w, 0);
 	assert_ns_gone(f, nn);
 	assert_ns_gone(f, u);
@@ -88,10 +88,10 @@ static void test_unshare_user_net(void **state)
 	assert_int_equal(sys_unshare(f->w, c, NSS_CLONE_NEWUSER | NSS_CLONE_NEWNET), 0);
 	u = ns_of(f, c, "user");
 	n = ns_of(f, c, "net");
-	assert_ns(f, u, 2, 2);    /* P: the new cred, the net ns; A: cred, active net */
+	assert_ns(f, u, 3, 2);    /* P: the new cred, the net ns, ucounts (U, 0); A: cred, active net */
 	assert_ns(f, n, 1, 1);
 	world_run_deferred(f->w, 0);
-	assert_ns(f, u, 2, 2);
+	assert_ns(f, u, 3, 2);
 	assert_clean(f);
 }
 
@@ -136,11 +136,11 @@ static void test_nscommon_diagrams(void **state)
 	/* diagram 1: user_ns1 (2), user_ns2 (3) */
 	assert_ns(f, net, 2, 1);   /* P: inode + socket */
 	assert_ns(f, pid, 1, 1);
-	/* P: net, pid, and c2's cred, which the socket file holds as f_cred */
-	assert_ns(f, u1, 3, 2);
+	/* P: net, pid, c2's cred, which the socket file holds as f_cred, ucounts (u1, 0) */
+	assert_ns(f, u1, 4, 2);
 	assert_ns(f, ipc, 1, 1);
 	assert_ns(f, uts, 1, 1);
-	assert_ns(f, u2, 3, 3);    /* P: ipc, uts, user_ns1; A: the same */
+	assert_ns(f, u2, 4, 3);    /* P: ipc, uts, user_ns1, ucounts (u2, 0); A: the first three */
 
 	/* diagram 2: net and pid put their last active reference */
 	assert_int_equal(sys_close(w, f->init, fnet), 0);
@@ -148,15 +148,15 @@ static void test_nscommon_diagrams(void **state)
 	world_run_deferred(w, 0);
 	assert_ns(f, net, 1, 0);   /* the socket keeps its memory, not its visibility */
 	assert_ns_gone(f, pid);
-	assert_ns(f, u1, 2, 0);
-	assert_ns(f, u2, 3, 2);
+	assert_ns(f, u1, 3, 0);
+	assert_ns(f, u2, 4, 2);
 
 	/* resurrect net_ns (SIOCGSKNS): net, user_ns1 and user_ns2 come back */
 	fres = sys_ioctl(w, f->init, sock, NSS_SIOCGSKNS);
 	assert_true(fres >= 0);
 	assert_ns(f, net, 2, 1);
-	assert_ns(f, u1, 2, 1);
-	assert_ns(f, u2, 3, 3);
+	assert_ns(f, u1, 3, 1);
+	assert_ns(f, u2, 4, 3);
 
 	/* diagram 3: the whole tree dead but the socket */
 	assert_int_equal(sys_close(w, f->init, fres), 0);
@@ -164,19 +164,19 @@ static void test_nscommon_diagrams(void **state)
 	assert_int_equal(sys_close(w, f->init, futs), 0);
 	world_run_deferred(w, 0);
 	assert_ns(f, net, 1, 0);
-	assert_ns(f, u1, 2, 0);
-	assert_ns(f, u2, 1, 0);
+	assert_ns(f, u1, 3, 0);
+	assert_ns(f, u2, 2, 0);
 
 	/* diagram 4: resurrect net_ns from a fully inactive chain */
 	fres = sys_ioctl(w, f->init, sock, NSS_SIOCGSKNS);
 	assert_true(fres >= 0);
 	assert_ns(f, net, 2, 1);
-	assert_ns(f, u1, 2, 1);
-	assert_ns(f, u2, 1, 1);
+	assert_ns(f, u1, 3, 1);
+	assert_ns(f, u2, 2, 1);
 
 	/* and all the way down again; the socket goes last */
 	assert_int_equal(sys_close(w, f->init, fres), 0);
-	assert_ns(f, u2, 1, 0);
+	assert_ns(f, u2, 2, 0);
 	assert_int_equal(sys_close(w, f->init, sock), 0);
 	world_run_deferred(w, 0);
 	assert_ns_gone(f, net);

@@ -713,7 +713,8 @@ class Tree(Base):
         self.assertIn("user 11 (ref", r.stdout)
         # kdevtmpfs's mount namespace, made at boot (core/devtmpfs.c), has id 10
         self.assertIn("\n+-- mnt 10 (static)\n", r.stdout)
-        self.assertRegex(r.stdout, r"\n`-- user 11 \(ref 4, active 4\)\n")
+        # P: uts, ipc, user 14, c1's cred and the struct ucounts of (user 11, uid 0)
+        self.assertRegex(r.stdout, r"\n`-- user 11 \(ref 5, active 4\)\n")
         self.assertRegex(r.stdout, r"\n    `-- user 14 \(ref \d+, active 3\)\n")
         self.assertIn("\n        `-- net 16 (ref 2, active 1)\n", r.stdout)
         self.assertEqual(run(["tree", os.path.join(self.tmp.name, "none.db")]).returncode, 2)

@@ -26,7 +26,7 @@ sim.init:wait(c)
 sim.sleep(sim.ms(100))
 if sim.kernel == "6.19" or sim.kernel == "6.19-prefix" or sim.kernel == "6.19-nsset-bug" then
   expect_eq(pa(N), "1,0", "the leaked nsproxy's P, no A: never visible, never freed")
-  expect_eq(pa(U), "1,0", "the net ns's P on its owner keeps the user ns")
+  expect_eq(pa(U), "2,0", "the net ns's P on its owner and its charge's ucounts keep the user ns")
 else
   -- 6.18.y and 7.x put the nsproxy.  On 7.x that is deactivate_nsproxy(),
   -- which drops A it never took: the net ns goes to A = -1 and is freed
