@@ -129,6 +129,7 @@ struct ns {
 
 	/* pid ns */
 	struct task *child_reaper;  /* cleared when that task is freed */
+	struct task *zap_waiter;    /* its init, asleep until only its own pids are left */
 	bool had_reaper;             /* child_reaper was ever set */
 	bool pid_adding;         /* PIDNS_ADDING: still accepts new pids */
 	int32_t last_pid;
@@ -465,6 +466,8 @@ struct task {
 	bool sigchld_ignored;    /* as a parent: children are auto-reaped */
 	bool is_thread;          /* created with CLONE_THREAD */
 	bool exit_undumpable;    /* its mm was not dumpable when exit_mm() dropped it */
+	bool exiting;            /* in do_exit(): no more calls, no second exit */
+	bool zap_waiting;        /* a pid ns init asleep in zap_pid_ns_processes() */
 	GQueue inbox;            /* struct file *: SCM_RIGHTS in flight to it */
 };
 

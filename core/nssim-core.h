@@ -498,6 +498,7 @@ enum nss_task_state {
 	NSS_TASK_NONE,     /* unknown or reaped */
 	NSS_TASK_RUNNING,
 	NSS_TASK_ZOMBIE,
+	NSS_TASK_EXITING,  /* in its exit, a pid ns init waiting for the zombies of its ns */
 };
 enum nss_task_state nss_task_state(const struct world *w, uint64_t task);
 /* The parent task's id (0 for init and for threads). */

@@ -476,9 +476,11 @@ static bool notify_parent_autoreap(struct task *t)
  * Children hang off the group leader in this model, so a group with a live
  * thread keeps them.
  */
-static void forget_original_parent(struct world *w, struct task *father)
+static void reparent_children(struct world *w, struct task *father);
+
+static bool forget_original_parent(struct world *w, struct task *father)
 {
-	struct task *leader = father->group_leader, *alive = NULL, *reaper;
+	struct task *leader = father->group_leader, *alive = NULL;
 	struct ns *pid_ns = task_active_pid_ns(father);
 
 	for (guint i = 0; i < leader->threads->len; i++) {
@@ -495,10 +497,31 @@ static void forget_original_parent(struct world *w, struct task *father)
 		} else {
 			zap_pid_ns_processes(w, pid_ns, father);
 			sched_run(w, father);
+			/*
+			 * It sleeps until the namespace has no pid but its own
+			 * (pid_allocated == init_pids): zombies whose parent is
+			 * outside wait for that parent.  The exit resumes in the
+			 * release_task() of the last one (zap_wake).
+			 */
+			if (pid_ns->nr_hashed > (father == leader ? 1 : 2)) {
+				father->zap_waiting = true;
+				pid_ns->zap_waiter = father;
+				return true;
+			}
 		}
 	}
 	if (alive)
-		return;
+		return false;
+	reparent_children(w, father);
+	return false;
+}
+
+/* The rest of forget_original_parent(): the children go to the reaper. */
+static void reparent_children(struct world *w, struct task *father)
+{
+	struct task *leader = father->group_leader, *reaper;
+	struct ns *pid_ns = task_active_pid_ns(father);
+
 	/* the namespace's init, even while it zaps the namespace and reaps them */
 	reaper = pid_ns->child_reaper;
 	if (!reaper || reaper->state == TASK_DEAD || reaper->group_leader == leader)
@@ -514,13 +537,18 @@ static void forget_original_parent(struct world *w, struct task *father)
 	}
 }
 
+static void exit_notify_finish(struct world *w, struct task *t);
+static void zap_wake(struct world *w, struct ns *ns);
+
 void task_do_exit(struct world *w, struct task *t, int code)
 {
 	g_autoptr(GPtrArray) task_work = g_ptr_array_new();
 	struct files *files = t->files;
 	struct fs_struct *fs = t->fs;
-	struct task *leader = t->group_leader;
 
+	if (t->exiting)
+		return;   /* a fatal signal to a task already in do_exit() */
+	t->exiting = true;
 	sched_run(w, t);
 	setns_ops_complete(w, t);     /* the signal waits for the syscall to return */
 	t->exit_code = code;
@@ -537,8 +565,17 @@ void task_do_exit(struct world *w, struct task *t, int code)
 		fput_final(w, task_work->pdata[i]);
 
 	/* exit_notify() */
+	if (forget_original_parent(w, t))
+		return;   /* asleep in zap_pid_ns_processes(): exit_notify_finish() later */
+	exit_notify_finish(w, t);
+}
+
+/* exit_notify() after forget_original_parent(): the zombie, the parent told. */
+static void exit_notify_finish(struct world *w, struct task *t)
+{
+	struct task *leader = t->group_leader;
+
 	t->state = TASK_ZOMBIE;
-	forget_original_parent(w, t);
 	notify_object(w, NSS_TASK_EXITED, NSS_OBJ_TASK, t->id);
 	sched_task_dead(w, t);
 	if (t != leader) {
@@ -572,6 +609,7 @@ void task_release(struct world *w, struct task *p)
 	struct pid *collected[PIDTYPE_MAX];
 	int n = 0;
 	bool group_dead = leader->threads->len == 1;
+	struct ns *pid_ns = NULL;
 
 	g_assert(p->state == TASK_ZOMBIE);
 	if (detach_pid(p, PIDTYPE_PID))
@@ -597,8 +635,11 @@ void task_release(struct world *w, struct task *p)
 		g_ptr_array_remove(p->parent->children, p);
 	p->state = TASK_DEAD;
 	exit_cred_namespaces(w, p);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (i == 0)
+			pid_ns = pid_ns_of(collected[i]);
 		free_pid(w, collected[i]);
+	}
 	for (int t = 0; t < NS_NR_TYPES; t++)
 		if (w->init_ns[t]->child_reaper == p)
 			w->init_ns[t]->child_reaper = NULL;
@@ -616,6 +657,28 @@ void task_release(struct world *w, struct task *p)
 	if (p != leader && leader->state == TASK_ZOMBIE && reapable(leader) &&
 	    notify_parent_autoreap(leader))
 		task_release(w, leader);
+	zap_wake(w, pid_ns);
+}
+
+/*
+ * A pid was freed in @ns and its ancestors: a pid namespace init asleep in
+ * zap_pid_ns_processes() until only its own pids are left wakes up and
+ * finishes its exit (the rest of forget_original_parent(), exit_notify()).
+ * The kernel's wake_up_process() lets it run soon after; the model runs it
+ * inside the event that freed the last pid.
+ */
+static void zap_wake(struct world *w, struct ns *ns)
+{
+	for (; ns; ns = ns->parent) {
+		struct task *r = ns->zap_waiter;
+
+		if (!r || ns->nr_hashed > (r == r->group_leader ? 1 : 2))
+			continue;
+		ns->zap_waiter = NULL;
+		r->zap_waiting = false;
+		reparent_children(w, r);
+		exit_notify_finish(w, r);
+	}
 }
 
 int sys_exit(struct world *w, uint64_t task, int code)
@@ -772,6 +835,8 @@ enum nss_task_state nss_task_state(const struct world *w, uint64_t task)
 
 	if (!t || t->state == TASK_DEAD)
 		return NSS_TASK_NONE;
+	if (t->zap_waiting)
+		return NSS_TASK_EXITING;
 	return t->state == TASK_ZOMBIE ? NSS_TASK_ZOMBIE : NSS_TASK_RUNNING;
 }
 

@@ -184,8 +184,8 @@ struct task *event_begin(struct world *w, const char *op, uint64_t task,
 
 	begin(w, op, task, a0, a1, a2);
 	t = task_lookup(w, task);
-	if (!t || t->state != TASK_RUNNING)
-		return NULL;
+	if (!t || t->state != TASK_RUNNING || t->exiting)
+		return NULL;   /* a task in do_exit() makes no more calls */
 	sched_run(w, t);
 	return t;
 }

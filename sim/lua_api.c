@@ -554,7 +554,8 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 		options |= NSS_WNOHANG;
 	for (;;) {
 		/* a known live child: wait without tracing a call per retry */
-		if (!nohang && target && nss_task_state(s->w, target) == NSS_TASK_RUNNING &&
+		if (!nohang && target && (nss_task_state(s->w, target) == NSS_TASK_RUNNING ||
+					  nss_task_state(s->w, target) == NSS_TASK_EXITING) &&
 		    nss_task_parent(s->w, target) == t) {
 			r = -EAGAIN;
 		} else {
@@ -959,7 +960,7 @@ static int t_pid(lua_State *L)
 
 static int t_state(lua_State *L)
 {
-	static const char *const names[] = { "gone", "running", "zombie" };
+	static const char *const names[] = { "gone", "running", "zombie", "exiting" };
 
 	lua_pushstring(L, names[nss_task_state(sim_world(S(L)), check_task(L, 1))]);
 	return 1;

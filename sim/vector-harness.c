@@ -144,7 +144,8 @@ struct step {
 	const char *expect;      /* per namespace slot: y reachable, n not, . unasserted */
 	const char *warn;        /* the kernel warnings the model predicts at this step */
 	int fault;               /* the model fails this call at an injected allocation */
-	const char *tasks;       /* per task slot after the step: r z g, - not yet */
+	const char *tasks;       /* per task slot after the step: r z g, x in its exit
+				  * (a pid ns init waiting for its ns's zombies), - not yet */
 	const char *what;
 	const char *src;
 };
@@ -184,7 +185,7 @@ struct hello {
 	int nspid[MAXLEVEL];
 };
 
-enum { T_NONE, T_RUNNING, T_ZOMBIE, T_GONE };
+enum { T_NONE, T_RUNNING, T_ZOMBIE, T_GONE, T_EXITING };
 
 struct puppet {
 	int state;
@@ -844,6 +845,25 @@ static void await_death(int t, char want)
 	else if (want == 'g' && st)
 		failf("task %d (pid %d) is a zombie, the model has it reaped", t, tasks[t].pid);
 	tasks[t].state = want == 'z' ? T_ZOMBIE : T_GONE;
+}
+
+/*
+ * The model has task @t asleep in its exit (zap_pid_ns_processes(), waiting
+ * for zombies of its pid namespace that a parent outside it has not
+ * reaped): it must not become a zombie.  Watched for a while, then taken
+ * as asleep.
+ */
+static void await_exiting(int t)
+{
+	long long until = now_ms() + 200;
+	char st = 0;
+
+	while (now_ms() < until && (st = proc_state(tasks[t].pid)) != 'Z' && st != 'X' && st)
+		sleep_us(2000);
+	if (!st || st == 'Z' || st == 'X')
+		failf("task %d (pid %d) died; the model has it wait in zap_pid_ns_processes() "
+		      "for the zombies of its pid namespace", t, tasks[t].pid);
+	tasks[t].state = T_EXITING;
 }
 
 /* A namespace id the model passed, as the kernel knows it. */
@@ -1625,7 +1645,8 @@ static void reset_state(void)
 static void teardown(void)
 {
 	for (int t = VEC_NTASKS - 1; t >= 0; t--) {
-		if (tasks[t].state == T_RUNNING || tasks[t].state == T_ZOMBIE)
+		if (tasks[t].state == T_RUNNING || tasks[t].state == T_ZOMBIE ||
+		    tasks[t].state == T_EXITING)
 			kill(tasks[t].pid, SIGKILL);
 		if (tasks[t].chan >= 0)
 			close(tasks[t].chan);
@@ -1807,11 +1828,15 @@ static int run_steps(int *pass, int *skipped)
 		for (int t = 0; t < VEC_NTASKS && st->tasks[t]; t++) {
 			char want = st->tasks[t];
 
-			if (want == 'z' && tasks[t].state == T_RUNNING)
+			if (want == 'z' && (tasks[t].state == T_RUNNING ||
+					    tasks[t].state == T_EXITING))
 				await_death(t, 'z');
 			else if (want == 'g' && (tasks[t].state == T_RUNNING ||
-						 tasks[t].state == T_ZOMBIE))
+						 tasks[t].state == T_ZOMBIE ||
+						 tasks[t].state == T_EXITING))
 				await_death(t, 'g');
+			else if (want == 'x' && tasks[t].state == T_RUNNING)
+				await_exiting(t);
 		}
 		if (!failmsg[0])
 			check_reachable(st->expect);

@@ -292,7 +292,8 @@ static GString *snapshot_states(struct sim *s)
 	for (guint k = 0; k < v->task_ids->len; k++) {
 		enum nss_task_state st = nss_task_state(s->w, g_array_index(v->task_ids, uint64_t, k));
 
-		g_string_append_c(r, st == NSS_TASK_RUNNING ? 'r' : st == NSS_TASK_ZOMBIE ? 'z' : 'g');
+		g_string_append_c(r, st == NSS_TASK_RUNNING ? 'r' : st == NSS_TASK_ZOMBIE ? 'z' :
+				     st == NSS_TASK_EXITING ? 'x' : 'g');
 	}
 	return r;
 }
