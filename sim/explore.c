@@ -273,8 +273,21 @@ static void run_op(struct runner *r, const struct op *o)
 		}
 		break;
 	case OP_SETUID:
-		v = sys_setuid(r->w, t, o->b % 2 ? 1000 : 0);
-		emit(r, "%s:setuid(%d)%s\n", tv, o->b % 2 ? 1000 : 0, result(v, res));
+		if (o->b % 4 < 2) {
+			v = sys_setuid(r->w, t, o->b % 2 ? 1000 : 0);
+			emit(r, "%s:setuid(%d)%s\n", tv, o->b % 2 ? 1000 : 0, result(v, res));
+		} else {
+			/*
+			 * real and effective uid apart: namespace charges (euid)
+			 * and the cred's ucounts (real uid) take different keys,
+			 * the paths of alloc_ucounts and set_cred_ucounts
+			 */
+			int ruid = o->b % 4 == 2 ? 0 : 1000;
+
+			v = sys_setresuid(r->w, t, ruid, 1000 - ruid, -1);
+			emit(r, "%s:setresuid(%d, %d, -1)%s\n", tv, ruid, 1000 - ruid,
+			     result(v, res));
+		}
 		break;
 	case OP_HANDLE: {
 		/* name_to_handle_at() by the fd's task, open_by_handle_at() by another */
