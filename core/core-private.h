@@ -460,7 +460,7 @@ struct task {
 	struct files *files;
 	struct fs_struct *fs;
 	enum task_state state;
-	int exit_code;
+	int exit_code;           /* the wait status: (code & 0xff) << 8, or the signal */
 	int exit_signal;         /* 0 for threads */
 	unsigned int cpu;
 	bool sigchld_ignored;    /* as a parent: children are auto-reaped */
@@ -481,7 +481,7 @@ struct nsproxy *nsproxy_boot(struct world *w);
 struct pid *pid_boot(struct world *w);
 void task_boot(struct world *w);
 bool thread_group_empty(const struct task *t);
-void task_do_exit(struct world *w, struct task *t, int code);
+void task_do_exit(struct world *w, struct task *t, int status);   /* status: as wait4() reports it */
 
 /* ---- the world (world.c) ------------------------------------------ */
 

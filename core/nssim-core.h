@@ -294,6 +294,9 @@ int sys_exit_group(struct world *w, uint64_t task, int code);
  * -EAGAIN (the simulation layer turns that into waiting).
  */
 int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options);
+/* sys_wait() that also gives the reaped task's wait status, as wait4() encodes it:
+ * (code & 0xff) << 8 after exit(code), the signal number after a fatal signal. */
+int64_t sys_wait4(struct world *w, uint64_t task, uint64_t target, int options, int *status);
 /* open("/proc/<target>/ns/<name>"): name as in /proc, e.g. "pid_for_children". */
 int sys_open_ns(struct world *w, uint64_t task, uint64_t target, const char *name);
 int sys_close(struct world *w, uint64_t task, int fd);

@@ -540,7 +540,7 @@ static void reparent_children(struct world *w, struct task *father)
 static void exit_notify_finish(struct world *w, struct task *t);
 static void zap_wake(struct world *w, struct ns *ns);
 
-void task_do_exit(struct world *w, struct task *t, int code)
+void task_do_exit(struct world *w, struct task *t, int status)
 {
 	g_autoptr(GPtrArray) task_work = g_ptr_array_new();
 	struct files *files = t->files;
@@ -551,7 +551,7 @@ void task_do_exit(struct world *w, struct task *t, int code)
 	t->exiting = true;
 	sched_run(w, t);
 	setns_ops_complete(w, t);     /* the signal waits for the syscall to return */
-	t->exit_code = code;
+	t->exit_code = status;
 	exit_mm(w, t);
 	t->files = NULL;
 	put_files_struct(w, files, task_work);         /* exit_files */
@@ -689,7 +689,7 @@ int sys_exit(struct world *w, uint64_t task, int code)
 		return event_end(w, -ESRCH);
 	if (t == w->init_task)
 		return event_end(w, -EPERM);   /* the kernel would panic */
-	task_do_exit(w, t, code);
+	task_do_exit(w, t, (code & 0xff) << 8);
 	return event_end(w, 0);
 }
 
@@ -703,13 +703,13 @@ int sys_exit_group(struct world *w, uint64_t task, int code)
 	if (t->group_leader == w->init_task)
 		return event_end(w, -EPERM);
 	others = g_ptr_array_copy(t->group_leader->threads, NULL, NULL);
-	task_do_exit(w, t, code);
+	task_do_exit(w, t, (code & 0xff) << 8);
 	/* zap_other_threads(): the others die of SIGKILL afterwards. */
 	for (guint i = 0; i < others->len; i++) {
 		struct task *o = others->pdata[i];
 
 		if (o != t && o->state == TASK_RUNNING)
-			task_do_exit(w, o, code);
+			task_do_exit(w, o, (code & 0xff) << 8);   /* the group's exit code */
 	}
 	return event_end(w, 0);
 }
@@ -720,6 +720,11 @@ static bool in_group(const struct task *a, const struct task *b)
 }
 
 int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options)
+{
+	return sys_wait4(w, task, target, options, NULL);
+}
+
+int64_t sys_wait4(struct world *w, uint64_t task, uint64_t target, int options, int *status)
 {
 	struct task *t = event_begin(w, "wait", task, (int64_t)target, options, 0);
 	struct task *leader, *tt = NULL, *found = NULL;
@@ -750,6 +755,8 @@ int64_t sys_wait(struct world *w, uint64_t task, uint64_t target, int options)
 	if (!found)
 		return event_end(w, (options & NSS_WNOHANG) ? 0 : -EAGAIN);
 	target = found->id;
+	if (status)
+		*status = found->exit_code;
 	if (!(options & NSS_WNOWAIT))
 		task_release(w, found);
 	return event_end(w, (int64_t)target);
@@ -884,7 +891,7 @@ int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig)
 		struct task *th = threads->pdata[i];
 
 		if (th->state == TASK_RUNNING)
-			task_do_exit(w, th, 128 + sig);
+			task_do_exit(w, th, sig);   /* the wait status of a death by signal */
 	}
 	sched_run(w, t);
 	return event_end(w, 0);

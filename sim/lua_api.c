@@ -527,7 +527,32 @@ static int t_exit_thread(lua_State *L)
 }
 
 /*
- * task:wait([child] [, {nohang = true}]): reaps and returns the child.  A
+ * The wait status as a table: status (the raw int), exited and code
+ * (WIFEXITED, WEXITSTATUS), signaled and signal (WIFSIGNALED, WTERMSIG).
+ */
+static void push_wait_status(lua_State *L, int wstatus)
+{
+	bool exited = (wstatus & 0x7f) == 0;
+
+	lua_createtable(L, 0, 5);
+	lua_pushinteger(L, wstatus);
+	lua_setfield(L, -2, "status");
+	lua_pushboolean(L, exited);
+	lua_setfield(L, -2, "exited");
+	lua_pushboolean(L, !exited);
+	lua_setfield(L, -2, "signaled");
+	if (exited) {
+		lua_pushinteger(L, (wstatus >> 8) & 0xff);
+		lua_setfield(L, -2, "code");
+	} else {
+		lua_pushinteger(L, wstatus & 0x7f);
+		lua_setfield(L, -2, "signal");
+	}
+}
+
+/*
+ * task:wait([child] [, {nohang = true}]): reaps and returns the child and
+ * its wait status.  A
  * live child blocks: a process sleeps until some task exits; the main
  * chunk runs the event queue until the child can be reaped.  Returns false
  * with nohang when nothing is ready.
@@ -539,7 +564,7 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 	uint64_t target = lua_isnoneornil(L, 2) || lua_istable(L, 2) ? 0 : check_task(L, 2);
 	int opt = lua_istable(L, 2) ? 2 : 3;
 	bool nohang = false;
-	int options = 0;
+	int options = 0, wstatus = 0;
 	int64_t r;
 
 	if (lua_istable(L, opt)) {
@@ -560,7 +585,7 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 			r = -EAGAIN;
 		} else {
 			call_site(L, target ? "child" : "any");
-			r = sys_wait(s->w, t, target, options);
+			r = sys_wait4(s->w, t, target, options, &wstatus);
 		}
 		if (r != -EAGAIN)
 			break;
@@ -571,12 +596,12 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 		if (!sim_run_one(s, L)) {
 			/* nothing left that could make it exit */
 			call_site(L, target ? "child" : "any");
-			r = sys_wait(s->w, t, target, options);
+			r = sys_wait4(s->w, t, target, options, &wstatus);
 			break;
 		}
 	}
 	VEC(VOP_WAIT, t, r, VRET_TASK, r > 0 ? vec_task(s, (uint64_t)r) + 1 : 0, NULL, "waitid",
-	    target ? vec_task(s, target) : -1, options);
+	    target ? vec_task(s, target) : -1, options, wstatus, 1);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	if (r == 0) {
@@ -584,7 +609,8 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 		return 1;
 	}
 	push_task(L, (uint64_t)r);
-	return 1;
+	push_wait_status(L, wstatus);
+	return 2;
 }
 
 static int t_wait(lua_State *L)

@@ -612,6 +612,9 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		if (waitid(m->a[0] > 0 ? P_PID : P_ALL, (id_t)(m->a[0] > 0 ? m->a[0] : 0), &si,
 			   WEXITED | (int)m->a[1]))
 			return -errno;
+		/* the wait status as wait4() encodes it */
+		r->val = si.si_code == CLD_EXITED ? (unsigned long long)(si.si_status & 0xff) << 8
+			 : (unsigned long long)si.si_status | (si.si_code == CLD_DUMPED ? 0x80 : 0);
 		return si.si_pid;
 	}
 	case OP_KILL:
@@ -1459,6 +1462,9 @@ static int run_step(const struct step *st)
 		if (st->want != task_of_pid((pid_t)ret, t) + 1 && !(ret == 0 && st->want == 0))
 			failf("reaped pid %lld (task %d), the model reaped task %lld", ret,
 			      task_of_pid((pid_t)ret, t), st->want - 1);
+		else if (ret > 0 && st->a[3] && r.val != (unsigned long long)st->a[2])
+			failf("wait status %#llx, the model's %#llx", r.val,
+			      (unsigned long long)st->a[2]);
 		break;
 	case OP_N2H: {
 		unsigned long long id;
