@@ -398,6 +398,14 @@ static int t_clone(lua_State *L)
 	return 1;
 }
 
+/* task:fork(): clone() with no flags, the plain spelling. */
+static int t_fork(lua_State *L)
+{
+	if (lua_gettop(L) > 1)
+		return luaL_error(L, "fork() takes no arguments (clone{...} takes flags)");
+	return t_clone(L);
+}
+
 static int t_unshare(lua_State *L)
 {
 	uint64_t t = check_task(L, 1), flags = check_flags(L, 2);
@@ -615,6 +623,14 @@ static int wait_body(lua_State *L, int status, lua_KContext ctx)
 
 static int t_wait(lua_State *L)
 {
+	return wait_body(L, LUA_OK, 0);
+}
+
+/* task:reap(child): wait() for that child, blocking; the plain spelling. */
+static int t_reap(lua_State *L)
+{
+	check_task(L, 2);
+	lua_settop(L, 2);
 	return wait_body(L, LUA_OK, 0);
 }
 
@@ -1075,16 +1091,33 @@ static const struct {
 static int f_ioctl(lua_State *L)
 {
 	struct l_fd *f = check_fd(L, 1);
-	const char *name = luaL_checkstring(L, 2);
+	bool by_number = lua_isinteger(L, 2);
+	const char *name = by_number ? NULL : luaL_checkstring(L, 2);
 	uint64_t v = 0;
 	guint i;
 	int r;
 
 	for (i = 0; i < G_N_ELEMENTS(ioctls); i++)
-		if (strcmp(ioctls[i].name, name) == 0)
+		if (by_number ? ioctls[i].cmd == (unsigned long)lua_tointeger(L, 2)
+			      : strcmp(ioctls[i].name, name) == 0)
 			break;
-	if (i == G_N_ELEMENTS(ioctls))
-		return luaL_error(L, "unknown ioctl '%s'", name);
+	if (i == G_N_ELEMENTS(ioctls) && !by_number)
+		return luaL_error(L, "unknown ioctl '%s' (a request number is passed to the kernel as it is)",
+				  name);
+	if (i == G_N_ELEMENTS(ioctls)) {
+		/* a request the model does not name: the file's ioctl decides (ENOTTY) */
+		unsigned long cmd = (unsigned long)lua_tointeger(L, 2);
+
+		call_site(L, "ioctl");
+		r = sys_ioctl_value(S(L)->w, f->task, f->fd, cmd, &v);
+		VEC(VOP_IOCTL, f->task, r, VRET_VALUE, (int64_t)v, NULL, "ioctl", f->fd,
+		    (int64_t)cmd);
+		if (r < 0)
+			return sim_push_errno(L, r);
+		lua_pushinteger(L, (lua_Integer)v);
+		return 1;
+	}
+	name = ioctls[i].name;
 	call_site(L, name);
 	r = sys_ioctl_value(S(L)->w, f->task, f->fd, ioctls[i].cmd, &v);
 	if (ioctls[i].returns_fd)
@@ -1774,6 +1807,7 @@ void sim_lua_open(struct sim *s)
 		{ "setns_begin", t_setns_begin }, { "setns_finish", t_setns_finish },
 		{ "open_ns", t_open_ns }, { "execve", t_execve }, { "exit", t_exit },
 		{ "exit_thread", t_exit_thread }, { "wait", t_wait },
+		{ "fork", t_fork }, { "reap", t_reap },
 		{ "pidfd_open", t_pidfd_open }, { "socket", t_socket },
 		{ "setuid", t_setuid }, { "setgid", t_setgid }, { "setresuid", t_setresuid },
 		{ "setresgid", t_setresgid }, { "setfsuid", t_setfsuid },
