@@ -53,7 +53,7 @@ static GPtrArray *walk_list(struct world *w, struct ns *owner, int type)
 }
 
 static int64_t do_listns(struct world *w, struct task *t, const struct nss_listns_req *req,
-			 uint64_t *out, uint64_t nr, unsigned int flags)
+			 uint64_t *out, uint64_t nr, uint64_t writable, unsigned int flags)
 {
 	g_autoptr(GPtrArray) list = NULL;
 	struct ns *owner = NULL;
@@ -112,9 +112,9 @@ static int64_t do_listns(struct world *w, struct task *t, const struct nss_listn
 		if (!ns_get_unless_inactive(w, ns, "listns"))
 			continue;
 		visible = may_list_ns(w, t, ns, owner != NULL, userns_capable);
-		if (visible && !out) {
+		if (visible && (!out || n >= writable)) {
 			ns_ref_put(w, ns, "listns");
-			n = (uint64_t)-EFAULT;       /* put_user() on an unwritable buffer */
+			n = (uint64_t)-EFAULT;       /* put_user() past the writable part */
 			goto out;
 		}
 		if (visible)
@@ -141,10 +141,16 @@ out:
 int64_t sys_listns(struct world *w, uint64_t task, const struct nss_listns_req *req,
 		   uint64_t *out, uint64_t nr, unsigned int flags)
 {
+	return sys_listns_partial(w, task, req, out, nr, out ? nr : 0, flags);
+}
+
+int64_t sys_listns_partial(struct world *w, uint64_t task, const struct nss_listns_req *req,
+			   uint64_t *out, uint64_t nr, uint64_t writable, unsigned int flags)
+{
 	struct task *t = event_begin(w, "listns", task, req ? (int64_t)req->ns_id : 0,
 				     (int64_t)nr, flags);
 
 	if (!t)
 		return event_end(w, -ESRCH);
-	return event_end(w, do_listns(w, t, req, out, nr, flags));
+	return event_end(w, do_listns(w, t, req, out, nr, MIN(writable, nr), flags));
 }

@@ -394,6 +394,10 @@ struct nss_listns_req {
  */
 int64_t sys_listns(struct world *w, uint64_t task, const struct nss_listns_req *req,
 		   uint64_t *out, uint64_t nr, unsigned int flags);
+/* listns() into a buffer whose first @writable ids can be written; the
+ * next put_user() faults: EFAULT, the ids before it written. */
+int64_t sys_listns_partial(struct world *w, uint64_t task, const struct nss_listns_req *req,
+			   uint64_t *out, uint64_t nr, uint64_t writable, unsigned int flags);
 
 /* kill(2) / pidfd_send_signal(2): a fatal signal; the thread group exits. */
 int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig);

@@ -1436,7 +1436,8 @@ static int t_pidfd_getfd(lua_State *L)
 
 /*
  * task:listns{types = {...}, user_ns = id | "current", after = id,
- *             max = n, flags = n, spare = n, size = n, buf = false}
+ *             max = n, flags = n, spare = n, size = n, buf = false | k}
+ * buf = k: a buffer whose first k entries are writable, then a fault.
  */
 static int t_listns(lua_State *L)
 {
@@ -1445,6 +1446,7 @@ static int t_listns(lua_State *L)
 	lua_Integer max = 1000;
 	unsigned int flags = 0;
 	bool buf = true;
+	lua_Integer writable = -1;    /* all of it */
 	uint64_t *out = NULL;
 	int64_t r;
 
@@ -1468,7 +1470,12 @@ static int t_listns(lua_State *L)
 		lua_getfield(L, 2, "size");
 		req.size = (uint32_t)luaL_optinteger(L, -1, 32);
 		lua_getfield(L, 2, "buf");
-		buf = lua_isnil(L, -1) || lua_toboolean(L, -1);
+		if (lua_isinteger(L, -1)) {
+			writable = lua_tointeger(L, -1);
+			luaL_argcheck(L, writable >= 0, 2, "buf = k: k must be >= 0");
+		} else {
+			buf = lua_isnil(L, -1) || lua_toboolean(L, -1);
+		}
 		lua_pop(L, 8);
 	}
 	luaL_argcheck(L, max >= 0, 2, "max must be >= 0");
@@ -1476,9 +1483,12 @@ static int t_listns(lua_State *L)
 	if (buf && max <= 1000000)
 		out = lua_newuserdatauv(L, sizeof(uint64_t) * (size_t)(max ? max : 1), 0);
 	call_site(L, NULL);
-	r = sys_listns(S(L)->w, t, &req, out, (uint64_t)max, flags);
+	r = sys_listns_partial(S(L)->w, t, &req, out, (uint64_t)max,
+			       !out ? 0 : writable >= 0 ? (uint64_t)writable : (uint64_t)max, flags);
+	/* a[7]: 0 a whole buffer, 1 none, 2 + k one that faults after k ids */
 	VEC(VOP_LISTNS, t, r, VRET_VALUE, r, NULL, "listns", req.size, vec_ns_code(S(L), req.ns_id),
-	    req.ns_type, vec_ns_code(S(L), req.user_ns_id), max, req.spare, flags, !buf);
+	    req.ns_type, vec_ns_code(S(L), req.user_ns_id), max, req.spare, flags,
+	    !buf ? 1 : writable >= 0 ? 2 + writable : 0);
 	if (r > 0)
 		vec_set_list(S(L), out, r);
 	if (r < 0)

@@ -658,20 +658,34 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		} req = { (unsigned int)m->a[0], (unsigned int)m->a[5],
 			  (unsigned long long)m->a[1], (unsigned int)m->a[2], 0,
 			  (unsigned long long)m->a[3] };
-		/* a[7]: the caller passed no buffer; otherwise one of max entries */
+		/*
+		 * a[7]: 0 a buffer of max entries, 1 no buffer, 2 + k a buffer
+		 * whose first k entries end where an unmapped page begins
+		 */
 		unsigned long long *ids = !m->a[7] && m->a[4] > 0 ? calloc((size_t)m->a[4], 8) : NULL;
-		long n;
+		long n, k = m->a[7] - 2, page = sysconf(_SC_PAGESIZE);
+		size_t len = m->a[7] >= 2 ? ((size_t)k * 8 + (size_t)page - 1) / (size_t)page *
+					    (size_t)page + (size_t)page : 0;
+		char *map = len ? mmap(NULL, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : NULL;
+		void *buf = m->a[7] == 1 ? NULL : ids ? (void *)ids : (void *)r->ids;
 		int e;
 
 		if (!m->a[7] && m->a[4] > 64 && !ids)
 			return -ENOMEM;
-		n = syscall(__NR_listns, &req, m->a[7] ? NULL : ids ? ids : r->ids,
-			    (size_t)m->a[4], (unsigned int)m->a[6]);
+		if (len && (map == MAP_FAILED || mprotect(map + len - page, (size_t)page, PROT_NONE)))
+			return -ENOMEM;
+		if (len)
+			buf = map + len - page - k * 8;
+		n = syscall(__NR_listns, &req, buf, (size_t)m->a[4], (unsigned int)m->a[6]);
 		e = errno;
 
-		if (n > 0 && ids)
-			memcpy(r->ids, ids, sizeof(r->ids[0]) * (size_t)(n < 64 ? n : 64));
+		if (n > 0 && (ids || len))
+			memcpy(r->ids, ids ? (void *)ids : buf,
+			       sizeof(r->ids[0]) * (size_t)(n < 64 ? n : 64));
 		free(ids);
+		if (len)
+			munmap(map, len);
 		if (n < 0)
 			return -e;
 		r->nids = (int)n;
