@@ -309,6 +309,75 @@ static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 	return 0;
 }
 
+/*
+ * setreuid()/setregid() (__sys_setreuid): the real id may become the old
+ * real or effective one, the effective one any of the three, else the
+ * capability; the saved id follows the new effective one when the real id
+ * is set or the effective one leaves the old real id.  @gid selects.
+ */
+static int setre(struct world *w, struct task *t, bool gid, int64_t r, int64_t e)
+{
+	const struct cred *old = t->cred;
+	struct cred *new;
+	int64_t kr = -1, ke = -1;
+	uint32_t o_r = gid ? old->gid : old->uid, o_e = gid ? old->egid : old->euid;
+	uint32_t o_s = gid ? old->sgid : old->suid, o_fs = gid ? old->fsgid : old->fsuid;
+	bool capable = ns_capable(w, old, old->user_ns, gid ? CAP_SETGID : CAP_SETUID);
+
+	if (r != -1 && (r < 0 || (kr = make_kid(old->user_ns, (uint32_t)r, gid)) < 0))
+		return -EINVAL;
+	if (e != -1 && (e < 0 || (ke = make_kid(old->user_ns, (uint32_t)e, gid)) < 0))
+		return -EINVAL;
+	if ((r == -1 || kr == o_r) && (e == -1 || (ke == o_e && ke == o_fs)))
+		return 0;   /* a no-op keeps the current cred object */
+	new = prepare_creds(w, old, "prepare_creds");
+	if (!new)
+		return -ENOMEM;
+	if ((kr != -1 && kr != o_r && kr != o_e && !capable) ||
+	    (ke != -1 && ke != o_r && ke != o_e && ke != o_s && !capable)) {
+		abort_creds(w, new);
+		return -EPERM;
+	}
+	if (gid) {
+		if (kr != -1)
+			new->gid = (uint32_t)kr;
+		if (ke != -1)
+			new->egid = (uint32_t)ke;
+		if (kr != -1 || (ke != -1 && ke != o_r))
+			new->sgid = new->egid;
+		new->fsgid = new->egid;
+	} else {
+		if (kr != -1)
+			new->uid = (uint32_t)kr;
+		if (ke != -1)
+			new->euid = (uint32_t)ke;
+		if (kr != -1 || (ke != -1 && ke != o_r))
+			new->suid = new->euid;
+		new->fsuid = new->euid;
+		cap_emulate_setxuid(new, old);
+		if (set_cred_ucounts(w, new)) {
+			abort_creds(w, new);
+			return -EAGAIN;
+		}
+	}
+	commit_creds(w, t, new);
+	return 0;
+}
+
+int sys_setreuid(struct world *w, uint64_t task, int64_t r, int64_t e)
+{
+	struct task *t = event_begin(w, "setreuid", task, r, e, 0);
+
+	return event_end(w, t ? setre(w, t, false, r, e) : -ESRCH);
+}
+
+int sys_setregid(struct world *w, uint64_t task, int64_t r, int64_t e)
+{
+	struct task *t = event_begin(w, "setregid", task, r, e, 0);
+
+	return event_end(w, t ? setre(w, t, true, r, e) : -ESRCH);
+}
+
 int sys_setresuid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s)
 {
 	struct task *t = event_begin(w, "setresuid", task, r, e, s);
@@ -323,36 +392,51 @@ int sys_setresgid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t 
 	return event_end(w, t ? setres(w, t, true, r, e, s) : -ESRCH);
 }
 
-/* setfsuid() never fails: it returns the old fsuid as seen in the caller's ns. */
-int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid)
+/* setfsuid()/setfsgid() never fail: they return the old id as seen in the caller's ns. */
+static int setfs(struct world *w, struct task *t, bool gid, int64_t id)
 {
-	struct task *t = event_begin(w, "setfsuid", task, fsuid, 0, 0);
-	const struct cred *old;
+	const struct cred *old = t->cred;
+	const struct id_extent *m = gid ? &old->user_ns->gid_map : &old->user_ns->uid_map;
+	uint32_t o_fs = gid ? old->fsgid : old->fsuid;
 	struct cred *new;
 	int64_t k, old_fs;
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	old = t->cred;
-	old_fs = kuid_has_mapping(old->user_ns, old->fsuid, false)
-		? old->fsuid - (old->user_ns->initial ? 0 : old->user_ns->uid_map.lower)
-			+ (old->user_ns->initial ? 0 : old->user_ns->uid_map.first)
+	old_fs = kuid_has_mapping(old->user_ns, o_fs, gid)
+		? o_fs - (old->user_ns->initial ? 0 : m->lower) + (old->user_ns->initial ? 0 : m->first)
 		: 65534;
-	k = fsuid < 0 ? -1 : make_kid(old->user_ns, (uint32_t)fsuid, false);
+	k = id < 0 ? -1 : make_kid(old->user_ns, (uint32_t)id, gid);
 	if (k < 0)
-		return event_end(w, old_fs);
+		return (int)old_fs;
 	/* the kernel prepares the cred first and drops it when nothing changes */
 	new = prepare_creds(w, old, "prepare_creds");
 	if (!new)
-		return event_end(w, old_fs);
-	if (k == old->fsuid || (k != old->uid && k != old->euid && k != old->suid &&
-				!ns_capable(w, old, old->user_ns, CAP_SETUID))) {
+		return (int)old_fs;
+	if (k == o_fs || (k != (gid ? old->gid : old->uid) && k != (gid ? old->egid : old->euid) &&
+			  k != (gid ? old->sgid : old->suid) &&
+			  !ns_capable(w, old, old->user_ns, gid ? CAP_SETGID : CAP_SETUID))) {
 		abort_creds(w, new);
-		return event_end(w, old_fs);
+		return (int)old_fs;
 	}
-	new->fsuid = (uint32_t)k;
+	if (gid)
+		new->fsgid = (uint32_t)k;
+	else
+		new->fsuid = (uint32_t)k;
 	commit_creds(w, t, new);
-	return event_end(w, old_fs);
+	return (int)old_fs;
+}
+
+int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid)
+{
+	struct task *t = event_begin(w, "setfsuid", task, fsuid, 0, 0);
+
+	return event_end(w, t ? setfs(w, t, false, fsuid) : -ESRCH);
+}
+
+int sys_setfsgid(struct world *w, uint64_t task, int64_t fsgid)
+{
+	struct task *t = event_begin(w, "setfsgid", task, fsgid, 0, 0);
+
+	return event_end(w, t ? setfs(w, t, true, fsgid) : -ESRCH);
 }
 
 /* capset(): the new sets must be subsets of the permitted set (EPERM). */

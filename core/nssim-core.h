@@ -415,6 +415,9 @@ int sys_setgid(struct world *w, uint64_t task, int64_t gid);
 int sys_setresuid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s);
 int sys_setresgid(struct world *w, uint64_t task, int64_t r, int64_t e, int64_t s);
 int sys_setfsuid(struct world *w, uint64_t task, int64_t fsuid);
+int sys_setfsgid(struct world *w, uint64_t task, int64_t fsgid);
+int sys_setreuid(struct world *w, uint64_t task, int64_t r, int64_t e);
+int sys_setregid(struct world *w, uint64_t task, int64_t r, int64_t e);
 /*
  * Writing /proc/<target>/uid_map (@gid false) or gid_map: one extent.
  */

@@ -739,6 +739,42 @@ static int t_setfsuid(lua_State *L)
 	return ret_int(L, r);
 }
 
+static int t_setfsgid(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	lua_Integer id = luaL_checkinteger(L, 2);
+	int r;
+
+	call_site(L, NULL);
+	r = sys_setfsgid(S(L)->w, t, id);
+	VEC(VOP_SETFSGID, t, r, VRET_VALUE, r, NULL, "setfsgid", id);
+	return ret_int(L, r);
+}
+
+/* task:setreuid(r, e) and setregid: -1 (or nil) leaves an id */
+static int setre_body(lua_State *L, bool gid)
+{
+	uint64_t t = check_task(L, 1);
+	int64_t a = opt_id(L, 2), b = opt_id(L, 3);
+	int r;
+
+	call_site(L, NULL);
+	r = gid ? sys_setregid(S(L)->w, t, a, b) : sys_setreuid(S(L)->w, t, a, b);
+	VEC(gid ? VOP_SETREGID : VOP_SETREUID, t, r, VRET_ZERO, 0, NULL,
+	    gid ? "setregid" : "setreuid", a, b);
+	return ret_true(L, r);
+}
+
+static int t_setreuid(lua_State *L)
+{
+	return setre_body(L, false);
+}
+
+static int t_setregid(lua_State *L)
+{
+	return setre_body(L, true);
+}
+
 /* task:uid_map(target, inside, outside, count) and gid_map */
 static int id_map(lua_State *L, bool gid)
 {
@@ -1821,6 +1857,7 @@ void sim_lua_open(struct sim *s)
 		{ "pidfd_open", t_pidfd_open }, { "socket", t_socket },
 		{ "setuid", t_setuid }, { "setgid", t_setgid }, { "setresuid", t_setresuid },
 		{ "setresgid", t_setresgid }, { "setfsuid", t_setfsuid },
+		{ "setfsgid", t_setfsgid }, { "setreuid", t_setreuid }, { "setregid", t_setregid },
 		{ "uid_map", t_uid_map }, { "gid_map", t_gid_map },
 		{ "set_max_namespaces", t_set_max_namespaces },
 		{ "ns", t_ns }, { "pid", t_pid }, { "state", t_state }, { "fd", t_fd },

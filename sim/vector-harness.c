@@ -100,6 +100,7 @@ enum op {
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
 	OP_MOUNT_BIND, OP_UMOUNT, OP_OPEN_FILE,
+	OP_SETREUID, OP_SETREGID, OP_SETFSGID,
 };
 
 enum ret_kind {
@@ -633,6 +634,12 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 			? -errno : 0;
 	case OP_SETFSUID:
 		return syscall(SYS_setfsuid, (uid_t)m->a[0]);
+	case OP_SETFSGID:
+		return syscall(SYS_setfsgid, (gid_t)m->a[0]);
+	case OP_SETREUID:
+		return syscall(SYS_setreuid, (uid_t)m->a[0], (uid_t)m->a[1]) ? -errno : 0;
+	case OP_SETREGID:
+		return syscall(SYS_setregid, (gid_t)m->a[0], (gid_t)m->a[1]) ? -errno : 0;
 	case OP_CAPSET: {
 		/* drop the bits in a[0] from the effective and permitted sets */
 		struct { unsigned int version; int pid; } hdr = { 0x20080522, 0 };
@@ -1328,6 +1335,7 @@ static int run_step(const struct step *st)
 	}
 	case OP_UNSHARE: case OP_SIGCHLD: case OP_SETUID: case OP_SETGID:
 	case OP_SETRESUID: case OP_SETRESGID: case OP_SETFSUID: case OP_CAPSET:
+	case OP_SETREUID: case OP_SETREGID: case OP_SETFSGID:
 		memcpy(m.a, st->a, sizeof(st->a));
 		break;
 	case OP_SETNS:

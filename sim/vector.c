@@ -80,6 +80,7 @@ static const char *const op_names[] = {
 	[VOP_CAPSET] = "OP_CAPSET", [VOP_LISTNS] = "OP_LISTNS", [VOP_EXECVE] = "OP_EXECVE",
 	[VOP_EXIT_THREAD] = "OP_EXIT_THREAD", [VOP_MOUNT_BIND] = "OP_MOUNT_BIND",
 	[VOP_UMOUNT] = "OP_UMOUNT", [VOP_OPEN_FILE] = "OP_OPEN_FILE",
+	[VOP_SETREUID] = "OP_SETREUID", [VOP_SETREGID] = "OP_SETREGID", [VOP_SETFSGID] = "OP_SETFSGID",
 };
 
 static const char *const ret_names[] = {
