@@ -285,6 +285,38 @@ static int ns_get_parent(struct world *w, struct task *t, struct ns *ns, struct 
 	return 0;
 }
 
+/*
+ * NS_MNT_GET_NEXT/PREV (get_sequential_mnt_ns): the adjoining mount
+ * namespace in id order over which the caller has CAP_SYS_ADMIN and whose
+ * P is not 0 yet (a plain get, so an inactive one opens, and its new nsfs
+ * inode makes it active again); ENOENT past the end.  7.0 (and 6.18.y
+ * stable) allow the ioctls only to may_see_all_namespaces() (EPERM).
+ */
+static int mnt_ns_get_sequential(struct world *w, struct task *t, struct ns *ns, bool previous,
+				 uint64_t *value)
+{
+	GTreeNode *n;
+
+	if (w->v->mnt_iter_gate && !may_see_all_namespaces(w, t))
+		return -EPERM;
+	if (ns->type != NS_MNT)
+		return -EINVAL;
+	n = g_tree_lookup_node(w->tree_type[NS_MNT], &ns->id);
+	for (n = n ? (previous ? g_tree_node_previous(n) : g_tree_node_next(n)) : NULL; n;
+	     n = previous ? g_tree_node_previous(n) : g_tree_node_next(n)) {
+		struct ns *m = g_tree_node_value(n);
+
+		if (!ns_capable(w, t->cred, m->owner ? m->owner : w->init_ns[NS_USER],
+				CAP_SYS_ADMIN))
+			continue;
+		if (!ns_ref_get(w, m, "get_sequential_mnt_ns"))
+			continue;
+		*value = m->id;
+		return nsfs_open_ns_fd(w, t, m, true);
+	}
+	return -ENOENT;
+}
+
 static int nsfs_ioctl(struct world *w, struct task *t, struct file *f, unsigned long cmd,
 		      uint64_t *value)
 {
@@ -321,6 +353,14 @@ static int nsfs_ioctl(struct world *w, struct task *t, struct file *f, unsigned 
 	case NSS_NS_GET_ID:
 		*value = ns->id;
 		return 0;
+	case NSS_NS_MNT_GET_INFO:
+		if (ns->type != NS_MNT)
+			return -EINVAL;
+		*value = ns->id;   /* mnt_ns_info.mnt_ns_id; nr_mounts is not modelled */
+		return 0;
+	case NSS_NS_MNT_GET_NEXT:
+	case NSS_NS_MNT_GET_PREV:
+		return mnt_ns_get_sequential(w, t, ns, cmd == NSS_NS_MNT_GET_PREV, value);
 	default:
 		return -ENOTTY;
 	}

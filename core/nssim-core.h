@@ -86,6 +86,8 @@ struct nss_variant {
 					   * before, it leaked */
 	bool see_all_gate;           /* listns() and nsfs handle decoding show a foreign
 				      * namespace only to may_see_all_namespaces() (7.0) */
+	bool mnt_iter_gate;          /* NS_MNT_GET_NEXT/PREV only for may_see_all_namespaces()
+				      * (7.0; in 6.18.y stable, seen on the 6.18.44 host) */
 	bool pidns_children_any;     /* /proc/<pid>/ns/pid_for_children opens before the
 				      * namespace has an init (7.0) */
 	bool unshare_fs_copies_newns; /* unshare(CLONE_NEWNS) copies the fs_struct even
@@ -343,6 +345,10 @@ enum nss_nsio {
 	NSS_NS_GET_OWNER_UID = 0xb704,
 	NSS_NS_GET_MNTNS_ID = 0x8008b705,
 	NSS_NS_GET_ID = 0x8008b70d,
+	/* _IOR(NSIO, 10..12, struct mnt_ns_info): 16 bytes */
+	NSS_NS_MNT_GET_INFO = 0x8010b70a,
+	NSS_NS_MNT_GET_NEXT = 0x8010b70b,
+	NSS_NS_MNT_GET_PREV = 0x8010b70c,
 	/* pidfs: PIDFD_GET_<type>_NAMESPACE = _IO(0xFF, 1..10) */
 	NSS_PIDFD_GET_CGROUP_NAMESPACE = 0xff01,
 	NSS_PIDFD_GET_IPC_NAMESPACE,

@@ -47,8 +47,9 @@ const struct nss_variant nss_variant_6_18 = {
 	.name = "6.18",
 	.init_counted = true,
 	.cookie_ids = true,
-	/* 6.18.44, the stable kernel observed, has both backports */
+	/* 6.18.44, the stable kernel observed, has these backports */
 	.unshare_ucounts_put_nsproxy = true,
+	.mnt_iter_gate = true,
 	.exit_keeps_dumpable = true,
 };
 
@@ -62,6 +63,7 @@ const struct nss_variant nss_variant_7_1 = {
 	.unified_tree = true,
 	.unshare_ucounts_put_nsproxy = true,
 	.see_all_gate = true,
+	.mnt_iter_gate = true,
 	.pidns_children_any = true,
 	.unshare_fs_copies_newns = true,
 	.exit_keeps_dumpable = true,

@@ -1108,6 +1108,9 @@ static const struct {
 	{ "NS_GET_OWNER_UID", NSS_NS_GET_OWNER_UID, false },
 	{ "NS_GET_MNTNS_ID", NSS_NS_GET_MNTNS_ID, false },
 	{ "NS_GET_ID", NSS_NS_GET_ID, false },
+	{ "NS_MNT_GET_INFO", NSS_NS_MNT_GET_INFO, false },
+	{ "NS_MNT_GET_NEXT", NSS_NS_MNT_GET_NEXT, true },
+	{ "NS_MNT_GET_PREV", NSS_NS_MNT_GET_PREV, true },
 	{ "PIDFD_GET_CGROUP_NAMESPACE", NSS_PIDFD_GET_CGROUP_NAMESPACE, true },
 	{ "PIDFD_GET_IPC_NAMESPACE", NSS_PIDFD_GET_IPC_NAMESPACE, true },
 	{ "PIDFD_GET_MNT_NAMESPACE", NSS_PIDFD_GET_MNT_NAMESPACE, true },
@@ -1158,7 +1161,8 @@ static int f_ioctl(lua_State *L)
 	r = sys_ioctl_value(S(L)->w, f->task, f->fd, ioctls[i].cmd, &v);
 	if (ioctls[i].returns_fd)
 		VEC(VOP_IOCTL, f->task, r, VRET_FD, r, NULL, "ioctl", f->fd, (int64_t)ioctls[i].cmd);
-	else if (ioctls[i].cmd == NSS_NS_GET_ID || ioctls[i].cmd == NSS_NS_GET_MNTNS_ID)
+	else if (ioctls[i].cmd == NSS_NS_GET_ID || ioctls[i].cmd == NSS_NS_GET_MNTNS_ID ||
+		 ioctls[i].cmd == NSS_NS_MNT_GET_INFO)
 		VEC(VOP_IOCTL, f->task, r, VRET_NSID, vec_ns_code(S(L), v), NULL, "ioctl", f->fd,
 		    (int64_t)ioctls[i].cmd);
 	else

@@ -73,6 +73,9 @@
 #define VEC_NS_GET_OWNER_UID 0xb704
 #define VEC_NS_GET_MNTNS_ID 0x8008b705
 #define VEC_NS_GET_ID 0x8008b70d
+#define VEC_NS_MNT_GET_INFO 0x8010b70a
+#define VEC_NS_MNT_GET_NEXT 0x8010b70b
+#define VEC_NS_MNT_GET_PREV 0x8010b70c
 #define VEC_PIDFD_GET_TIME_NAMESPACE 0xff07
 #define VEC_PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE 0xff08
 #define VEC_FD_NSFS_ROOT (-10003)
@@ -507,6 +510,18 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		if (cmd == VEC_NS_GET_ID || cmd == VEC_NS_GET_MNTNS_ID) {
 			ret = ioctl((int)m->a[0], cmd, &r->val);
 			return ret < 0 ? -errno : 0;
+		}
+		if (cmd == VEC_NS_MNT_GET_INFO || cmd == VEC_NS_MNT_GET_NEXT ||
+		    cmd == VEC_NS_MNT_GET_PREV) {
+			/* struct mnt_ns_info: size, nr_mounts, mnt_ns_id */
+			struct { unsigned int size, nr_mounts; unsigned long long id; } info;
+
+			memset(&info, 0, sizeof(info));
+			ret = ioctl((int)m->a[0], cmd, &info);
+			if (ret < 0)
+				return -errno;
+			r->val = info.id;
+			return cmd == VEC_NS_MNT_GET_INFO ? 0 : ret;
 		}
 		if (cmd == VEC_NS_GET_OWNER_UID) {
 			ret = ioctl((int)m->a[0], cmd, &uid);
