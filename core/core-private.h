@@ -123,6 +123,7 @@ struct ns {
 	uint32_t owner_uid;      /* kuid of the creator (euid) */
 	uint32_t owner_gid;
 	struct id_extent uid_map, gid_map;
+	bool setgroups_denied;   /* !USERNS_SETGROUPS_ALLOWED: "deny" in /proc/<pid>/setgroups */
 	int32_t ucount_max[NS_NR_TYPES];
 	GPtrArray *ucounts;      /* struct ucounts keyed in this user ns (owned) */
 	uint32_t creator_uid;    /* the creator's euid, charged in the parent */

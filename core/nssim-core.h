@@ -427,6 +427,8 @@ int sys_setregid(struct world *w, uint64_t task, int64_t r, int64_t e);
 /*
  * Writing /proc/<target>/uid_map (@gid false) or gid_map: one extent.
  */
+/* write "deny" (or "allow") to /proc/<target>/setgroups. */
+int sys_write_setgroups(struct world *w, uint64_t task, uint64_t target, bool deny);
 int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 		     uint32_t inside, uint32_t outside, uint32_t count);
 /* Writing /proc/sys/user/max_<type>_namespaces in the caller's user ns. */

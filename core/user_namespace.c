@@ -97,6 +97,7 @@ int create_user_ns(struct world *w, struct cred *new)
 		return err;
 	}
 	ns->owner_gid = new->egid;
+	ns->setgroups_denied = parent->setgroups_denied;   /* ns->flags = parent_ns->flags */
 	/* set_cred_user_ns(): the cred's P on the parent now belongs to ns. */
 	new->user_ns = ns;
 	new->cap_permitted = new->cap_effective = CAP_FULL_SET;
@@ -207,12 +208,49 @@ int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 	lower = make_kid(ns->parent, outside, gid);
 	if (lower < 0 || make_kid(ns->parent, outside + count - 1, gid) < 0)
 		return event_end(w, -EPERM);
+	/*
+	 * new_idmap_permitted(): the owner may map its own id alone, a gid
+	 * only once setgroups is denied (else it could drop supplementary
+	 * groups); anything else needs the capability over the parent.
+	 */
 	own = gid ? t->cred->egid : t->cred->euid;
-	if (!(count == 1 && ns->owner_uid == t->cred->euid && lower == own) &&
+	if (!(count == 1 && ns->owner_uid == t->cred->euid && lower == own &&
+	      (!gid || ns->setgroups_denied)) &&
 	    !ns_capable(w, t->cred, ns->parent, cap))
 		return event_end(w, -EPERM);
 	*m = (struct id_extent){ .set = true, .first = inside,
 				 .lower = (uint32_t)lower, .count = count };
+	return event_end(w, 0);
+}
+
+/*
+ * write("allow"/"deny") to /proc/<target>/setgroups (proc_setgroups_write):
+ * CAP_SYS_ADMIN over the namespace; "allow" only while the namespace
+ * allows it (never back from "deny", which a child inherits), "deny" only
+ * before a gid_map.
+ */
+int sys_write_setgroups(struct world *w, uint64_t task, uint64_t target, bool deny)
+{
+	struct task *t = event_begin(w, "write_setgroups", task, (int64_t)target, deny, 0);
+	struct task *tt;
+	struct ns *ns;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	tt = task_lookup(w, target);
+	if (!tt || tt->state == TASK_DEAD)
+		return event_end(w, -ENOENT);
+	if (proc_pid_may_write(w, t, tt))
+		return event_end(w, -EACCES);
+	ns = tt->cred->user_ns;
+	if (!ns_capable(w, t->cred, ns, CAP_SYS_ADMIN))
+		return event_end(w, -EPERM);
+	if (!deny && ns->setgroups_denied)
+		return event_end(w, -EPERM);
+	if (deny && ns->gid_map.set)
+		return event_end(w, -EPERM);
+	if (deny)
+		ns->setgroups_denied = true;
 	return event_end(w, 0);
 }
 

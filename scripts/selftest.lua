@@ -3,13 +3,16 @@
 --   local st = require "selftest"
 local M = {}
 
--- setup_userns(t): unshare USER and MNT, map inside 0 to t's own uid and
--- gid (one id; setgroups is taken as denied), as the selftests' helper.
+-- setup_userns(t): unshare USER and MNT, map inside 0 to t's own uid, deny
+-- setgroups, map inside 0 to t's own gid (one id each), as the selftests'
+-- helper does (a gid map of one's own gid needs setgroups denied first).
 -- Returns true, or nil and the errno of the step that failed.
 function M.setup_userns(t, uid, gid)
   local ok, err = t:unshare { "user", "mnt" }
   if not ok then return nil, err end
   ok, err = t:uid_map(t, 0, uid or 0, 1)
+  if not ok then return nil, err end
+  ok, err = t:setgroups(t, "deny")
   if not ok then return nil, err end
   ok, err = t:gid_map(t, 0, gid or 0, 1)
   if not ok then return nil, err end

@@ -75,6 +75,8 @@ function M.nsfs_user_isolation(X, opts)
   expect(ok, "unshare(CLONE_NEWUSER): " .. tostring(err))
   ok, err = C:uid_map(C, 0, 0, 1)
   expect(ok, "uid_map 0 0 1: " .. tostring(err))
+  ok, err = C:setgroups(C, "deny")
+  expect(ok, "setgroups deny: " .. tostring(err))
   ok, err = C:gid_map(C, 0, 0, 1)
   expect(ok, "gid_map 0 0 1: " .. tostring(err))
   ok, err = C:unshare { X }

@@ -797,6 +797,20 @@ static int id_map(lua_State *L, bool gid)
 	return ret_true(L, r);
 }
 
+/* task:setgroups(target, "deny" | "allow"): write /proc/<target>/setgroups */
+static int t_setgroups(lua_State *L)
+{
+	static const char *const words[] = { "allow", "deny", NULL };
+	uint64_t t = check_task(L, 1), target = check_task(L, 2);
+	int deny = luaL_checkoption(L, 3, NULL, words);
+	int r;
+
+	call_site(L, words[deny]);
+	r = sys_write_setgroups(S(L)->w, t, target, deny);
+	VEC(VOP_WRITE_MAP, t, r, VRET_ZERO, 0, "setgroups", "write", vec_task(S(L), target), deny);
+	return ret_true(L, r);
+}
+
 static int t_uid_map(lua_State *L) { return id_map(L, false); }
 static int t_gid_map(lua_State *L) { return id_map(L, true); }
 
@@ -1862,7 +1876,7 @@ void sim_lua_open(struct sim *s)
 		{ "setuid", t_setuid }, { "setgid", t_setgid }, { "setresuid", t_setresuid },
 		{ "setresgid", t_setresgid }, { "setfsuid", t_setfsuid },
 		{ "setfsgid", t_setfsgid }, { "setreuid", t_setreuid }, { "setregid", t_setregid },
-		{ "uid_map", t_uid_map }, { "gid_map", t_gid_map },
+		{ "uid_map", t_uid_map }, { "setgroups", t_setgroups }, { "gid_map", t_gid_map },
 		{ "set_max_namespaces", t_set_max_namespaces },
 		{ "ns", t_ns }, { "pid", t_pid }, { "state", t_state }, { "fd", t_fd },
 		{ "open_by_handle", t_open_by_handle }, { "open_file", t_open_file },

@@ -464,20 +464,6 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		long long ret = 0;
 		struct stat st;
 
-		if (m->op == OP_WRITE_MAP && strstr(m->str, "/gid_map")) {
-			/* the model takes setgroups as denied: say so before the map */
-			char path[160];
-			int sfd;
-
-			snprintf(path, sizeof(path), "%.*s/setgroups",
-				 (int)(strrchr(m->str, '/') - m->str), m->str);
-			sfd = open(path, O_WRONLY | O_CLOEXEC);
-			if (sfd >= 0) {
-				if (write(sfd, "deny", 4) < 0)
-					(void)0;   /* after a gid_map, or no CAP_SYS_ADMIN: the map decides */
-				close(sfd);
-			}
-		}
 		fd = open(m->str, flags | (m->op == OP_OPEN_NS || m->op == OP_OPEN_FILE ? 0 : O_CLOEXEC));
 		if (fd < 0)
 			return -errno;
@@ -1434,6 +1420,8 @@ static int run_step(const struct step *st)
 			snprintf(m.str, sizeof(m.str), "/proc/sys/user/max_%s_namespaces", st->str);
 		n = strlen(m.str) + 1;
 		snprintf(m.str + n, sizeof(m.str) - n, "%lld %lld %lld\n", st->a[1], st->a[2], st->a[3]);
+		if (st->op == OP_WRITE_MAP && !strcmp(st->str, "setgroups"))
+			snprintf(m.str + n, sizeof(m.str) - n, "%s", st->a[1] ? "deny" : "allow");
 		if (st->op == OP_SET_MAX)
 			snprintf(m.str + n, sizeof(m.str) - n, "%lld\n", st->a[1]);
 		break;

@@ -164,7 +164,12 @@ static void test_clone_errors(void **state)
 		assert_int_equal(sys_write_id_map(w, u1, u1, false, 0, 1000, 1), -EPERM);
 		assert_int_equal(sys_write_id_map(w, u1, u1, true, 0, 1000, 1), -EPERM);
 		assert_int_equal(sys_write_id_map(w, u1, u1, true, 0, 0, 0), -EINVAL);
-		assert_int_equal(sys_write_id_map(w, c, u1, true, 0, 0, 1), 0); /* root's gid */
+		/* its own gid (root's, 0): only once setgroups is denied */
+		assert_int_equal(sys_write_id_map(w, c, u1, true, 0, 0, 1), -EPERM);
+		assert_int_equal(sys_write_setgroups(w, c, u1, true), 0);
+		assert_int_equal(sys_write_setgroups(w, c, u1, false), -EPERM);
+		assert_int_equal(sys_write_id_map(w, c, u1, true, 0, 0, 1), 0);
+		assert_int_equal(sys_write_setgroups(w, c, u1, true), -EPERM);
 		assert_int_equal(sys_setuid(w, u1, 0), 0);
 		assert_true(sys_clone(w, u1, NSS_CLONE_NEWUSER, NULL) > 0);
 	}
