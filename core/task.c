@@ -859,33 +859,25 @@ uint64_t nss_task_parent(const struct world *w, uint64_t task)
  * handlers): every thread exits.  Permission as kill_ok_by_cred(): the
  * sender's uid or euid matches the target's uid or suid, or CAP_KILL.
  */
-int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig)
+/* The signal itself, once the target is found: permission, then the group exits. */
+static int kill_task(struct world *w, struct task *t, struct task *tt, int sig)
 {
-	struct task *t = event_begin(w, "kill", task, (int64_t)target, sig, 0);
-	struct task *tt, *leader;
 	g_autoptr(GPtrArray) threads = NULL;
-	const struct cred *c, *tc;
+	const struct cred *c = t->cred, *tc = tt->cred;
+	struct task *leader;
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	tt = task_lookup(w, target);
-	if (!tt || tt->state == TASK_DEAD ||
-	    !pid_nr_ns(tt->pids[PIDTYPE_PID], task_active_pid_ns(t)))
-		return event_end(w, -ESRCH);
 	if (sig < 0 || sig > 64)
-		return event_end(w, -EINVAL);
-	c = t->cred;
-	tc = tt->cred;
+		return -EINVAL;
 	if (!(c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
 	      c->uid == tc->uid || ns_capable(w, c, tc->user_ns, 5 /* CAP_KILL */)))
-		return event_end(w, -EPERM);
+		return -EPERM;
 	leader = tt->group_leader;
 	if (sig == 0 || leader == w->init_task)
-		return event_end(w, 0);   /* a probe; init ignores fatal signals */
+		return 0;   /* a probe; init ignores fatal signals */
 	/* SIGNAL_UNKILLABLE: a pid namespace's init ignores signals from inside it */
 	if (task_active_pid_ns(tt)->child_reaper == leader &&
 	    task_active_pid_ns(t) == task_active_pid_ns(tt))
-		return event_end(w, 0);
+		return 0;
 	threads = g_ptr_array_copy(leader->threads, NULL, NULL);
 	for (guint i = 0; i < threads->len; i++) {
 		struct task *th = threads->pdata[i];
@@ -894,7 +886,51 @@ int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig)
 			task_do_exit(w, th, sig);   /* the wait status of a death by signal */
 	}
 	sched_run(w, t);
-	return event_end(w, 0);
+	return 0;
+}
+
+int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig)
+{
+	struct task *t = event_begin(w, "kill", task, (int64_t)target, sig, 0);
+	struct task *tt;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	tt = task_lookup(w, target);
+	if (!tt || tt->state == TASK_DEAD ||
+	    !pid_nr_ns(tt->pids[PIDTYPE_PID], task_active_pid_ns(t)))
+		return event_end(w, -ESRCH);
+	return event_end(w, kill_task(w, t, tt, sig));
+}
+
+/*
+ * pidfd_send_signal(pidfd, sig, NULL, 0): the pidfd's task, which must
+ * still have its pid (ESRCH once reaped) and be visible from the caller's
+ * pid namespace (access_pidfd_pidns(): EINVAL); then as kill().
+ */
+int sys_pidfd_send_signal(struct world *w, uint64_t task, int pidfd, int sig)
+{
+	struct task *t, *tt = NULL;
+	struct file *pf;
+	int err = event_begin_fd(w, "pidfd_send_signal", task, pidfd, sig, 0, &t, &pf);
+
+	if (err)
+		return event_end(w, err);
+	if (pf->kind != FILE_PIDFD)
+		return event_end(w, -EBADF);
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *c = l->data;
+
+		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == pf->pid) {
+			tt = c;
+			break;
+		}
+	}
+	if (!tt)
+		return event_end(w, -ESRCH);
+	if (!pid_nr_ns(pf->pid, task_active_pid_ns(t)))
+		return event_end(w, -EINVAL);
+	return event_end(w, kill_task(w, t, tt, sig));
 }
 
 int sys_sigchld_ignore(struct world *w, uint64_t task, bool ignore)

@@ -850,6 +850,19 @@ static int t_kill(lua_State *L)
 	return ret_true(L, r);
 }
 
+/* fd:send_signal([sig]): pidfd_send_signal() on a pidfd (default SIGKILL) */
+static int f_send_signal(lua_State *L)
+{
+	struct l_fd *f = check_fd(L, 1);
+	lua_Integer sig = luaL_optinteger(L, 2, 9);
+	int r;
+
+	call_site(L, NULL);
+	r = sys_pidfd_send_signal(S(L)->w, f->task, f->fd, (int)sig);
+	VEC(VOP_PIDFD_SIGNAL, f->task, r, VRET_ZERO, 0, NULL, "pidfd_send_signal", f->fd, sig);
+	return ret_true(L, r);
+}
+
 static int t_ignore_sigchld(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
@@ -1890,7 +1903,7 @@ void sim_lua_open(struct sim *s)
 	static const luaL_Reg fd_methods[] = {
 		{ "close", f_close }, { "dup", f_dup }, { "ioctl", f_ioctl },
 		{ "handle", f_handle }, { "stat", f_stat }, { "netns_cookie", f_netns_cookie },
-		{ "bind_mount", f_bind_mount }, { NULL, NULL },
+		{ "bind_mount", f_bind_mount }, { "send_signal", f_send_signal }, { NULL, NULL },
 	};
 	static const luaL_Reg sim_fns[] = {
 		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check },

@@ -58,6 +58,9 @@
 #ifndef __NR_pidfd_getfd
 #define __NR_pidfd_getfd 438
 #endif
+#ifndef __NR_pidfd_send_signal
+#define __NR_pidfd_send_signal 424
+#endif
 #ifndef __NR_listns
 #define __NR_listns 470
 #endif
@@ -103,7 +106,7 @@ enum op {
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
 	OP_MOUNT_BIND, OP_UMOUNT, OP_OPEN_FILE,
-	OP_SETREUID, OP_SETREGID, OP_SETFSGID,
+	OP_SETREUID, OP_SETREGID, OP_SETFSGID, OP_PIDFD_SIGNAL,
 };
 
 enum ret_kind {
@@ -621,6 +624,9 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 	}
 	case OP_KILL:
 		return kill((pid_t)m->a[0], (int)m->a[1]) ? -errno : 0;
+	case OP_PIDFD_SIGNAL:
+		return syscall(__NR_pidfd_send_signal, (int)m->a[0], (int)m->a[1], NULL, 0)
+			? -errno : 0;
 	case OP_SIGCHLD:
 		return signal(SIGCHLD, m->a[0] ? SIG_IGN : SIG_DFL) == SIG_ERR ? -errno : 0;
 	case OP_SETUID:
@@ -1354,6 +1360,7 @@ static int run_step(const struct step *st)
 			snprintf(m.str, sizeof(m.str), "/dev/null");
 		break;
 	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL: case OP_N2H:
+	case OP_PIDFD_SIGNAL:
 		m.a[0] = model_fd(t, st->a[0]);
 		m.a[1] = st->a[1];
 		break;
