@@ -179,6 +179,7 @@ void ns_touch(struct world *w, struct ns *ns);
 void ns_destroy(struct world *w, struct ns *ns);
 
 /* user namespaces (user_namespace.c) */
+bool proc_ns_dir_may_read(const struct world *w, const struct task *t, const struct task *tt);
 bool ns_capable(const struct world *w, const struct cred *c, struct ns *user_ns,
 		int cap);
 bool kuid_has_mapping(const struct ns *user_ns, uint32_t kuid, bool gid);
@@ -323,6 +324,7 @@ void attach_pid(struct task *t, enum pid_type type, struct pid *p);
 /* detach_pid(): true when @p lost its last task (free_pid is due). */
 bool detach_pid(struct task *t, enum pid_type type);
 void free_pid(struct world *w, struct pid *p);
+struct task *pid_task(struct world *w, const struct pid *pid);
 void get_pid(struct world *w, struct pid *p, const char *site);
 void put_pid(struct world *w, struct pid *p, const char *site);
 struct ns *pid_ns_of(const struct pid *p);

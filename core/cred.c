@@ -255,6 +255,20 @@ int sys_setgid(struct world *w, uint64_t task, int64_t gid)
 	return event_end(w, 0);
 }
 
+/* The real, effective and saved ids of @new that are not -1 (uids, or gids). */
+static void set_ids(struct cred *new, bool gid, int64_t kr, int64_t ke, int64_t ks)
+{
+	uint32_t *r = gid ? &new->gid : &new->uid, *e = gid ? &new->egid : &new->euid;
+	uint32_t *s = gid ? &new->sgid : &new->suid;
+
+	if (kr != -1)
+		*r = (uint32_t)kr;
+	if (ke != -1)
+		*e = (uint32_t)ke;
+	if (ks != -1)
+		*s = (uint32_t)ks;
+}
+
 /* setresuid()/setresgid(): the shared body; @gid selects the id kind. */
 static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 		  int64_t e, int64_t s)
@@ -283,21 +297,10 @@ static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 	new = prepare_creds(w, old, "prepare_creds");
 	if (!new)
 		return -ENOMEM;
+	set_ids(new, gid, kr, ke, ks);
 	if (gid) {
-		if (kr != -1)
-			new->gid = (uint32_t)kr;
-		if (ke != -1)
-			new->egid = (uint32_t)ke;
-		if (ks != -1)
-			new->sgid = (uint32_t)ks;
 		new->fsgid = new->egid;
 	} else {
-		if (kr != -1)
-			new->uid = (uint32_t)kr;
-		if (ke != -1)
-			new->euid = (uint32_t)ke;
-		if (ks != -1)
-			new->suid = (uint32_t)ks;
 		new->fsuid = new->euid;
 		cap_emulate_setxuid(new, old);
 		if (set_cred_ucounts(w, new)) {
@@ -338,21 +341,11 @@ static int setre(struct world *w, struct task *t, bool gid, int64_t r, int64_t e
 		abort_creds(w, new);
 		return -EPERM;
 	}
+	/* the saved id follows the new effective one */
+	set_ids(new, gid, kr, ke, kr != -1 || (ke != -1 && ke != o_r) ? (ke != -1 ? ke : o_e) : -1);
 	if (gid) {
-		if (kr != -1)
-			new->gid = (uint32_t)kr;
-		if (ke != -1)
-			new->egid = (uint32_t)ke;
-		if (kr != -1 || (ke != -1 && ke != o_r))
-			new->sgid = new->egid;
 		new->fsgid = new->egid;
 	} else {
-		if (kr != -1)
-			new->uid = (uint32_t)kr;
-		if (ke != -1)
-			new->euid = (uint32_t)ke;
-		if (kr != -1 || (ke != -1 && ke != o_r))
-			new->suid = new->euid;
 		new->fsuid = new->euid;
 		cap_emulate_setxuid(new, old);
 		if (set_cred_ucounts(w, new)) {

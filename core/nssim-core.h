@@ -92,6 +92,8 @@ struct nss_variant {
 				      * namespace has an init (7.0) */
 	bool unshare_fs_copies_newns; /* unshare(CLONE_NEWNS) copies the fs_struct even
 				       * when it is not shared (7.0) */
+	bool proc_ns_eacces_lost;    /* 7.1.5: a refused /proc/<pid>/ns/<x> open succeeds on
+				      * the ns directory (proc_ns_get_link() loses -EACCES) */
 	bool exit_keeps_dumpable;    /* ptrace checks an exited task's last dumpability
 				      * ("ptrace: slightly saner 'get_dumpable()' logic",
 				      * v7.1-rc4, in 6.18.y stable; not in v6.19.0) */
@@ -305,7 +307,11 @@ int sys_close(struct world *w, uint64_t task, int fd);
 int sys_dup(struct world *w, uint64_t task, int fd);
 int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int flags);
 /* socket(@family, SOCK_DGRAM, 0): the socket pins the current net ns (P only). */
-int sys_socket(struct world *w, uint64_t task, int family);
+int sys_socket(struct world *w, uint64_t task, int family);   /* SOCK_DGRAM, protocol 0 */
+enum { NSS_SOCK_STREAM = 1, NSS_SOCK_DGRAM = 2, NSS_SOCK_RAW = 3, NSS_SOCK_SEQPACKET = 5 };
+/* socket(family, type, protocol): the family's type and protocol rules; EPERM
+ * for a raw inet socket without CAP_NET_RAW over the net namespace's owner. */
+int sys_socket3(struct world *w, uint64_t task, int family, int type, int protocol);
 #define NSS_SIOCGSKNS 0x894C
 /* ioctl(): SIOCGSKNS on a socket returns a new nsfs fd; others ENOTTY. */
 int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd);

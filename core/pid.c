@@ -108,6 +108,18 @@ bool detach_pid(struct task *t, enum pid_type type)
 }
 
 /* free_pid(): the numbers go, the A goes, the initial count goes after RCU. */
+/* pid_task(pid, PIDTYPE_PID): the task the pid still names, or NULL once reaped. */
+struct task *pid_task(struct world *w, const struct pid *pid)
+{
+	for (GList *l = w->tasks.head; l; l = l->next) {
+		struct task *c = l->data;
+
+		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == pid)
+			return c;
+	}
+	return NULL;
+}
+
 void free_pid(struct world *w, struct pid *p)
 {
 	struct ns *ns = pid_ns_of(p);

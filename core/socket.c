@@ -18,16 +18,66 @@
 
 int sys_socket(struct world *w, uint64_t task, int family)
 {
-	struct task *t = event_begin(w, "socket", task, family, 0, 0);
+	return sys_socket3(w, task, family, NSS_SOCK_DGRAM, 0);
+}
+
+/*
+ * The family's create function: which types and protocols it takes
+ * (unix_create, netlink_create, inet_create/inet6_create), before any
+ * reference is taken.
+ */
+static int sock_create_check(struct world *w, struct task *t, int family, int type,
+			     int protocol)
+{
+	switch (family) {
+	case AF_UNIX:
+		if (protocol && protocol != AF_UNIX)
+			return -EPROTONOSUPPORT;
+		/* SOCK_RAW is taken as SOCK_DGRAM */
+		return type == NSS_SOCK_STREAM || type == NSS_SOCK_DGRAM || type == NSS_SOCK_RAW ||
+		       type == NSS_SOCK_SEQPACKET ? 0 : -ESOCKTNOSUPPORT;
+	case AF_NETLINK:
+		/* which other netlink protocols exist depends on the kernel's config */
+		if (type != NSS_SOCK_RAW && type != NSS_SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		return protocol ? -EPROTONOSUPPORT : 0;
+	default:
+		/* inetsw: TCP for stream, UDP for dgram (protocol 0 or theirs), raw any but 0 */
+		if (type == NSS_SOCK_STREAM)
+			return protocol && protocol != 6 /* IPPROTO_TCP */ ? -EPROTONOSUPPORT : 0;
+		if (type == NSS_SOCK_DGRAM) {
+			/* a ping socket: ping_group_range, "1 0" (nobody) in a new net ns */
+			if (protocol == (family == AF_INET ? 1 /* ICMP */ : 58 /* ICMPV6 */))
+				return -EACCES;
+			return protocol && protocol != 17 /* IPPROTO_UDP */ ? -EPROTONOSUPPORT : 0;
+		}
+		if (type != NSS_SOCK_RAW)
+			return -ESOCKTNOSUPPORT;
+		if (!protocol)
+			return -EPROTONOSUPPORT;
+		if (!ns_capable(w, t->cred, t->nsproxy->slot[SLOT_NET]->owner ?
+				t->nsproxy->slot[SLOT_NET]->owner : w->init_ns[NS_USER], 13 /* CAP_NET_RAW */))
+			return -EPERM;
+		return 0;
+	}
+}
+
+int sys_socket3(struct world *w, uint64_t task, int family, int type, int protocol)
+{
+	struct task *t = event_begin(w, "socket", task, family, type, protocol);
 	struct file *f;
 	struct ns *net;
 	int err;
 
 	if (!t)
 		return event_end(w, -ESRCH);
+	if (type < 0 || type >= 11 /* SOCK_MAX */)
+		return event_end(w, -EINVAL);
 	if (family != AF_UNIX && family != AF_INET && family != AF_INET6 &&
 	    family != AF_NETLINK)
 		return event_end(w, -EAFNOSUPPORT);
+	if ((err = sock_create_check(w, t, family, type, protocol)))
+		return event_end(w, err);
 	/* sock_create() takes the net ns; sock_map_fd() then needs an fd */
 	net = t->nsproxy->slot[SLOT_NET];
 	ns_ref_inc(w, net, "sk_alloc");
@@ -119,14 +169,7 @@ int sys_pidfd_getfd(struct world *w, uint64_t task, int pidfd, int targetfd)
 		return event_end(w, -EBADF);
 	if (pf->kind != FILE_PIDFD)
 		return event_end(w, -EBADF);
-	for (GList *l = w->tasks.head; l; l = l->next) {
-		struct task *c = l->data;
-
-		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == pf->pid) {
-			tt = c;
-			break;
-		}
-	}
+	tt = pid_task(w, pf->pid);
 	if (!tt)
 		return event_end(w, -ESRCH);
 	if (!ptrace_may_access(w, t, tt, true))

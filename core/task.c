@@ -918,14 +918,7 @@ int sys_pidfd_send_signal(struct world *w, uint64_t task, int pidfd, int sig)
 		return event_end(w, err);
 	if (pf->kind != FILE_PIDFD)
 		return event_end(w, -EBADF);
-	for (GList *l = w->tasks.head; l; l = l->next) {
-		struct task *c = l->data;
-
-		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == pf->pid) {
-			tt = c;
-			break;
-		}
-	}
+	tt = pid_task(w, pf->pid);
 	if (!tt)
 		return event_end(w, -ESRCH);
 	if (!pid_nr_ns(pf->pid, task_active_pid_ns(t)))

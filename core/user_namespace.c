@@ -157,6 +157,24 @@ static void task_dump_owner(const struct task *tt, int64_t *uid, int64_t *gid)
  * CAP_DAC_OVERRIDE in the caller's user ns with the owner mapped there
  * (capable_wrt_inode_uidgid).
  */
+/*
+ * Reading /proc/<tt>/ns, the directory (mode 0511): only its owner (as
+ * task_dump_owner() says) may, or a caller with CAP_DAC_READ_SEARCH or
+ * CAP_DAC_OVERRIDE in its user ns where the owner's ids are mapped.
+ */
+bool proc_ns_dir_may_read(const struct world *w, const struct task *t, const struct task *tt)
+{
+	int64_t uid, gid;
+
+	task_dump_owner(tt, &uid, &gid);
+	if (t->cred->fsuid == uid)
+		return true;
+	return (ns_capable(w, t->cred, t->cred->user_ns, 2 /* CAP_DAC_READ_SEARCH */) ||
+		ns_capable(w, t->cred, t->cred->user_ns, CAP_DAC_OVERRIDE)) &&
+	       kuid_has_mapping(t->cred->user_ns, (uint32_t)uid, false) &&
+	       kuid_has_mapping(t->cred->user_ns, (uint32_t)gid, true);
+}
+
 static int proc_pid_may_write(const struct world *w, const struct task *t,
 			      const struct task *tt)
 {
@@ -172,6 +190,21 @@ static int proc_pid_may_write(const struct world *w, const struct task *t,
 	return -EACCES;
 }
 
+/*
+ * open("/proc/<target>/...", O_WRONLY) by @t: the target's /proc entry,
+ * then the file's owner and mode.  0 with *@tt, or -ESRCH/-ENOENT/-EACCES.
+ */
+static int proc_open_for_write(struct world *w, struct task *t, uint64_t target,
+			       struct task **tt)
+{
+	if (!t)
+		return -ESRCH;
+	*tt = task_lookup(w, target);
+	if (!*tt || (*tt)->state == TASK_DEAD)
+		return -ENOENT;
+	return proc_pid_may_write(w, t, *tt);
+}
+
 int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 		     uint32_t inside, uint32_t outside, uint32_t count)
 {
@@ -183,15 +216,10 @@ int sys_write_id_map(struct world *w, uint64_t task, uint64_t target, bool gid,
 	int64_t lower;
 	uint32_t own;
 	int cap = gid ? CAP_SETGID : CAP_SETUID;
+	int err = proc_open_for_write(w, t, target, &tt);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	tt = task_lookup(w, target);
-	if (!tt || tt->state == TASK_DEAD)
-		return event_end(w, -ENOENT);
-	/* open(O_WRONLY) comes first: the file's owner and mode */
-	if (proc_pid_may_write(w, t, tt))
-		return event_end(w, -EACCES);
+	if (err)
+		return event_end(w, err);
 	ns = tt->cred->user_ns;
 	m = gid ? &ns->gid_map : &ns->uid_map;
 	/* proc_uid_map_write(): the opener lives in the namespace or its parent */
@@ -234,14 +262,10 @@ int sys_write_setgroups(struct world *w, uint64_t task, uint64_t target, bool de
 	struct task *t = event_begin(w, "write_setgroups", task, (int64_t)target, deny, 0);
 	struct task *tt;
 	struct ns *ns;
+	int err = proc_open_for_write(w, t, target, &tt);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	tt = task_lookup(w, target);
-	if (!tt || tt->state == TASK_DEAD)
-		return event_end(w, -ENOENT);
-	if (proc_pid_may_write(w, t, tt))
-		return event_end(w, -EACCES);
+	if (err)
+		return event_end(w, err);
 	ns = tt->cred->user_ns;
 	if (!ns_capable(w, t->cred, ns, CAP_SYS_ADMIN))
 		return event_end(w, -EPERM);

@@ -66,6 +66,7 @@ const struct nss_variant nss_variant_7_1 = {
 	.mnt_iter_gate = true,
 	.pidns_children_any = true,
 	.unshare_fs_copies_newns = true,
+	.proc_ns_eacces_lost = true,
 	.exit_keeps_dumpable = true,
 };
 

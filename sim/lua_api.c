@@ -654,18 +654,29 @@ static int t_pidfd_open(lua_State *L)
 	return ret_fd(L, t, r);
 }
 
+/* task:socket([family [, type [, protocol]]]): "inet", "dgram", 0 by default */
 static int t_socket(lua_State *L)
 {
 	static const char *const fams[] = { "unix", "inet", "inet6", "netlink", NULL };
 	static const int vals[] = { 1, 2, 10, 16 };
+	static const char *const types[] = { "stream", "dgram", "raw", "seqpacket", NULL };
+	static const int tvals[] = { NSS_SOCK_STREAM, NSS_SOCK_DGRAM, NSS_SOCK_RAW,
+				     NSS_SOCK_SEQPACKET };
 	uint64_t t = check_task(L, 1);
 	int fam = luaL_checkoption(L, 2, "inet", fams);
-
+	int type = luaL_checkoption(L, 3, "dgram", types);
+	lua_Integer proto = luaL_optinteger(L, 4, 0);
+	char args[64];
 	int r;
 
-	call_site(L, fams[fam]);
-	r = sys_socket(S(L)->w, t, vals[fam]);
-	VEC(VOP_SOCKET, t, r, VRET_FD, r, NULL, "socket", vals[fam]);
+	luaL_argcheck(L, proto >= 0 && proto <= 255, 4, "protocol out of range");
+	/* the other netlink protocols depend on the kernel's configuration */
+	luaL_argcheck(L, vals[fam] != 16 || proto == 0, 4,
+		      "netlink: only protocol 0 (NETLINK_ROUTE) is modelled");
+	g_snprintf(args, sizeof(args), "%s %s %d", fams[fam], types[type], (int)proto);
+	call_site(L, args);
+	r = sys_socket3(S(L)->w, t, vals[fam], tvals[type], (int)proto);
+	VEC(VOP_SOCKET, t, r, VRET_FD, r, NULL, "socket", vals[fam], tvals[type], proto);
 	return ret_fd(L, t, r);
 }
 
@@ -1816,7 +1827,9 @@ static void record(lua_State *L, bool ok, const char *msg)
 
 static int l_expect(lua_State *L)
 {
-	record(L, lua_toboolean(L, 1), luaL_optstring(L, 2, "expectation"));
+	/* expect(t:wait(c)): a table there is the call's second result, not a message */
+	record(L, lua_toboolean(L, 1), lua_type(L, 2) == LUA_TTABLE ? "expectation"
+				       : luaL_optstring(L, 2, "expectation"));
 	lua_settop(L, 1);
 	return 1;
 }

@@ -544,7 +544,8 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		return fstat((int)m->a[0], &st) ? -errno : (long long)st.st_ino;
 	}
 	case OP_SOCKET: {
-		int fd = socket((int)m->a[0], SOCK_DGRAM, 0);
+		/* a[1], a[2]: type and protocol; 0 (older vectors) is SOCK_DGRAM */
+		int fd = socket((int)m->a[0], m->a[1] ? (int)m->a[1] : SOCK_DGRAM, (int)m->a[2]);
 
 		return fd < 0 ? -errno : fd;
 	}
@@ -1369,7 +1370,7 @@ static int run_step(const struct step *st)
 		build_handle(&st->h, m.handle);
 		break;
 	case OP_SOCKET:
-		m.a[0] = st->a[0];
+		memcpy(m.a, st->a, sizeof(st->a));
 		break;
 	case OP_SEND_FD:
 		m.a[0] = model_fd(t, st->a[0]);

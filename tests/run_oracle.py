@@ -71,14 +71,18 @@ def main():
             warned = 'with a kernel warning)' in out and ' 0 with a kernel warning' not in out
             print('  the kernel warning the model predicts was logged: %s' % ('yes' if warned else 'NO'))
             ok &= warned
-    return (0 if ok else 1) | kernel_71(nssim, cc, outdir, scdir)
+    rc = 0 if ok else 1
+    for name in ('see-all-namespaces', 'proc-ns-eacces-lost'):
+        rc |= kernel_71(nssim, cc, outdir, scdir, name)
+    return rc
 
 
-def kernel_71(nssim, cc, outdir, scdir):
-    """regressions/see-all-namespaces.lua: the 7.1 vector passes on
-    linux-7.1-um and fails on linux-6.19-um, the 6.19 vector the other way
-    round (what 7.0 changed in listns(), handles and pid_for_children)."""
-    scen = os.path.join(scdir, 'regressions', 'see-all-namespaces.lua')
+def kernel_71(nssim, cc, outdir, scdir, name):
+    """regressions/NAME.lua: the 7.1 vector passes on linux-7.1-um and
+    fails on linux-6.19-um, the 6.19 vector the other way round: what 7.0
+    changed in listns(), handles and pid_for_children (see-all-namespaces),
+    and 7.1.5's lost EACCES in proc_ns_get_link() (proc-ns-eacces-lost)."""
+    scen = os.path.join(scdir, 'regressions', name + '.lua')
     tg = {t.variant: t for t in kernels.targets(['6.19', '7.1'], nssim)}
     for v in ('6.19', '7.1'):
         if tg[v].skip:
@@ -86,7 +90,7 @@ def kernel_71(nssim, cc, outdir, scdir):
             return 0
     exes = {}
     for v in ('6.19', '7.1'):
-        src = os.path.join(outdir, 'see_all_%s.c' % v.replace('.', '_'))
+        src = os.path.join(outdir, '%s_%s.c' % (name.replace('-', '_'), v.replace('.', '_')))
         r = subprocess.run([nssim, 'export', '--kernel', v, '-o', src, scen],
                            capture_output=True, text=True)
         if r.returncode != 0:
@@ -103,8 +107,8 @@ def kernel_71(nssim, cc, outdir, scdir):
         for vv, exe in exes.items():
             rc, out = res[exe]
             want = 0 if vv == kv else 1
-            print('the %s vector of see-all-namespaces.lua on %s: exit %d (want %d), %s'
-                  % (vv, tg[kv].name, rc, want, 'as expected' if rc == want else 'WRONG'))
+            print('the %s vector of %s.lua on %s: exit %d (want %d), %s'
+                  % (vv, name, tg[kv].name, rc, want, 'as expected' if rc == want else 'WRONG'))
             for line in kernels.failure_lines(out)[-3:]:
                 print('  ' + line)
             ok &= rc == want
