@@ -21,6 +21,7 @@ static const struct {
 	{ ENOTSOCK, "ENOTSOCK" }, { ECONNREFUSED, "ECONNREFUSED" },
 	{ EPROTONOSUPPORT, "EPROTONOSUPPORT" }, { ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" },
 	{ ENOBUFS, "ENOBUFS" }, { ENFILE, "ENFILE" }, { ENODEV, "ENODEV" },
+	{ ENXIO, "ENXIO" },
 };
 
 const char *nss_errno_name(int e)

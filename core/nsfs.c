@@ -550,6 +550,53 @@ int sys_open_file(struct world *w, uint64_t task, const char *path)
 	return event_end(w, fd_install(w, t, f));
 }
 
+/*
+ * open("/proc/<target>/fd/<fd>", flags): a new file on the same inode.  The
+ * /proc entry is visible from the caller's pid namespace (else ENOENT) and
+ * needs PTRACE_MODE_READ_FSCREDS (proc_fd_access_allowed: EACCES); an
+ * nsfs inode opens for reading only (EPERM), a pidfs one either way, a
+ * socket not at all (ENXIO).  The new nsfs file takes a dentry reference,
+ * no namespace one: the inode holds those.
+ */
+int sys_reopen_fd(struct world *w, uint64_t task, uint64_t target, int fd, int flags)
+{
+	struct task *t = event_begin(w, "open", task, (int64_t)target, fd, flags);
+	struct task *tt;
+	struct file *old, *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	tt = task_lookup(w, target);
+	if (!tt || tt->state == TASK_DEAD || !pid_nr_ns(tt->pids[PIDTYPE_PID], task_active_pid_ns(t)))
+		return event_end(w, -ENOENT);
+	if (!ptrace_may_access(w, t, tt, false))
+		return event_end(w, -EACCES);
+	old = tt->files ? fd_lookup(tt, fd) : NULL;
+	if (!old)
+		return event_end(w, -ENOENT);
+	switch (old->kind) {
+	case FILE_SOCKET:
+		return event_end(w, -ENXIO);
+	case FILE_NSFS:
+		if ((flags & 3) != 0)
+			return event_end(w, -EPERM);
+		ref_inc(w, &old->inode->dentry, "path_openat");
+		f = alloc_file(w, t, FILE_NSFS);
+		f->inode = old->inode;
+		break;
+	case FILE_PIDFD:
+		f = alloc_file(w, t, FILE_PIDFD);
+		f->pid = old->pid;
+		f->pidfd_thread = old->pidfd_thread;
+		get_pid(w, f->pid, "path_openat");
+		break;
+	default:
+		f = alloc_file(w, t, FILE_REG);
+		break;
+	}
+	return event_end(w, (flags & NSS_O_CLOEXEC) ? fd_install_cloexec(w, t, f) : fd_install(w, t, f));
+}
+
 int sys_fstat(struct world *w, uint64_t task, int fd, uint64_t *ino, uint64_t *dev)
 {
 	struct task *t;

@@ -336,6 +336,7 @@ struct nss_handle {
 #define NSS_O_DIRECT    040000
 #define NSS_O_DIRECTORY 0200000
 #define NSS_O_TMPFILE   (020000000 | NSS_O_DIRECTORY)
+#define NSS_O_CLOEXEC   02000000
 
 /* name_to_handle_at(fd, "", AT_EMPTY_PATH) with a buffer of @bytes. */
 int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
@@ -380,6 +381,8 @@ int64_t sys_mount_bind(struct world *w, uint64_t task, int fd, const char *path)
 int sys_umount(struct world *w, uint64_t task, const char *path);
 /* open(@path): an nsfs bind mount in the caller's mount ns, else a regular file. */
 int sys_open_file(struct world *w, uint64_t task, const char *path);
+/* open("/proc/<target>/fd/<fd>", flags): a new file on the same inode. */
+int sys_reopen_fd(struct world *w, uint64_t task, uint64_t target, int fd, int flags);
 
 /* SCM_RIGHTS: @fd goes in flight to @to; received at once unless @queue. */
 int sys_send_fd(struct world *w, uint64_t task, int fd, uint64_t to, bool queue);

@@ -1325,6 +1325,25 @@ static const struct flag_name oflags[] = {
 	{ "directory", NSS_O_DIRECTORY }, { "tmpfile", NSS_O_TMPFILE },
 };
 
+static const struct flag_name reopen_flags[] = {
+	{ "rdonly", 0 }, { "wronly", NSS_O_WRONLY }, { "rdwr", NSS_O_RDWR },
+	{ "cloexec", NSS_O_CLOEXEC },
+};
+
+/* task:reopen(target, fd [, flags]): open /proc/<target>/fd/<fd> */
+static int t_reopen(lua_State *L)
+{
+	uint64_t t = check_task(L, 1), target = check_task(L, 2);
+	lua_Integer fd = luaL_checkinteger(L, 3);
+	int flags = (int)check_flag_set(L, 4, reopen_flags, G_N_ELEMENTS(reopen_flags), "open flag");
+	int r;
+
+	call_site(L, NULL);
+	r = sys_reopen_fd(S(L)->w, t, target, (int)fd, flags);
+	VEC(VOP_REOPEN, t, r, VRET_FD, r, NULL, "open", vec_task(S(L), target), fd, flags);
+	return ret_fd(L, t, r);
+}
+
 /* task:open_by_handle(h [, {"rdwr", ...} | number]) */
 static int t_open_by_handle(lua_State *L)
 {
@@ -1902,7 +1921,7 @@ void sim_lua_open(struct sim *s)
 		{ "setuid", t_setuid }, { "setgid", t_setgid }, { "setresuid", t_setresuid },
 		{ "setresgid", t_setresgid }, { "setfsuid", t_setfsuid },
 		{ "setfsgid", t_setfsgid }, { "setreuid", t_setreuid }, { "setregid", t_setregid },
-		{ "uid_map", t_uid_map }, { "setgroups", t_setgroups }, { "gid_map", t_gid_map },
+		{ "uid_map", t_uid_map }, { "setgroups", t_setgroups }, { "reopen", t_reopen }, { "gid_map", t_gid_map },
 		{ "set_max_namespaces", t_set_max_namespaces },
 		{ "ns", t_ns }, { "pid", t_pid }, { "state", t_state }, { "fd", t_fd },
 		{ "open_by_handle", t_open_by_handle }, { "open_file", t_open_file },

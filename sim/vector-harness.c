@@ -106,7 +106,7 @@ enum op {
 	OP_SETUID, OP_SETGID, OP_SETRESUID, OP_SETRESGID, OP_SETFSUID,
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
 	OP_MOUNT_BIND, OP_UMOUNT, OP_OPEN_FILE,
-	OP_SETREUID, OP_SETREGID, OP_SETFSGID, OP_PIDFD_SIGNAL,
+	OP_SETREUID, OP_SETREGID, OP_SETFSGID, OP_PIDFD_SIGNAL, OP_REOPEN,
 };
 
 enum ret_kind {
@@ -483,6 +483,11 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 			ret = (long long)st.st_ino;
 		close(fd);
 		return ret;
+	}
+	case OP_REOPEN: {
+		int fd = open(m->str, (int)m->a[2]);
+
+		return fd < 0 ? -errno : fd;
 	}
 	case OP_CLOSE:
 		return close((int)m->a[0]) ? -errno : 0;
@@ -1368,6 +1373,12 @@ static int run_step(const struct step *st)
 	case OP_OBH:
 		m.a[0] = st->a[0];
 		build_handle(&st->h, m.handle);
+		break;
+	case OP_REOPEN:
+		/* the target's fd as the kernel numbers it, through this machine's /proc */
+		snprintf(m.str, sizeof(m.str), "/proc/%d/fd/%d", tasks[st->a[0]].pid,
+			 model_fd((int)st->a[0], st->a[1]));
+		m.a[2] = st->a[2];
 		break;
 	case OP_SOCKET:
 		memcpy(m.a, st->a, sizeof(st->a));
