@@ -551,6 +551,39 @@ int sys_open_file(struct world *w, uint64_t task, const char *path)
 }
 
 /*
+ * pipe2() and memfd_create(): files of the caller that hold no namespace,
+ * only their f_cred (the opener's cred, and through it its user ns).
+ */
+int sys_pipe(struct world *w, uint64_t task, int flags, int *fds)
+{
+	struct task *t = event_begin(w, "pipe2", task, flags, 0, 0);
+	bool cloexec = flags & NSS_O_CLOEXEC;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (flags & ~NSS_O_CLOEXEC)
+		return event_end(w, -EINVAL);   /* the model has no O_NONBLOCK, O_DIRECT pipes */
+	fds[0] = cloexec ? fd_install_cloexec(w, t, alloc_file(w, t, FILE_REG))
+			 : fd_install(w, t, alloc_file(w, t, FILE_REG));
+	fds[1] = cloexec ? fd_install_cloexec(w, t, alloc_file(w, t, FILE_REG))
+			 : fd_install(w, t, alloc_file(w, t, FILE_REG));
+	return event_end(w, 0);
+}
+
+int sys_memfd_create(struct world *w, uint64_t task, int flags)
+{
+	struct task *t = event_begin(w, "memfd_create", task, flags, 0, 0);
+	struct file *f;
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (flags & ~1 /* MFD_CLOEXEC */)
+		return event_end(w, -EINVAL);
+	f = alloc_file(w, t, FILE_REG);
+	return event_end(w, (flags & 1) ? fd_install_cloexec(w, t, f) : fd_install(w, t, f));
+}
+
+/*
  * open("/proc/<target>/fd/<fd>", flags): a new file on the same inode.  The
  * /proc entry is visible from the caller's pid namespace (else ENOENT) and
  * needs PTRACE_MODE_READ_FSCREDS (proc_fd_access_allowed: EACCES); an

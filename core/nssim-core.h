@@ -381,6 +381,10 @@ int64_t sys_mount_bind(struct world *w, uint64_t task, int fd, const char *path)
 int sys_umount(struct world *w, uint64_t task, const char *path);
 /* open(@path): an nsfs bind mount in the caller's mount ns, else a regular file. */
 int sys_open_file(struct world *w, uint64_t task, const char *path);
+/* pipe2(fds, 0 or NSS_O_CLOEXEC) and memfd_create(name, 0 or MFD_CLOEXEC = 1):
+ * files with an f_cred and no namespace. */
+int sys_pipe(struct world *w, uint64_t task, int flags, int *fds);
+int sys_memfd_create(struct world *w, uint64_t task, int flags);
 /* open("/proc/<target>/fd/<fd>", flags): a new file on the same inode. */
 int sys_reopen_fd(struct world *w, uint64_t task, uint64_t target, int fd, int flags);
 

@@ -1330,6 +1330,37 @@ static const struct flag_name reopen_flags[] = {
 	{ "cloexec", NSS_O_CLOEXEC },
 };
 
+/* task:pipe([{"cloexec"}]): two Fds, the read end and the write end */
+static int t_pipe(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	int flags = (int)check_flag_set(L, 2, reopen_flags + 3, 1, "pipe flag");
+	int fds[2] = { -1, -1 };
+	int r;
+
+	call_site(L, NULL);
+	r = sys_pipe(S(L)->w, t, flags, fds);
+	VEC(VOP_PIPE, t, r < 0 ? r : fds[0], VRET_FD, fds[0], NULL, "pipe2", flags, fds[1]);
+	if (r < 0)
+		return sim_push_errno(L, r);
+	push_fd(L, t, fds[0]);
+	push_fd(L, t, fds[1]);
+	return 2;
+}
+
+/* task:memfd([{"cloexec"}]): memfd_create() */
+static int t_memfd(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	int flags = check_flag_set(L, 2, reopen_flags + 3, 1, "memfd flag") ? 1 : 0;
+	int r;
+
+	call_site(L, NULL);
+	r = sys_memfd_create(S(L)->w, t, flags);
+	VEC(VOP_MEMFD, t, r, VRET_FD, r, NULL, "memfd_create", flags);
+	return ret_fd(L, t, r);
+}
+
 /* task:reopen(target, fd [, flags]): open /proc/<target>/fd/<fd> */
 static int t_reopen(lua_State *L)
 {
@@ -1921,7 +1952,7 @@ void sim_lua_open(struct sim *s)
 		{ "setuid", t_setuid }, { "setgid", t_setgid }, { "setresuid", t_setresuid },
 		{ "setresgid", t_setresgid }, { "setfsuid", t_setfsuid },
 		{ "setfsgid", t_setfsgid }, { "setreuid", t_setreuid }, { "setregid", t_setregid },
-		{ "uid_map", t_uid_map }, { "setgroups", t_setgroups }, { "reopen", t_reopen }, { "gid_map", t_gid_map },
+		{ "uid_map", t_uid_map }, { "setgroups", t_setgroups }, { "reopen", t_reopen }, { "pipe", t_pipe }, { "memfd", t_memfd }, { "gid_map", t_gid_map },
 		{ "set_max_namespaces", t_set_max_namespaces },
 		{ "ns", t_ns }, { "pid", t_pid }, { "state", t_state }, { "fd", t_fd },
 		{ "open_by_handle", t_open_by_handle }, { "open_file", t_open_file },

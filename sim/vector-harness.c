@@ -107,6 +107,7 @@ enum op {
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
 	OP_MOUNT_BIND, OP_UMOUNT, OP_OPEN_FILE,
 	OP_SETREUID, OP_SETREGID, OP_SETFSGID, OP_PIDFD_SIGNAL, OP_REOPEN,
+	OP_PIPE, OP_MEMFD,
 };
 
 enum ret_kind {
@@ -486,6 +487,19 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 	}
 	case OP_REOPEN: {
 		int fd = open(m->str, (int)m->a[2]);
+
+		return fd < 0 ? -errno : fd;
+	}
+	case OP_PIPE: {
+		int p[2];
+
+		if (pipe2(p, (int)m->a[0]))
+			return -errno;
+		r->val = (unsigned long long)p[1];
+		return p[0];
+	}
+	case OP_MEMFD: {
+		int fd = (int)syscall(SYS_memfd_create, "nssim", (unsigned int)m->a[0]);
 
 		return fd < 0 ? -errno : fd;
 	}
@@ -1365,6 +1379,9 @@ static int run_step(const struct step *st)
 		else
 			snprintf(m.str, sizeof(m.str), "/dev/null");
 		break;
+	case OP_PIPE: case OP_MEMFD:
+		m.a[0] = st->a[0];
+		break;
 	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL: case OP_N2H:
 	case OP_PIDFD_SIGNAL:
 		m.a[0] = model_fd(t, st->a[0]);
@@ -1501,6 +1518,14 @@ static int run_step(const struct step *st)
 	case OP_PIDFD_OPEN:
 		if (st->want >= 0 && st->want < MAXFD)
 			FDT(t)->pidfd_of[st->want] = (signed char)st->a[0];
+		break;
+	case OP_PIPE:
+		/* the write end: a[1] in the model's table, r.val here */
+		if (st->a[1] >= 0 && st->a[1] < MAXFD) {
+			FDT(t)->fd[st->a[1]] = (int)r.val;
+			FDT(t)->pidfd_of[st->a[1]] = -1;
+			FDT(t)->cloexec[st->a[1]] = (char)st->cloexec;
+		}
 		break;
 	case OP_WAIT:
 		if (st->want != task_of_pid((pid_t)ret, t) + 1 && !(ret == 0 && st->want == 0))
