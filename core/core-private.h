@@ -470,6 +470,7 @@ struct task {
 	bool is_thread;          /* created with CLONE_THREAD */
 	bool exit_undumpable;    /* its mm was not dumpable when exit_mm() dropped it */
 	bool exiting;            /* in do_exit(): no more calls, no second exit */
+	bool no_new_privs;       /* PR_SET_NO_NEW_PRIVS: inherited, never cleared */
 	bool zap_waiting;        /* a pid ns init asleep in zap_pid_ns_processes() */
 	GQueue inbox;            /* struct file *: SCM_RIGHTS in flight to it */
 };

@@ -420,6 +420,8 @@ int64_t sys_listns_partial(struct world *w, uint64_t task, const struct nss_list
 
 /* kill(2) / pidfd_send_signal(2): a fatal signal; the thread group exits. */
 int sys_kill(struct world *w, uint64_t task, uint64_t target, int sig);
+/* prctl(PR_SET_NO_NEW_PRIVS, @value) if @set, else PR_GET_NO_NEW_PRIVS (0 or 1) */
+int sys_no_new_privs(struct world *w, uint64_t task, int set, int value);
 int sys_pidfd_send_signal(struct world *w, uint64_t task, int pidfd, int sig);
 /* sigaction(SIGCHLD, SIG_IGN or SIG_DFL): children are reaped at exit. */
 int sys_sigchld_ignore(struct world *w, uint64_t task, bool ignore);

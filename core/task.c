@@ -231,6 +231,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 	p = task_alloc(w);
 	p->cpu = cur->cpu;
 	p->is_thread = flags & NSS_CLONE_THREAD;
+	p->no_new_privs = cur->no_new_privs;   /* task->atomic_flags are copied */
 	p->exit_signal = p->is_thread ? -1 : SIGCHLD;
 	p->group_leader = p->is_thread ? leader : p;
 	/* threads are never waited for; their group leader is */
@@ -924,6 +925,26 @@ int sys_pidfd_send_signal(struct world *w, uint64_t task, int pidfd, int sig)
 	if (!pid_nr_ns(pf->pid, task_active_pid_ns(t)))
 		return event_end(w, -EINVAL);
 	return event_end(w, kill_task(w, t, tt, sig));
+}
+
+/*
+ * prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) and PR_GET_NO_NEW_PRIVS: a flag of
+ * the task, inherited by its children, that only goes on (any other
+ * argument: EINVAL).  It changes no namespace counter; it is here because
+ * the kernel's tests set it before they unshare.
+ */
+int sys_no_new_privs(struct world *w, uint64_t task, int set, int value)
+{
+	struct task *t = event_begin(w, "prctl", task, set ? 38 : 39, value, 0);
+
+	if (!t)
+		return event_end(w, -ESRCH);
+	if (!set)
+		return event_end(w, t->no_new_privs);
+	if (value != 1)
+		return event_end(w, -EINVAL);
+	t->no_new_privs = true;
+	return event_end(w, 0);
 }
 
 int sys_sigchld_ignore(struct world *w, uint64_t task, bool ignore)

@@ -874,6 +874,30 @@ static int f_send_signal(lua_State *L)
 	return ret_true(L, r);
 }
 
+/* task:set_no_new_privs([v]) (default 1) and task:no_new_privs(): prctl() */
+static int t_set_nnp(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	lua_Integer v = luaL_optinteger(L, 2, 1);
+	int r;
+
+	call_site(L, NULL);
+	r = sys_no_new_privs(S(L)->w, t, 1, (int)v);
+	VEC(VOP_PRCTL_NNP, t, r, VRET_ZERO, 0, NULL, "prctl", 1, v);
+	return ret_true(L, r);
+}
+
+static int t_get_nnp(lua_State *L)
+{
+	uint64_t t = check_task(L, 1);
+	int r;
+
+	call_site(L, NULL);
+	r = sys_no_new_privs(S(L)->w, t, 0, 0);
+	VEC(VOP_PRCTL_NNP, t, r, VRET_VALUE, r, NULL, "prctl", 0, 0);
+	return ret_int(L, r);
+}
+
 static int t_ignore_sigchld(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
@@ -1959,6 +1983,7 @@ void sim_lua_open(struct sim *s)
 		{ "send_fd", t_send_fd }, { "recv_fd", t_recv_fd },
 		{ "pidfd_getfd", t_pidfd_getfd }, { "listns", t_listns },
 		{ "kill", t_kill }, { "ignore_sigchld", t_ignore_sigchld },
+		{ "set_no_new_privs", t_set_nnp }, { "no_new_privs", t_get_nnp },
 		{ "drop_cap", t_drop_cap }, { "has_cap", t_has_cap },
 		{ "run_on", t_run_on }, { "block", t_block }, { "cpu", t_cpu },
 		{ NULL, NULL },

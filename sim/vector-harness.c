@@ -107,7 +107,7 @@ enum op {
 	OP_WRITE_MAP, OP_SET_MAX, OP_CAPSET, OP_LISTNS, OP_EXECVE, OP_EXIT_THREAD,
 	OP_MOUNT_BIND, OP_UMOUNT, OP_OPEN_FILE,
 	OP_SETREUID, OP_SETREGID, OP_SETFSGID, OP_PIDFD_SIGNAL, OP_REOPEN,
-	OP_PIPE, OP_MEMFD,
+	OP_PIPE, OP_MEMFD, OP_PRCTL_NNP,
 };
 
 enum ret_kind {
@@ -489,6 +489,12 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		int fd = open(m->str, (int)m->a[2]);
 
 		return fd < 0 ? -errno : fd;
+	}
+	case OP_PRCTL_NNP: {
+		int ret = m->a[0] ? prctl(38 /* PR_SET_NO_NEW_PRIVS */, (unsigned long)m->a[1], 0, 0, 0)
+				  : prctl(39 /* PR_GET_NO_NEW_PRIVS */, 0, 0, 0, 0);
+
+		return ret < 0 ? -errno : ret;
 	}
 	case OP_PIPE: {
 		int p[2];
@@ -1381,6 +1387,9 @@ static int run_step(const struct step *st)
 		break;
 	case OP_PIPE: case OP_MEMFD:
 		m.a[0] = st->a[0];
+		break;
+	case OP_PRCTL_NNP:
+		memcpy(m.a, st->a, sizeof(st->a));
 		break;
 	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL: case OP_N2H:
 	case OP_PIDFD_SIGNAL:

@@ -82,7 +82,7 @@ static const char *const op_names[] = {
 	[VOP_UMOUNT] = "OP_UMOUNT", [VOP_OPEN_FILE] = "OP_OPEN_FILE",
 	[VOP_SETREUID] = "OP_SETREUID", [VOP_SETREGID] = "OP_SETREGID", [VOP_SETFSGID] = "OP_SETFSGID",
 	[VOP_PIDFD_SIGNAL] = "OP_PIDFD_SIGNAL", [VOP_REOPEN] = "OP_REOPEN",
-	[VOP_PIPE] = "OP_PIPE", [VOP_MEMFD] = "OP_MEMFD",
+	[VOP_PIPE] = "OP_PIPE", [VOP_MEMFD] = "OP_MEMFD", [VOP_PRCTL_NNP] = "OP_PRCTL_NNP",
 };
 
 static const char *const ret_names[] = {
