@@ -262,5 +262,11 @@ bool nss_fd_info(const struct world *w, uint64_t task, int fd, struct nss_fd_inf
 		return false;
 	out->regular = f->kind == FILE_REG;
 	out->cloexec = t->files->cloexec->data[fd];
+	out->pidfd_task = 0;
+	if (f->kind == FILE_PIDFD) {
+		struct task *p = pid_task((struct world *)w, f->pid);
+
+		out->pidfd_task = p ? p->id : 0;
+	}
 	return true;
 }

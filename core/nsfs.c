@@ -584,6 +584,18 @@ int sys_memfd_create(struct world *w, uint64_t task, int flags)
 }
 
 /*
+ * capable_wrt_inode_uidgid() for an inode of root's (nsfs, pidfs): the
+ * capability in the caller's user ns, where uid and gid 0 are mapped.
+ */
+static bool root_inode_capable(struct world *w, struct task *t, int cap)
+{
+	struct ns *ns = t->cred->user_ns;
+
+	return ns_capable(w, t->cred, ns, cap) && kuid_has_mapping(ns, 0, false) &&
+	       kuid_has_mapping(ns, 0, true);
+}
+
+/*
  * open("/proc/<target>/fd/<fd>", flags): a new file on the same inode.  The
  * /proc entry is visible from the caller's pid namespace (else ENOENT) and
  * needs PTRACE_MODE_READ_FSCREDS (proc_fd_access_allowed: EACCES); an
@@ -602,7 +614,12 @@ int sys_reopen_fd(struct world *w, uint64_t task, uint64_t target, int fd, int f
 	tt = task_lookup(w, target);
 	if (!tt || tt->state == TASK_DEAD || !pid_nr_ns(tt->pids[PIDTYPE_PID], task_active_pid_ns(t)))
 		return event_end(w, -ENOENT);
-	if (!ptrace_may_access(w, t, tt, false))
+	/*
+	 * /proc/<pid>/fd is 0500: its owner (or CAP_DAC_READ_SEARCH) goes in,
+	 * and the task's own thread group always (proc_fd_permission())
+	 */
+	if ((t->group_leader != tt->group_leader && !proc_ns_dir_may_read(w, t, tt)) ||
+	    !ptrace_may_access(w, t, tt, false))
 		return event_end(w, -EACCES);
 	old = tt->files ? fd_lookup(tt, fd) : NULL;
 	if (!old)
@@ -611,13 +628,19 @@ int sys_reopen_fd(struct world *w, uint64_t task, uint64_t target, int fd, int f
 	case FILE_SOCKET:
 		return event_end(w, -ENXIO);
 	case FILE_NSFS:
+		/* an nsfs inode is root's, 0444: writing needs CAP_DAC_OVERRIDE, then EPERM */
 		if ((flags & 3) != 0)
-			return event_end(w, -EPERM);
+			return event_end(w, t->cred->fsuid != 0 && !root_inode_capable(w, t, CAP_DAC_OVERRIDE)
+					    ? -EACCES : -EPERM);
 		ref_inc(w, &old->inode->dentry, "path_openat");
 		f = alloc_file(w, t, FILE_NSFS);
 		f->inode = old->inode;
 		break;
 	case FILE_PIDFD:
+		/* a pidfs inode is root's, 0700 */
+		if (t->cred->fsuid != 0 && !root_inode_capable(w, t, CAP_DAC_OVERRIDE) &&
+		    ((flags & 3) != 0 || !root_inode_capable(w, t, 2 /* CAP_DAC_READ_SEARCH */)))
+			return event_end(w, -EACCES);
 		f = alloc_file(w, t, FILE_PIDFD);
 		f->pid = old->pid;
 		f->pidfd_thread = old->pidfd_thread;

@@ -544,6 +544,7 @@ int64_t nss_task_pid_in(const struct world *w, uint64_t task, uint64_t viewer);
 struct nss_fd_info {
 	bool regular;      /* a regular file (open_file), not nsfs, pidfs or a socket */
 	bool cloexec;      /* FD_CLOEXEC: execve() closes it */
+	uint64_t pidfd_task; /* a pidfd: the task its pid still names, else 0 */
 };
 /* false when @task has no such fd. */
 bool nss_fd_info(const struct world *w, uint64_t task, int fd, struct nss_fd_info *out);

@@ -158,9 +158,10 @@ static void task_dump_owner(const struct task *tt, int64_t *uid, int64_t *gid)
  * (capable_wrt_inode_uidgid).
  */
 /*
- * Reading /proc/<tt>/ns, the directory (mode 0511): only its owner (as
- * task_dump_owner() says) may, or a caller with CAP_DAC_READ_SEARCH or
- * CAP_DAC_OVERRIDE in its user ns where the owner's ids are mapped.
+ * Reading /proc/<tt>/ns (mode 0511) or entering /proc/<tt>/fd (0500): only
+ * the owner (as task_dump_owner() says) may, or a caller with
+ * CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE in its user ns where the owner's
+ * ids are mapped.
  */
 bool proc_ns_dir_may_read(const struct world *w, const struct task *t, const struct task *tt)
 {

@@ -23,3 +23,7 @@ assert(init:reopen(init, pfd.fd, { "rdwr", "cloexec" }))
 local u = assert(init:clone {})
 assert(u:setresuid(1000, 1000, 1000))
 expect_errno(select(2, u:reopen(c, s.fd)), "EACCES", "another user's fds")
+-- u is not dumpable any more (it changed its uid): its /proc files are
+-- root's, but a task may always enter its own /proc/<pid>/fd
+local uf = assert(u:memfd())
+assert(u:reopen(u, uf.fd), "its own fds (proc_fd_permission)")

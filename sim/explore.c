@@ -21,7 +21,8 @@
 enum op_kind {
 	OP_CLONE, OP_UNSHARE, OP_OPEN_NS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_FINISH,
 	OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS,
-	OP_SETUID, OP_RCU, OP_HANDLE, OP_MAP, OP_SEND_FD, OP_RELATED_NS, OP_FAIL, OP_NR,
+	OP_SETUID, OP_RCU, OP_HANDLE, OP_MAP, OP_SEND_FD, OP_RELATED_NS,
+	OP_REOPEN, OP_MNT_NEXT, OP_PIDFD_SIGNAL, OP_FAIL, OP_NR,
 };
 
 struct op {
@@ -272,6 +273,52 @@ static void run_op(struct runner *r, const struct op *o)
 			emit(r, "%s:ioctl(\"SIOCGSKNS\")%s\n", f->var, result(v, res));
 		}
 		break;
+	case OP_REOPEN: {
+		/* open /proc/<owner>/fd/<n>: a second file on the inode, by any task */
+		if (!f)
+			return;
+		v = sys_reopen_fd(r->w, t, g_array_index(r->tasks, uint64_t, f->task), f->fd, 0);
+		task_var(f->task, tv2);
+		if (v >= 0) {
+			struct fdref n = new_fd(r, ti, (int)v);
+
+			emit(r, "local %s = %s:reopen(%s, %s.fd)\n", n.var, tv, tv2, f->var);
+			g_array_append_val(r->fds, n);
+		} else {
+			emit(r, "%s:reopen(%s, %s.fd)%s\n", tv, tv2, f->var, result(v, res));
+		}
+		break;
+	}
+	case OP_MNT_NEXT: {
+		uint64_t id;
+
+		if (!f)
+			return;
+		v = sys_ioctl_value(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd,
+				    o->b % 2 ? NSS_NS_MNT_GET_PREV : NSS_NS_MNT_GET_NEXT, &id);
+		if (v >= 0) {
+			struct fdref n = new_fd(r, f->task, (int)v);
+
+			emit(r, "local %s = %s:ioctl(\"%s\")\n", n.var, f->var,
+			     o->b % 2 ? "NS_MNT_GET_PREV" : "NS_MNT_GET_NEXT");
+			g_array_append_val(r->fds, n);
+		} else {
+			emit(r, "%s:ioctl(\"%s\")%s\n", f->var,
+			     o->b % 2 ? "NS_MNT_GET_PREV" : "NS_MNT_GET_NEXT", result(v, res));
+		}
+		break;
+	}
+	case OP_PIDFD_SIGNAL: {
+		struct nss_fd_info fi = { 0 };
+
+		/* not init's: a vector's init is an ordinary process a SIGKILL kills */
+		if (!f || (nss_fd_info(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd, &fi) &&
+			   fi.pidfd_task == g_array_index(r->tasks, uint64_t, 0)))
+			return;
+		v = sys_pidfd_send_signal(r->w, g_array_index(r->tasks, uint64_t, f->task), f->fd, 9);
+		emit(r, "%s:send_signal(9)%s\n", f->var, result(v, res));
+		break;
+	}
 	case OP_SETUID:
 		if (o->b % 4 < 2) {
 			v = sys_setuid(r->w, t, o->b % 2 ? 1000 : 0);
@@ -426,7 +473,8 @@ static void random_op(GRand *g, struct op *o, bool faults)
 		OP_SETNS, OP_SETNS, OP_SETNS_BEGIN, OP_SETNS_BEGIN, OP_SETNS_FINISH,
 		OP_SETNS_FINISH, OP_PIDFD_OPEN, OP_PIDFD_OPEN, OP_CLOSE, OP_EXIT, OP_EXIT,
 		OP_WAIT, OP_WAIT, OP_EXECVE, OP_SOCKET, OP_SIOCGSKNS, OP_SETUID, OP_RCU,
-		OP_HANDLE, OP_MAP, OP_SEND_FD, OP_RELATED_NS,
+		OP_HANDLE, OP_MAP, OP_SEND_FD, OP_RELATED_NS, OP_REOPEN, OP_MNT_NEXT,
+		OP_PIDFD_SIGNAL,
 	};
 
 	memset(o, 0, sizeof(*o));

@@ -869,6 +869,14 @@ static int f_send_signal(lua_State *L)
 	int r;
 
 	call_site(L, NULL);
+	if (S(L)->vec) {
+		struct nss_fd_info fi = { 0 };
+
+		/* the model's init ignores fatal signals; a vector's init is an ordinary process */
+		if (nss_fd_info(S(L)->w, f->task, f->fd, &fi) && fi.pidfd_task &&
+		    fi.pidfd_task == world_init_task(sim_world(S(L))) && sig)
+			vec_unsupported(S(L), "a signal to init (the vector's init is an ordinary process)");
+	}
 	r = sys_pidfd_send_signal(S(L)->w, f->task, f->fd, (int)sig);
 	VEC(VOP_PIDFD_SIGNAL, f->task, r, VRET_ZERO, 0, NULL, "pidfd_send_signal", f->fd, sig);
 	return ret_true(L, r);
