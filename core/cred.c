@@ -269,6 +269,28 @@ static void set_ids(struct cred *new, bool gid, int64_t kr, int64_t ke, int64_t 
 		*s = (uint32_t)ks;
 }
 
+/*
+ * The end of the setres*id and setre*id calls: the fs id follows the
+ * effective one; for uids the capabilities follow (cap_emulate_setxuid)
+ * and the cred's ucounts the real uid (set_cred_ucounts: EAGAIN).
+ */
+static int commit_id_change(struct world *w, struct task *t, const struct cred *old,
+			    struct cred *new, bool gid)
+{
+	if (gid) {
+		new->fsgid = new->egid;
+	} else {
+		new->fsuid = new->euid;
+		cap_emulate_setxuid(new, old);
+		if (set_cred_ucounts(w, new)) {
+			abort_creds(w, new);
+			return -EAGAIN;
+		}
+	}
+	commit_creds(w, t, new);
+	return 0;
+}
+
 /* setresuid()/setresgid(): the shared body; @gid selects the id kind. */
 static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 		  int64_t e, int64_t s)
@@ -298,18 +320,7 @@ static int setres(struct world *w, struct task *t, bool gid, int64_t r,
 	if (!new)
 		return -ENOMEM;
 	set_ids(new, gid, kr, ke, ks);
-	if (gid) {
-		new->fsgid = new->egid;
-	} else {
-		new->fsuid = new->euid;
-		cap_emulate_setxuid(new, old);
-		if (set_cred_ucounts(w, new)) {
-			abort_creds(w, new);
-			return -EAGAIN;
-		}
-	}
-	commit_creds(w, t, new);
-	return 0;
+	return commit_id_change(w, t, old, new, gid);
 }
 
 /*
@@ -343,18 +354,7 @@ static int setre(struct world *w, struct task *t, bool gid, int64_t r, int64_t e
 	}
 	/* the saved id follows the new effective one */
 	set_ids(new, gid, kr, ke, kr != -1 || (ke != -1 && ke != o_r) ? (ke != -1 ? ke : o_e) : -1);
-	if (gid) {
-		new->fsgid = new->egid;
-	} else {
-		new->fsuid = new->euid;
-		cap_emulate_setxuid(new, old);
-		if (set_cred_ucounts(w, new)) {
-			abort_creds(w, new);
-			return -EAGAIN;
-		}
-	}
-	commit_creds(w, t, new);
-	return 0;
+	return commit_id_change(w, t, old, new, gid);
 }
 
 int sys_setreuid(struct world *w, uint64_t task, int64_t r, int64_t e)
