@@ -737,29 +737,28 @@ static int t_setresgid(lua_State *L)
 	return ret_true(L, r);
 }
 
-static int t_setfsuid(lua_State *L)
+/* task:setfsuid(id) and setfsgid: the previous id, as the kernel returns it */
+static int setfs_body(lua_State *L, bool gid)
 {
 	uint64_t t = check_task(L, 1);
-
 	lua_Integer id = luaL_checkinteger(L, 2);
 	int r;
 
 	call_site(L, NULL);
-	r = sys_setfsuid(S(L)->w, t, id);
-	VEC(VOP_SETFSUID, t, r, VRET_VALUE, r, NULL, "setfsuid", id);
+	r = gid ? sys_setfsgid(S(L)->w, t, id) : sys_setfsuid(S(L)->w, t, id);
+	VEC(gid ? VOP_SETFSGID : VOP_SETFSUID, t, r, VRET_VALUE, r, NULL,
+	    gid ? "setfsgid" : "setfsuid", id);
 	return ret_int(L, r);
+}
+
+static int t_setfsuid(lua_State *L)
+{
+	return setfs_body(L, false);
 }
 
 static int t_setfsgid(lua_State *L)
 {
-	uint64_t t = check_task(L, 1);
-	lua_Integer id = luaL_checkinteger(L, 2);
-	int r;
-
-	call_site(L, NULL);
-	r = sys_setfsgid(S(L)->w, t, id);
-	VEC(VOP_SETFSGID, t, r, VRET_VALUE, r, NULL, "setfsgid", id);
-	return ret_int(L, r);
+	return setfs_body(L, true);
 }
 
 /* task:setreuid(r, e) and setregid: -1 (or nil) leaves an id */
