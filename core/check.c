@@ -81,8 +81,12 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 		ex(rc, pid_ns_of(p))->ref++;
 		if (!p->freed)
 			ex(rc, pid_ns_of(p))->active++;
-		if (objects)
-			expect_ctr(rc, &p->count, !p->rcu_put_done); /* alloc_pid's */
+		if (objects) {
+			/* alloc_pid's, and its pidfs inode's */
+			expect_ctr(rc, &p->count, !p->rcu_put_done + !!p->stashed);
+			if (p->stashed)
+				expect_ctr(rc, &p->stashed->dentry, 0);
+		}
 	}
 	for (GList *l = w->mms.head; l; l = l->next) {
 		struct mm *mm = l->data;
@@ -183,7 +187,7 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			if (f->kind == FILE_NSFS)
 				expect_ctr(rc, &f->inode->dentry, 1);
 			else if (f->kind == FILE_PIDFD)
-				expect_ctr(rc, &f->pid->count, 1);
+				expect_ctr(rc, &f->pidfs->dentry, 1);
 		}
 
 		for (GList *l = w->mounts.head; l; l = l->next)
@@ -383,6 +387,20 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 			if (!want || *want != ns->inode->dentry.val)
 				report(w, seen, "counter-recount", OBJ_INODE, ns->inode->id,
 				       want ? *want : 0, ns->inode->dentry.val, "count");
+		}
+	}
+	for (GList *l = w->pids.head; l; l = l->next) {
+		struct pidfs_inode *ino = ((struct pid *)l->data)->stashed;
+
+		if (ino) {
+			int64_t *want = g_hash_table_lookup(rc->objs, &ino->dentry);
+
+			if (!want || *want != ino->dentry.val)
+				report(w, seen, "counter-recount", OBJ_INODE, ino->id,
+				       want ? *want : 0, ino->dentry.val, "count");
+			if (ino->pid != l->data)
+				report(w, seen, "inode-stash", OBJ_PID, ((struct pid *)l->data)->id,
+				       1, 0, "stashed pidfs inode belongs to another pid");
 		}
 	}
 }

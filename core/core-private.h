@@ -308,14 +308,21 @@ struct upid {
 	struct ns *ns;
 };
 
+/* pid->attr as pidfs_register_pid() and pidfs_exit() leave it */
+enum pidfs_attr { PIDFS_ATTR_NONE, PIDFS_ATTR_SET, PIDFS_ATTR_DEAD };
+
 struct pid {
 	GList link;
-	uint64_t id;
+	uint64_t id;                /* also its pidfs inode number (pid->ino) */
 	struct counter count;
 	unsigned int level;
 	int attached[PIDTYPE_MAX];  /* tasks attached per type */
+	struct task *task;          /* the task attached as PIDTYPE_PID, or NULL */
 	bool freed;                 /* free_pid done: no number, no A */
 	bool rcu_put_done;          /* delayed_put_pid dropped alloc_pid's ref */
+	struct pidfs_inode *stashed;/* the pidfs inode while a file or handle uses it */
+	enum pidfs_attr attr;
+	bool attr_exited;           /* PIDFS_ATTR_BIT_EXIT: released with attr set */
 	struct upid numbers[];      /* level + 1 entries */
 };
 
@@ -346,6 +353,13 @@ struct nsfs_inode {
 	struct counter dentry;   /* d_count: files, bind mounts, fds in flight */
 };
 
+/* A pidfs inode: one per struct pid at a time, shared by all its pidfds. */
+struct pidfs_inode {
+	uint64_t id;
+	struct pid *pid;         /* holds one reference on it */
+	struct counter dentry;   /* d_count: the files on it */
+};
+
 struct file {
 	GList link;
 	uint64_t id;
@@ -353,10 +367,12 @@ struct file {
 	enum file_kind kind;
 	struct cred *f_cred;
 	struct nsfs_inode *inode;/* FILE_NSFS */
-	struct pid *pid;         /* FILE_PIDFD */
+	struct pidfs_inode *pidfs;/* FILE_PIDFD */
+	struct pid *pid;         /* FILE_PIDFD: pidfs->pid */
 	struct ns *sk_net;       /* FILE_SOCKET: sock_net(), P held */
 	int family;
 	bool pidfd_thread;
+	bool shmem;              /* FILE_REG: a memfd (shmem has export operations) */
 };
 
 struct files {
@@ -406,6 +422,24 @@ void nsfs_dput(struct world *w, struct nsfs_inode *ino);
 void mnt_ns_umount_all(struct world *w, struct ns *mnt_ns);
 /* Open a new nsfs file on @ns for @t; consumes one P reference. */
 int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns, bool cloexec);
+int nsfs_encode_fh(struct file *f, uint32_t *dwords, struct nss_handle *out);
+int nsfs_fh_to_dentry(struct world *w, struct task *t, const struct nss_handle *h,
+		      struct nsfs_inode **out);
+int nsfs_export_open(struct world *w, struct task *t, struct nsfs_inode *ino, int flags,
+		     struct file **out);
+
+/* ---- pidfs (pidfs.c) ------------------------------------------------ */
+
+struct file *pidfs_alloc_file(struct world *w, struct task *t, struct pid *pid, bool thread,
+			      int *err);
+struct file *pidfs_reopen(struct world *w, struct task *t, struct file *old);
+void pidfs_dput(struct world *w, struct pidfs_inode *ino);
+void pidfs_exit(struct world *w, struct pid *pid);
+int pidfs_encode_fh(struct file *f, uint32_t *dwords, struct nss_handle *out);
+int pidfs_fh_to_dentry(struct world *w, struct task *t, const struct nss_handle *h,
+		       struct pidfs_inode **out);
+int pidfs_export_permission(int flags);
+struct file *pidfs_export_open(struct world *w, struct task *t, struct pidfs_inode *ino);
 int sock_siocgskns(struct world *w, struct task *t, struct file *sock);
 struct ns *file_ns(struct file *f);
 
@@ -523,6 +557,7 @@ struct world {
 	GQueue namespaces, tasks, creds, nsproxies, pids, files, mms, mounts;
 	GHashTable *task_by_id;  /* uint64 id -> struct task* */
 	GHashTable *ns_by_id;    /* uint64 id -> struct ns* (alive) */
+	GHashTable *pid_by_ino;  /* pidfs inode number -> struct pid*, alloc_pid to free_pid */
 	uint64_t next_id[OBJ_NR_KINDS];
 	uint64_t next_task_id;
 

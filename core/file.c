@@ -44,7 +44,7 @@ void fput_final(struct world *w, struct file *f)
 	if (f->kind == FILE_NSFS)
 		nsfs_dput(w, f->inode);
 	else if (f->kind == FILE_PIDFD)
-		put_pid(w, f->pid, "pidfs_evict_inode");
+		pidfs_dput(w, f->pidfs);
 	else if (f->kind == FILE_SOCKET)
 		ns_ref_put(w, f->sk_net, "__sk_destruct");
 	put_cred_many(w, f->f_cred, 1, "__fput");
@@ -235,6 +235,7 @@ int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int
 	struct task *t = event_begin(w, "pidfd_open", task, (int64_t)target, flags, 0);
 	struct task *tt;
 	struct file *f;
+	int err;
 
 	if (!t)
 		return event_end(w, -ESRCH);
@@ -246,10 +247,9 @@ int sys_pidfd_open(struct world *w, uint64_t task, uint64_t target, unsigned int
 		return event_end(w, -ESRCH);
 	if (!(flags & PIDFD_THREAD) && tt->group_leader != tt)
 		return event_end(w, -ENOENT);
-	f = alloc_file(w, t, FILE_PIDFD);
-	f->pid = tt->pids[PIDTYPE_PID];
-	f->pidfd_thread = flags & PIDFD_THREAD;
-	get_pid(w, f->pid, "pidfd_prepare");
+	f = pidfs_alloc_file(w, t, tt->pids[PIDTYPE_PID], flags & PIDFD_THREAD, &err);
+	if (!f)
+		return event_end(w, err);
 	return event_end(w, fd_install_cloexec(w, t, f));
 }
 

@@ -164,41 +164,26 @@ int nsfs_open_ns_fd(struct world *w, struct task *t, struct ns *ns, bool cloexec
 
 /* ---- file handles (fs/nsfs.c nsfs_encode_fh, nsfs_fh_to_dentry) ----- */
 
-int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
-		       struct nss_handle *out)
+/* nsfs_encode_fh(): struct nsfs_file_handle, four u32 words */
+int nsfs_encode_fh(struct file *f, uint32_t *dwords, struct nss_handle *out)
 {
-	struct task *t;
-	struct file *f;
-	struct ns *ns;
-	int err = event_begin_fd(w, "name_to_handle_at", task, fd, bytes, 0, &t, &f);
+	struct ns *ns = f->inode->ns;
+	bool fits = *dwords >= 4;
 
-	if (err)
-		return event_end(w, err);
-	/* pidfs has export operations (since 6.13); sockfs and the model's regular files none */
-	if (f->kind != FILE_NSFS && f->kind != FILE_PIDFD)
-		return event_end(w, -EOPNOTSUPP);
-	if (bytes > NSS_MAX_HANDLE_SZ)
-		return event_end(w, -EINVAL);
-	if (f->kind == FILE_PIDFD) {
-		/* pidfs_encode_fh(): the pidfs inode number, 8 bytes, FILEID_KERNFS */
-		*out = (struct nss_handle){ .handle_bytes = 8, .handle_type = NSS_FILEID_KERNFS };
-		return event_end(w, bytes < 8 ? -EOVERFLOW : 0);
-	}
-	ns = f->inode->ns;
-	*out = (struct nss_handle){
-		.ns_id = ns->id, .ns_type = (uint32_t)ns_type_clone_flag(ns->type),
-		.ns_inum = ns->inum, .handle_bytes = 16, .handle_type = NSS_FILEID_NSFS,
-	};
-	/* fewer than 4 u32 words: EOVERFLOW, and the size needed is reported */
-	if (bytes < 16)
-		return event_end(w, -EOVERFLOW);
-	return event_end(w, 0);
+	*dwords = 4;
+	if (!fits)
+		return NSS_FILEID_INVALID;
+	out->ns_id = ns->id;
+	out->ns_type = (uint32_t)ns_type_clone_flag(ns->type);
+	out->ns_inum = ns->inum;
+	return NSS_FILEID_NSFS;
 }
 
 /*
- * nsfs_fh_to_dentry(): every rejection is ESTALE to userspace.  6.19 looks
- * a bare id up in the unified tree and needs the namespace active; 6.18
- * has only the per-type trees and needs __ns_ref > 0.
+ * The namespace a handle names, with P taken: every rejection is ESTALE
+ * to userspace.  6.19 looks a bare id up in the unified tree and needs the
+ * namespace active; 6.18 has only the per-type trees and needs
+ * __ns_ref > 0.
  */
 static int fh_to_ns(struct world *w, struct task *t, const struct nss_handle *h,
 		    struct ns **out)
@@ -206,7 +191,7 @@ static int fh_to_ns(struct world *w, struct task *t, const struct nss_handle *h,
 	struct ns *ns;
 	int type = -1;
 
-	if (h->handle_bytes < 16 || h->handle_type != NSS_FILEID_NSFS || h->ns_id == 0)
+	if (h->handle_bytes / 4 < 4 || h->handle_type != NSS_FILEID_NSFS || h->ns_id == 0)
 		return -ESTALE;
 	if (!h->ns_type != !h->ns_inum)
 		return -ESTALE;
@@ -235,33 +220,63 @@ static int fh_to_ns(struct world *w, struct task *t, const struct nss_handle *h,
 	return 0;
 }
 
-int sys_open_by_handle(struct world *w, uint64_t task, const struct nss_handle *h,
-		       int flags)
+/* nsfs_fh_to_dentry(): the dentry, with a reference the caller owns */
+int nsfs_fh_to_dentry(struct world *w, struct task *t, const struct nss_handle *h,
+		      struct nsfs_inode **out)
 {
-	struct task *t = event_begin(w, "open_by_handle_at", task, (int64_t)h->ns_id,
-				     h->ns_type, flags);
 	struct ns *ns;
-	int err;
+	int err = fh_to_ns(w, t, h, &ns);
 
-	if (!t)
-		return event_end(w, -ESRCH);
-	if (h->handle_bytes == 0 || h->handle_bytes > NSS_MAX_HANDLE_SZ)
-		return event_end(w, -EINVAL);
-	if ((flags & NSS_O_TMPFILE) == NSS_O_TMPFILE)
-		return event_end(w, -EINVAL);      /* build_open_flags */
-	err = fh_to_ns(w, t, h, &ns);
 	if (err)
-		return event_end(w, err);
-	/* the dentry exists now; the open itself may still refuse */
-	if (flags & (NSS_O_WRONLY | NSS_O_RDWR | NSS_O_TRUNC | NSS_O_DIRECTORY | NSS_O_DIRECT)) {
-		ns_ref_put(w, ns, "nsfs_fh_to_dentry");
-		if (flags & NSS_O_DIRECTORY)
-			return event_end(w, -ENOTDIR);
-		if (flags & (NSS_O_WRONLY | NSS_O_RDWR | NSS_O_TRUNC))
-			return event_end(w, -EPERM);
-		return event_end(w, -EINVAL);
+		return err;
+	/* a dentry that cannot be made is ESTALE too (do_handle_to_path) */
+	err = nsfs_path_from_stashed(w, ns, out);
+	return err == -ENOMEM ? err : err ? -ESTALE : 0;
+}
+
+static bool root_inode_capable(struct world *w, struct task *t, int cap);
+
+static int nsfs_file_on(struct world *w, struct task *t, struct nsfs_inode *ino,
+			struct file **out)
+{
+	*out = alloc_file(w, t, FILE_NSFS);
+	(*out)->inode = ino;
+	return 0;
+}
+
+/*
+ * nsfs_export_open() -> file_open_root(): the open of an nsfs dentry, as
+ * build_open_flags(), path_openat() and do_open() judge its flags (checked
+ * on linux-6.19-um and linux-7.1-um).  An nsfs inode is not a directory and
+ * refuses writing (EPERM); O_NOATIME wants its owner, root.  The file takes
+ * over the dentry reference; on error the caller still has it.
+ */
+int nsfs_export_open(struct world *w, struct task *t, struct nsfs_inode *ino, int flags,
+		     struct file **out)
+{
+	int acc = flags & 3;
+
+	if ((flags & (NSS_O_CREAT | NSS_O_DIRECTORY)) == (NSS_O_CREAT | NSS_O_DIRECTORY))
+		return -EINVAL;
+	if (flags & (NSS_O_TMPFILE & ~NSS_O_DIRECTORY)) {
+		if ((flags & (NSS_O_TMPFILE | NSS_O_CREAT)) != NSS_O_TMPFILE || !acc)
+			return -EINVAL;
+		return -ENOTDIR;      /* do_tmpfile() wants a directory */
 	}
-	return event_end(w, nsfs_open_ns_fd(w, t, ns, false));
+	if (flags & NSS_O_PATH)
+		return (flags & NSS_O_DIRECTORY) ? -ENOTDIR : nsfs_file_on(w, t, ino, out);
+	if ((flags & NSS_O_CREAT) && (flags & NSS_O_EXCL))
+		return -EEXIST;
+	if (flags & NSS_O_DIRECTORY)
+		return -ENOTDIR;
+	if (acc || (flags & NSS_O_TRUNC))
+		return -EPERM;
+	if ((flags & NSS_O_NOATIME) && t->cred->fsuid != 0 &&
+	    !root_inode_capable(w, t, 3 /* CAP_FOWNER */))
+		return -EPERM;
+	if (flags & NSS_O_DIRECT)
+		return -EINVAL;
+	return nsfs_file_on(w, t, ino, out);
 }
 
 /* ---- ioctls (fs/nsfs.c ns_ioctl, fs/pidfs.c pidfd_ioctl) ------------- */
@@ -580,6 +595,7 @@ int sys_memfd_create(struct world *w, uint64_t task, int flags)
 	if (flags & ~1 /* MFD_CLOEXEC */)
 		return event_end(w, -EINVAL);
 	f = alloc_file(w, t, FILE_REG);
+	f->shmem = true;
 	return event_end(w, (flags & 1) ? fd_install_cloexec(w, t, f) : fd_install(w, t, f));
 }
 
@@ -641,10 +657,7 @@ int sys_reopen_fd(struct world *w, uint64_t task, uint64_t target, int fd, int f
 		if (t->cred->fsuid != 0 && !root_inode_capable(w, t, CAP_DAC_OVERRIDE) &&
 		    ((flags & 3) != 0 || !root_inode_capable(w, t, 2 /* CAP_DAC_READ_SEARCH */)))
 			return event_end(w, -EACCES);
-		f = alloc_file(w, t, FILE_PIDFD);
-		f->pid = old->pid;
-		f->pidfd_thread = old->pidfd_thread;
-		get_pid(w, f->pid, "path_openat");
+		f = pidfs_reopen(w, t, old);
 		break;
 	default:
 		f = alloc_file(w, t, FILE_REG);
@@ -663,6 +676,7 @@ int sys_fstat(struct world *w, uint64_t task, int fd, uint64_t *ino, uint64_t *d
 		return event_end(w, err);
 	/* st_dev: one anonymous device per pseudo file system */
 	*dev = 4 + f->kind;
-	*ino = f->kind == FILE_NSFS ? f->inode->ns->inum : f->id;
+	*ino = f->kind == FILE_NSFS ? f->inode->ns->inum
+	     : f->kind == FILE_PIDFD ? f->pid->id : f->id;
 	return event_end(w, 0);
 }

@@ -97,6 +97,9 @@ struct nss_variant {
 	bool exit_keeps_dumpable;    /* ptrace checks an exited task's last dumpability
 				      * ("ptrace: slightly saner 'get_dumpable()' logic",
 				      * v7.1-rc4, in 6.18.y stable; not in v6.19.0) */
+	bool pidfs_decode_live;      /* a pidfs handle decodes only for a pid pidfs has seen
+				      * whose task is not released yet (pidfs_ino_get_pid()
+				      * checks pid->attr; v7.1.5, not v6.19.0 or 6.18.y) */
 };
 
 /* "6.19" (default), "6.19-prefix", "6.19-nsset-bug", "6.18", "7.1"; NULL for an unknown name. */
@@ -317,31 +320,73 @@ int sys_socket3(struct world *w, uint64_t task, int family, int type, int protoc
 int sys_ioctl(struct world *w, uint64_t task, int fd, unsigned long cmd);
 /* ---- nsfs, handles, ioctls, sockets, listns (issue 4) ---- */
 
-/* struct nsfs_file_handle plus the generic file_handle header fields. */
+/*
+ * A file handle: the generic struct file_handle header and up to 16 bytes
+ * of payload, read as nsfs's struct nsfs_file_handle.  A pidfs handle's
+ * payload is the pid's 8-byte inode number, which ns_id then holds.
+ */
 struct nss_handle {
-	uint64_t ns_id;
+	uint64_t ns_id;        /* nsfs: the namespace id; pidfs: the inode number */
 	uint32_t ns_type;      /* CLONE_NEW* or 0 */
 	uint32_t ns_inum;      /* or 0 */
-	uint32_t handle_bytes; /* 16 for an nsfs handle; the decode checks it */
-	int32_t handle_type;   /* FILEID_NSFS = 0xf1 */
+	uint32_t handle_bytes; /* the payload's size: 16 nsfs, 8 pidfs */
+	int32_t handle_type;   /* FILEID_NSFS, FILEID_KERNFS, ...; with FILEID_IS_* flags */
 };
+#define NSS_FILEID_INO32_GEN 0x01  /* shmem (memfd) */
+#define NSS_FILEID_INO64_GEN 0x81  /* AT_HANDLE_FID where the fs has no encode_fh */
 #define NSS_FILEID_NSFS 0xf1
-#define NSS_FILEID_KERNFS 0xfe   /* pidfs handles */
+#define NSS_FILEID_KERNFS 0xfe     /* pidfs handles */
+#define NSS_FILEID_INVALID 0xff
+#define NSS_FILEID_IS_CONNECTABLE 0x10000
+#define NSS_FILEID_IS_DIR 0x20000
 #define NSS_MAX_HANDLE_SZ 128
 
-/* open(2) flags that matter to open_by_handle_at on nsfs. */
+/* open(2) flags (x86-64 values) */
 #define NSS_O_WRONLY    01
 #define NSS_O_RDWR      02
+#define NSS_O_CREAT     0100
+#define NSS_O_EXCL      0200
+#define NSS_O_NOCTTY    0400
 #define NSS_O_TRUNC     01000
+#define NSS_O_APPEND    02000
+#define NSS_O_NONBLOCK  04000
+#define NSS_O_DSYNC     010000
+#define NSS_O_ASYNC     020000       /* FASYNC */
 #define NSS_O_DIRECT    040000
+#define NSS_O_LARGEFILE 0100000
 #define NSS_O_DIRECTORY 0200000
-#define NSS_O_TMPFILE   (020000000 | NSS_O_DIRECTORY)
+#define NSS_O_NOFOLLOW  0400000
+#define NSS_O_NOATIME   01000000
 #define NSS_O_CLOEXEC   02000000
+#define NSS_O_SYNC      (04000000 | NSS_O_DSYNC)
+#define NSS_O_PATH      010000000
+#define NSS_O_TMPFILE   (020000000 | NSS_O_DIRECTORY)
 
-/* name_to_handle_at(fd, "", AT_EMPTY_PATH) with a buffer of @bytes. */
+/* name_to_handle_at() flags */
+#define NSS_AT_HANDLE_MNT_ID_UNIQUE 0x001
+#define NSS_AT_HANDLE_CONNECTABLE   0x002
+#define NSS_AT_HANDLE_FID           0x200
+#define NSS_AT_SYMLINK_FOLLOW       0x400
+#define NSS_AT_EMPTY_PATH           0x1000
+/* open_by_handle_at() mount fds besides a real fd */
+#define NSS_AT_FDCWD        (-100)
+#define NSS_FD_PIDFS_ROOT   (-10002)
+#define NSS_FD_NSFS_ROOT    (-10003)
+
+/*
+ * name_to_handle_at(fd, path, h, &mnt_id, flags) with a buffer of @bytes.
+ * The model's files are no directories: a non-empty @path is ENOTDIR.  On
+ * EOVERFLOW @out has the size needed and type FILEID_INVALID.
+ */
+int sys_name_to_handle_at(struct world *w, uint64_t task, int fd, const char *path,
+			  uint32_t bytes, int flags, struct nss_handle *out);
+/* name_to_handle_at(fd, "", h, &mnt_id, AT_EMPTY_PATH) */
 int sys_name_to_handle(struct world *w, uint64_t task, int fd, uint32_t bytes,
 		       struct nss_handle *out);
-/* open_by_handle_at(FD_NSFS_ROOT, h, flags): a new fd. */
+/* open_by_handle_at(mount_fd, h, flags): a new fd */
+int sys_open_by_handle_at(struct world *w, uint64_t task, int mount_fd,
+			  const struct nss_handle *h, int flags);
+/* open_by_handle_at(FD_NSFS_ROOT, h, flags) */
 int sys_open_by_handle(struct world *w, uint64_t task, const struct nss_handle *h,
 		       int flags);
 

@@ -43,6 +43,8 @@ static struct pid *pid_new(struct world *w, struct ns *ns)
 	for (struct ns *n = ns; n; n = n->parent)
 		p->numbers[n->level].ns = n;
 	g_queue_push_tail_link(&w->pids, &p->link);
+	/* pidfs_add_pid(): file handles find the pid by its inode number */
+	g_hash_table_insert(w->pid_by_ino, &p->id, p);
 	return p;
 }
 
@@ -91,6 +93,8 @@ void attach_pid(struct task *t, enum pid_type type, struct pid *p)
 {
 	t->pids[type] = p;
 	p->attached[type]++;
+	if (type == PIDTYPE_PID)
+		p->task = t;
 }
 
 bool detach_pid(struct task *t, enum pid_type type)
@@ -101,6 +105,8 @@ bool detach_pid(struct task *t, enum pid_type type)
 		return false;
 	g_assert(p->attached[type] > 0);
 	p->attached[type]--;
+	if (type == PIDTYPE_PID)
+		p->task = NULL;
 	for (int i = 0; i < PIDTYPE_MAX; i++)
 		if (p->attached[i])
 			return false;
@@ -111,13 +117,8 @@ bool detach_pid(struct task *t, enum pid_type type)
 /* pid_task(pid, PIDTYPE_PID): the task the pid still names, or NULL once reaped. */
 struct task *pid_task(struct world *w, const struct pid *pid)
 {
-	for (GList *l = w->tasks.head; l; l = l->next) {
-		struct task *c = l->data;
-
-		if (c->state != TASK_DEAD && c->pids[PIDTYPE_PID] == pid)
-			return c;
-	}
-	return NULL;
+	(void)w;
+	return pid->task && pid->task->state != TASK_DEAD ? pid->task : NULL;
 }
 
 void free_pid(struct world *w, struct pid *p)
@@ -126,6 +127,7 @@ void free_pid(struct world *w, struct pid *p)
 
 	g_assert(!p->freed);
 	p->freed = true;
+	g_hash_table_remove(w->pid_by_ino, &p->id);   /* pidfs_remove_pid() */
 	for (struct ns *n = ns; n; n = n->parent)
 		n->nr_hashed--;
 	ns_active_put(w, ns, "free_pid");

@@ -280,11 +280,9 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 		return err;
 	}
 	if (flags & NSS_CLONE_PIDFD) {
-		struct file *f = alloc_file(w, cur, FILE_PIDFD);
+		/* CLONE_THREAD gives a PIDFD_THREAD pidfd; a new pid has no dead attr */
+		struct file *f = pidfs_alloc_file(w, cur, pid, p->is_thread, &err);
 
-		f->pid = pid;
-		f->pidfd_thread = p->is_thread;   /* CLONE_THREAD: a PIDFD_THREAD pidfd */
-		get_pid(w, pid, "pidfd_prepare");
 		*pidfd = fd_install_cloexec(w, cur, f);
 	}
 	if (p->is_thread) {
@@ -613,6 +611,7 @@ void task_release(struct world *w, struct task *p)
 	struct ns *pid_ns = NULL;
 
 	g_assert(p->state == TASK_ZOMBIE);
+	pidfs_exit(w, p->pids[PIDTYPE_PID]);
 	if (detach_pid(p, PIDTYPE_PID))
 		collected[n++] = p->pids[PIDTYPE_PID];
 	if (group_dead) {

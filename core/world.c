@@ -68,6 +68,7 @@ const struct nss_variant nss_variant_7_1 = {
 	.unshare_fs_copies_newns = true,
 	.proc_ns_eacces_lost = true,
 	.exit_keeps_dumpable = true,
+	.pidfs_decode_live = true,
 };
 
 static const struct nss_variant *const all_variants[] = {
@@ -347,6 +348,7 @@ struct world *world_new(const struct nss_config *cfg)
 	w->observers = g_array_new(FALSE, FALSE, sizeof(struct nss_observer));
 	w->task_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->ns_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+	w->pid_by_ino = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->touched = g_ptr_array_new();
 	w->fault_site = -1;
 	g_queue_init(&w->deferred);
@@ -433,6 +435,7 @@ void world_free(struct world *w)
 	}
 	for (GList *l = w->pids.head, *n; l; l = n) {
 		n = l->next;
+		g_free(((struct pid *)l->data)->stashed);
 		g_free(l->data);
 	}
 	for (GList *l = w->files.head, *n; l; l = n) {
@@ -452,6 +455,7 @@ void world_free(struct world *w)
 	g_array_free(w->observers, TRUE);
 	g_hash_table_destroy(w->task_by_id);
 	g_hash_table_destroy(w->ns_by_id);
+	g_hash_table_destroy(w->pid_by_ino);
 	g_ptr_array_free(w->touched, TRUE);
 	if (w->reported)
 		g_hash_table_destroy(w->reported);

@@ -51,4 +51,41 @@ function M.inactive(err)
   return err == "ESTALE" or err == "ENOENT"
 end
 
+-- pidfd_file_handle_test's fixture: the test process P (a root child of
+-- init) with a pidfd on itself, and three children that pause, made with
+-- CLONE_NEWUSER, CLONE_NEWUSER|CLONE_NEWPID and again
+-- CLONE_NEWUSER|CLONE_NEWPID, each with a pidfd in P.
+function M.pidfd_fixture()
+  local P = sim.init:clone {}
+  local self = {
+    P = P,
+    pidfd = assert(P:pidfd_open(P)),
+  }
+  self.child1, self.child_pidfd1 = P:clone { "newuser", "pidfd" }
+  self.child2, self.child_pidfd2 = P:clone { "newuser", "newpid", "pidfd" }
+  self.child3, self.child_pidfd3 = P:clone { "newuser", "newpid", "pidfd" }
+  assert(self.child1 and self.child2 and self.child3)
+  return self
+end
+
+-- The fixture's teardown: SIGKILL through each child's pidfd, close it,
+-- reap the child.
+function M.pidfd_teardown(self)
+  expect(self.pidfd:close())
+  for i = 1, 3 do
+    local pfd = self["child_pidfd" .. i]
+    if pfd then
+      expect(pfd:send_signal(9))
+      expect(pfd:close())
+      expect(self.P:wait(self["child" .. i]))
+    end
+  end
+end
+
+-- fstat() of two fds: the same pidfs inode (st_dev and st_ino)
+function M.same_inode(f1, f2)
+  local a, b = f1:stat(), f2:stat()
+  return a.dev == b.dev and a.ino == b.ino
+end
+
 return M

@@ -351,7 +351,9 @@ static void run_op(struct runner *r, const struct op *o)
 		}
 		g_snprintf(hv, sizeof(hv), "h%u", ++r->nvar);
 		emit(r, "local %s = %s:handle()\n", hv, f->var);
-		v = sys_open_by_handle(r->w, t, &h, 0);
+		/* the mount fd task:open_by_handle(h) picks: the handle's own file system */
+		v = sys_open_by_handle_at(r->w, t, h.handle_type == NSS_FILEID_KERNFS
+						  ? NSS_FD_PIDFS_ROOT : NSS_FD_NSFS_ROOT, &h, 0);
 		if (v >= 0) {
 			struct fdref n = new_fd(r, ti, (int)v);
 

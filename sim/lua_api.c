@@ -8,6 +8,7 @@
  * scenario bug (a wrong type, an unknown flag name) raises a Lua error.
  * Every call is one core event, traced with the caller's file:line.
  */
+#include <limits.h>
 #include <string.h>
 #include "sim.h"
 
@@ -1264,22 +1265,56 @@ static struct nss_handle *check_handle(lua_State *L, int i)
 	return luaL_checkudata(L, i, HANDLE_MT);
 }
 
-/* fd:handle([bytes]): name_to_handle_at with a buffer of that many bytes. */
+static const struct flag_name at_flags[] = {
+	{ "empty_path", NSS_AT_EMPTY_PATH }, { "symlink_follow", NSS_AT_SYMLINK_FOLLOW },
+	{ "handle_fid", NSS_AT_HANDLE_FID }, { "handle_connectable", NSS_AT_HANDLE_CONNECTABLE },
+	{ "handle_mnt_id_unique", NSS_AT_HANDLE_MNT_ID_UNIQUE },
+};
+
+/*
+ * fd:handle([bytes] [, {flags = ..., path = "..."}]): name_to_handle_at()
+ * with a buffer of that many bytes, by default on the fd itself
+ * (path "", AT_EMPTY_PATH).
+ */
 static int f_handle(lua_State *L)
 {
 	struct l_fd *f = check_fd(L, 1);
-	lua_Integer bytes = luaL_optinteger(L, 2, NSS_MAX_HANDLE_SZ);
+	lua_Integer bytes = NSS_MAX_HANDLE_SZ;
+	int opts = 0, flags = NSS_AT_EMPTY_PATH;
+	const char *path = "";
 	struct nss_handle h = { 0 };
 	struct nss_fd_info fi = { 0 };
 	int r;
 
+	if (lua_istable(L, 2))
+		opts = 2;
+	else {
+		bytes = luaL_optinteger(L, 2, NSS_MAX_HANDLE_SZ);
+		if (lua_istable(L, 3))
+			opts = 3;
+		else if (!lua_isnoneornil(L, 3))
+			luaL_typeerror(L, 3, "table of options");
+	}
 	luaL_argcheck(L, bytes >= 0 && bytes <= 4096, 2, "bad size");
+	if (opts) {
+		lua_getfield(L, opts, "flags");
+		if (!lua_isnil(L, -1))
+			flags = (int)check_flag_set(L, lua_gettop(L), at_flags, G_N_ELEMENTS(at_flags),
+						    "name_to_handle_at flag");
+		lua_getfield(L, opts, "path");
+		if (!lua_isnil(L, -1))
+			path = luaL_checkstring(L, -1);
+		luaL_argcheck(L, strlen(path) < 40, opts, "path longer than 39 bytes");
+	}
 	call_site(L, NULL);
-	r = sys_name_to_handle(S(L)->w, f->task, f->fd, (uint32_t)bytes, &h);
+	r = sys_name_to_handle_at(S(L)->w, f->task, f->fd, path, (uint32_t)bytes, flags, &h);
 	if (S(L)->vec)
 		nss_fd_info(S(L)->w, f->task, f->fd, &fi);
-	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, NULL, "name_to_handle_at", f->fd, bytes, fi.regular);
+	VEC(VOP_N2H, f->task, r, VRET_ZERO, 0, path, "name_to_handle_at", f->fd, bytes,
+	    fi.regular, flags, (int64_t)fi.pidfd_task);
 	vec_set_handle(S(L), &h);
+	if (opts)
+		lua_pop(L, 2);
 	if (r < 0)
 		return sim_push_errno(L, r);
 	push_handle(L, &h);
@@ -1334,6 +1369,8 @@ static int h_index(lua_State *L)
 		lua_pushinteger(L, h->ns_inum);
 	else if (!strcmp(k, "bytes"))
 		lua_pushinteger(L, h->handle_bytes);
+	else if (!strcmp(k, "fh_type"))
+		lua_pushinteger(L, h->handle_type);
 	else
 		lua_pushnil(L);
 	return 1;
@@ -1344,16 +1381,30 @@ static int h_tostring(lua_State *L)
 	struct nss_handle *h = check_handle(L, 1);
 	char str[96];
 
-	g_snprintf(str, sizeof(str), "Handle{id=%" G_GUINT64_FORMAT ", type=%#x, inum=%#x}",
-		   h->ns_id, h->ns_type, h->ns_inum);
+	if ((h->handle_type & 0xffff) == NSS_FILEID_NSFS)
+		g_snprintf(str, sizeof(str), "Handle{id=%" G_GUINT64_FORMAT ", type=%#x, inum=%#x}",
+			   h->ns_id, h->ns_type, h->ns_inum);
+	else
+		g_snprintf(str, sizeof(str), "Handle{fh_type=%#x, bytes=%u, id=%" G_GUINT64_FORMAT "}",
+			   (unsigned int)h->handle_type, h->handle_bytes, h->ns_id);
 	lua_pushstring(L, str);
 	return 1;
 }
 
 static const struct flag_name oflags[] = {
 	{ "rdonly", 0 }, { "wronly", NSS_O_WRONLY }, { "rdwr", NSS_O_RDWR },
-	{ "trunc", NSS_O_TRUNC }, { "direct", NSS_O_DIRECT },
-	{ "directory", NSS_O_DIRECTORY }, { "tmpfile", NSS_O_TMPFILE },
+	{ "creat", NSS_O_CREAT }, { "excl", NSS_O_EXCL }, { "noctty", NSS_O_NOCTTY },
+	{ "trunc", NSS_O_TRUNC }, { "append", NSS_O_APPEND }, { "nonblock", NSS_O_NONBLOCK },
+	{ "ndelay", NSS_O_NONBLOCK }, { "dsync", NSS_O_DSYNC }, { "async", NSS_O_ASYNC },
+	{ "direct", NSS_O_DIRECT }, { "largefile", NSS_O_LARGEFILE },
+	{ "directory", NSS_O_DIRECTORY }, { "nofollow", NSS_O_NOFOLLOW },
+	{ "noatime", NSS_O_NOATIME }, { "cloexec", NSS_O_CLOEXEC }, { "sync", NSS_O_SYNC },
+	{ "path", NSS_O_PATH }, { "tmpfile", NSS_O_TMPFILE },
+};
+
+static const struct flag_name mount_fds[] = {
+	{ "nsfs_root", NSS_FD_NSFS_ROOT }, { "pidfs_root", NSS_FD_PIDFS_ROOT },
+	{ "cwd", NSS_AT_FDCWD },
 };
 
 static const struct flag_name reopen_flags[] = {
@@ -1406,18 +1457,46 @@ static int t_reopen(lua_State *L)
 	return ret_fd(L, t, r);
 }
 
-/* task:open_by_handle(h [, {"rdwr", ...} | number]) */
+/*
+ * task:open_by_handle(h [, flags [, mount]]): open_by_handle_at().  mount
+ * is an Fd of the task, "nsfs_root", "pidfs_root", "cwd" or a number;
+ * without it, the root of the file system the handle's type belongs to.
+ */
 static int t_open_by_handle(lua_State *L)
 {
 	uint64_t t = check_task(L, 1);
 	struct nss_handle *h = check_handle(L, 2);
 	int flags = (int)check_flag_set(L, 3, oflags, G_N_ELEMENTS(oflags), "open flag");
-
+	int mfd = (h->handle_type & 0xffff) == NSS_FILEID_KERNFS ? NSS_FD_PIDFS_ROOT
+								  : NSS_FD_NSFS_ROOT;
+	bool is_fd = false;
 	int r;
 
+	if (lua_isinteger(L, 4)) {
+		lua_Integer n = lua_tointeger(L, 4);
+
+		luaL_argcheck(L, n >= INT_MIN && n <= INT_MAX, 4, "not an int");
+		mfd = (int)n;
+		is_fd = mfd >= 0;
+	} else if (lua_type(L, 4) == LUA_TSTRING) {
+		size_t j;
+
+		for (j = 0; j < G_N_ELEMENTS(mount_fds); j++)
+			if (!strcmp(mount_fds[j].name, lua_tostring(L, 4)))
+				break;
+		if (j == G_N_ELEMENTS(mount_fds))
+			return luaL_argerror(L, 4, "not nsfs_root, pidfs_root or cwd");
+		mfd = (int)mount_fds[j].flag;
+	} else if (!lua_isnoneornil(L, 4)) {
+		struct l_fd *f = check_fd(L, 4);
+
+		luaL_argcheck(L, f->task == t, 4, "an Fd of another task");
+		mfd = f->fd;
+		is_fd = true;
+	}
 	call_site(L, NULL);
-	r = sys_open_by_handle(S(L)->w, t, h, flags);
-	VEC(VOP_OBH, t, r, VRET_FD, r, NULL, "open_by_handle_at", flags);
+	r = sys_open_by_handle_at(S(L)->w, t, mfd, h, flags);
+	VEC(VOP_OBH, t, r, VRET_FD, r, NULL, "open_by_handle_at", flags, mfd, is_fd);
 	vec_set_handle(S(L), h);
 	return ret_fd(L, t, r);
 }

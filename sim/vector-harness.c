@@ -83,6 +83,7 @@
 #define VEC_PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE 0xff08
 #define VEC_FD_NSFS_ROOT (-10003)
 #define VEC_FILEID_NSFS 0xf1
+#define VEC_FILEID_KERNFS 0xfe
 #define VEC_MAX_HANDLE_SZ 128
 
 #define KSFT_PASS 0
@@ -203,6 +204,7 @@ struct puppet {
 	int nlevels;
 	int nspid[MAXLEVEL];
 	int files;               /* its fd table: an index in fdt[] */
+	unsigned long long pidfs_ino; /* its pid's pidfs inode number, once a handle told it */
 };
 
 /* fd tables: CLONE_FILES shares one between tasks, as the model does */
@@ -556,7 +558,7 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		int mnt = 0;
 
 		fh->handle_bytes = (unsigned int)m->a[1];
-		if (name_to_handle_at((int)m->a[0], "", fh, &mnt, AT_EMPTY_PATH))
+		if (name_to_handle_at((int)m->a[0], m->str, fh, &mnt, (int)m->a[2]))
 			return -errno;
 		r->hlen = fh->handle_bytes;
 		r->htype = fh->handle_type;
@@ -565,7 +567,7 @@ static long long puppet_do(int *chan, int *mbox, const struct msg *m, const int 
 		return 0;
 	}
 	case OP_OBH: {
-		int fd = open_by_handle_at(VEC_FD_NSFS_ROOT, (struct file_handle *)m->handle,
+		int fd = open_by_handle_at((int)m->a[1], (struct file_handle *)m->handle,
 					   (int)m->a[0]);
 
 		return fd < 0 ? -errno : fd;
@@ -945,10 +947,21 @@ static unsigned long long real_id(long long code)
 static void build_handle(const struct handle_spec *h, unsigned char *out)
 {
 	struct file_handle *fh = (struct file_handle *)out;
-	unsigned long long id = real_id(h->slot);
+	unsigned long long id;
 	unsigned int inum = 0, type = h->type;
 	unsigned char raw[16];
 
+	if ((h->fh_type & 0xffff) == VEC_FILEID_KERNFS) {
+		/* a pidfs handle: the pid's inode number, or one no pid has */
+		id = h->slot >= 0 && tasks[h->slot].pidfs_ino ? tasks[h->slot].pidfs_ino
+							       : 0x7ffffffffff00000ULL;
+		fh->handle_bytes = h->bytes;
+		fh->handle_type = h->fh_type;
+		memset(fh->f_handle, 0, VEC_MAX_HANDLE_SZ);
+		memcpy(fh->f_handle, &id, h->bytes < 8 ? h->bytes : 8);
+		return;
+	}
+	id = real_id(h->slot);
 	if (h->inum && h->slot >= 0)
 		inum = nsr[h->slot].inum ^ (h->inum == 2 ? 0x5a5a : 0);
 	else if (h->inum)
@@ -1304,7 +1317,8 @@ static int run_step(const struct step *st)
 		not_run = "its task has exited: nothing to call";
 		return 1;
 	}
-	if (st->op == OP_N2H && st->a[2]) {
+	if (st->op == OP_N2H && st->a[2] &&
+	    (!st->werr || st->werr == EOPNOTSUPP || st->werr == EOVERFLOW)) {
 		not_run = "a regular file's handle depends on its file system, which the model has not";
 		return 1;
 	}
@@ -1404,13 +1418,22 @@ static int run_step(const struct step *st)
 	case OP_PRCTL_NNP:
 		memcpy(m.a, st->a, sizeof(st->a));
 		break;
-	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL: case OP_N2H:
+	case OP_N2H:
+		/* a[3]: the flags, a[4] the pidfd's task (model side only) */
+		m.a[0] = model_fd(t, st->a[0]);
+		m.a[1] = st->a[1];
+		m.a[2] = st->a[3];
+		snprintf(m.str, sizeof(m.str), "%s", st->str ? st->str : "");
+		break;
+	case OP_CLOSE: case OP_DUP: case OP_FSTAT: case OP_COOKIE: case OP_IOCTL:
 	case OP_PIDFD_SIGNAL:
 		m.a[0] = model_fd(t, st->a[0]);
 		m.a[1] = st->a[1];
 		break;
 	case OP_OBH:
+		/* a[1]: the mount fd, a model fd if a[2] */
 		m.a[0] = st->a[0];
+		m.a[1] = st->a[2] ? model_fd(t, st->a[1]) : st->a[1];
 		build_handle(&st->h, m.handle);
 		break;
 	case OP_REOPEN:
@@ -1564,7 +1587,9 @@ static int run_step(const struct step *st)
 		if (r.hlen != st->h.bytes || r.htype != st->h.fh_type)
 			failf("handle of %u bytes, type %#x; the model: %u, %#x", r.hlen, r.htype,
 			      st->h.bytes, st->h.fh_type);
-		if (r.hlen >= 16 && st->h.slot >= 0) {
+		if (r.htype == VEC_FILEID_KERNFS && r.hlen >= 8 && st->h.slot >= 0) {
+			memcpy(&tasks[st->h.slot].pidfs_ino, r.hbuf, 8);
+		} else if (r.hlen >= 16 && st->h.slot >= 0) {
 			memcpy(&id, r.hbuf, 8);
 			memcpy(&inum, r.hbuf + 12, 4);
 			learn_ns(st->h.slot, id);

@@ -54,6 +54,7 @@ struct vec {
 	GArray *ns_types;       /* slot -> enum ns_type */
 	GHashTable *ns_slot;    /* model ns id -> slot + 1 */
 	GHashTable *captured;   /* model ns id -> 1 */
+	GHashTable *pidfs_slot; /* pidfs inode number (model pid id) -> task slot + 1 */
 	char *unsupported;      /* why the run cannot be a vector, with its line */
 	GPtrArray *paths;       /* bind mount targets, by index */
 	struct vstep *last;     /* the last call (captures may follow it) */
@@ -124,6 +125,7 @@ void sim_vec_attach(struct sim *s)
 	v->ns_types = g_array_new(FALSE, FALSE, sizeof(int));
 	v->ns_slot = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	v->captured = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	v->pidfs_slot = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	v->warn = g_string_new(NULL);
 	v->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	s->vec = v;
@@ -140,6 +142,7 @@ void sim_vec_free(struct sim *s)
 	g_array_unref(v->ns_ids);
 	g_array_unref(v->ns_types);
 	g_hash_table_unref(v->ns_slot);
+	g_hash_table_unref(v->pidfs_slot);
 	g_hash_table_unref(v->captured);
 	g_string_free(v->warn, TRUE);
 	g_hash_table_unref(v->warned);
@@ -405,6 +408,22 @@ void vec_set_handle(struct sim *s, const struct nss_handle *h)
 	if (!st)
 		return;
 	st->h = *h;
+	if ((h->handle_type & 0xffff) == NSS_FILEID_KERNFS) {
+		/*
+		 * A pidfs handle names a pid by its inode number, which the
+		 * program learns when it encodes the handle of that task's pidfd.
+		 */
+		if (st->op == VOP_N2H && st->werr == 0 && st->a[4]) {
+			int64_t slot = vec_task(s, (uint64_t)st->a[4]);
+
+			if (slot >= 0)
+				g_hash_table_replace(s->vec->pidfs_slot, g_memdup2(&h->ns_id, 8),
+						     GINT_TO_POINTER((int)slot + 1));
+		}
+		st->h_slot = GPOINTER_TO_INT(g_hash_table_lookup(s->vec->pidfs_slot, &h->ns_id)) - 1;
+		st->h_inum = 0;
+		return;
+	}
 	st->h_slot = (int)vec_ns_code(s, h->ns_id);
 	st->h_inum = !h->ns_inum ? 0
 		   : st->h_slot >= 0 && nss_ns_info(s->w, h->ns_id, &n) &&

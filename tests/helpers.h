@@ -97,6 +97,12 @@ static inline int fx_setup_prefix(void **state)
 	return 0;
 }
 
+static inline int fx_setup_71(void **state)
+{
+	*state = fx_new("7.1", NSS_AUDIT_FULL);
+	return 0;
+}
+
 static inline int fx_setup_618(void **state)
 {
 	*state = fx_new("6.18", NSS_AUDIT_FULL);

@@ -88,6 +88,203 @@ static void test_open_by_handle_checks(void **state)
 }
 
 /* A socket-only net ns: ESTALE on 6.19, still opens on 6.18. */
+/* The value a counter of (kind, obj) had after the last transition logged on it. */
+static int32_t last_val(struct fx *f, enum nss_obj_kind kind, uint64_t obj, int32_t dflt)
+{
+	int32_t v = dflt;
+
+	for (guint i = 0; i < f->rec.transitions->len; i++) {
+		struct nss_transition *t = &g_array_index(f->rec.transitions, struct nss_transition, i);
+
+		if (t->kind == kind && t->obj == obj)
+			v = t->new_val;
+	}
+	return v;
+}
+
+static bool logged_site(struct fx *f, enum nss_obj_kind kind, uint64_t obj, const char *site)
+{
+	for (guint i = 0; i < f->rec.transitions->len; i++) {
+		struct nss_transition *t = &g_array_index(f->rec.transitions, struct nss_transition, i);
+
+		if (t->kind == kind && t->obj == obj && !strcmp(t->site, site))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * pidfs: every pidfd of a pid shares one inode (st_ino is the pid's inode
+ * number), which holds one reference on the pid whatever the number of
+ * files; a handle decodes while the pid has its numbers and the caller's
+ * pid namespace sees it.
+ */
+static void test_pidfs_handles(void **state)
+{
+	struct fx *f = *state;
+	struct world *w = f->w;
+	uint64_t c = fork_ok(f, f->init, 0);
+	int p1 = sys_pidfd_open(w, f->init, c, 0), p2 = sys_pidfd_open(w, f->init, c, 0), fd;
+	uint64_t ino1, ino2, dev1, dev2;
+	struct nss_handle h, b;
+	int status;
+
+	assert_true(p1 >= 0 && p2 >= 0);
+	assert_int_equal(sys_fstat(w, f->init, p1, &ino1, &dev1), 0);
+	assert_int_equal(sys_fstat(w, f->init, p2, &ino2, &dev2), 0);
+	assert_true(ino1 == ino2 && dev1 == dev2);
+	/* alloc_pid's reference and the inode's: the second file reused the dentry */
+	assert_int_equal(last_val(f, OBJ_PID, ino1, -1), 2);
+	assert_true(logged_site(f, OBJ_PID, ino1, "pidfs_put_data"));
+
+	assert_int_equal(sys_name_to_handle(w, f->init, p1, 4, &h), -EOVERFLOW);
+	assert_int_equal(h.handle_bytes, 8);
+	assert_int_equal(h.handle_type, NSS_FILEID_INVALID);
+	assert_int_equal(sys_name_to_handle(w, f->init, p1, 128, &h), 0);
+	assert_int_equal(h.handle_bytes, 8);
+	assert_int_equal(h.handle_type, NSS_FILEID_KERNFS);
+	assert_int_equal(h.ns_id, ino1);
+
+	/* the mount fd picks the file system; pidfs checks the flags first */
+	assert_int_equal(sys_open_by_handle_at(w, f->init, NSS_FD_NSFS_ROOT, &h, 0), -ESTALE);
+	assert_int_equal(sys_open_by_handle_at(w, f->init, NSS_AT_FDCWD, &h, 0), -ESTALE);
+	assert_int_equal(sys_open_by_handle_at(w, f->init, -9, &h, 0), -EBADF);
+	assert_int_equal(sys_open_by_handle_at(w, f->init, 77, &h, 0), -EBADF);
+	assert_int_equal(sys_open_by_handle_at(w, f->init, p1, &h, NSS_O_TRUNC), -EINVAL);
+	b = h;
+	b.handle_bytes = 4;
+	assert_int_equal(sys_open_by_handle_at(w, f->init, p1, &b, 0), -ESTALE);
+	b = h;
+	b.handle_type = NSS_FILEID_KERNFS | NSS_FILEID_IS_CONNECTABLE;
+	assert_int_equal(sys_open_by_handle_at(w, f->init, p1, &b, 0), -ESTALE);
+	b.handle_type = NSS_FILEID_KERNFS | 0x40000;
+	assert_int_equal(sys_open_by_handle_at(w, f->init, p1, &b, 0), -EINVAL);
+	fd = sys_open_by_handle_at(w, f->init, NSS_FD_PIDFS_ROOT, &h,
+				   NSS_O_RDWR | NSS_O_EXCL | NSS_O_NONBLOCK | NSS_O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(sys_fstat(w, f->init, fd, &ino2, &dev2), 0);
+	assert_true(ino1 == ino2 && dev1 == dev2);
+	assert_int_equal(last_val(f, OBJ_PID, ino1, -1), 2);
+	assert_int_equal(sys_close(w, f->init, fd), 0);
+	assert_int_equal(sys_close(w, f->init, p2), 0);
+
+	/* a zombie's pid decodes; once reaped it is out of pidfs's table */
+	assert_int_equal(sys_kill(w, f->init, c, 9), 0);
+	fd = sys_open_by_handle_at(w, f->init, p1, &h, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(sys_close(w, f->init, fd), 0);
+	assert_true(sys_wait4(w, f->init, c, 0, &status) > 0);
+	assert_int_equal(sys_open_by_handle_at(w, f->init, p1, &h, 0), -ESTALE);
+	assert_int_equal(sys_close(w, f->init, p1), 0);
+	assert_clean(f);
+}
+
+/*
+ * A pid pidfs has not seen yet (no pidfd was ever opened on it): 6.19
+ * makes its dentry when a handle names it; 7.1's pidfs_ino_get_pid()
+ * refuses it.  Its inode number follows the previous pid's.
+ */
+static void test_pidfs_unseen_pid(void **state)
+{
+	struct fx *f = *state;
+	struct world *w = f->w;
+	bool v71 = world_variant(w)->pidfs_decode_live;
+	uint64_t c1 = fork_ok(f, f->init, 0), c2 = fork_ok(f, f->init, 0), ino, dev;
+	int p1 = sys_pidfd_open(w, f->init, c1, 0), fd;
+	struct nss_handle h;
+
+	(void)c2;
+	assert_int_equal(sys_fstat(w, f->init, p1, &ino, &dev), 0);
+	assert_int_equal(sys_name_to_handle(w, f->init, p1, 128, &h), 0);
+	h.ns_id = ino + 1;
+	fd = sys_open_by_handle_at(w, f->init, NSS_FD_PIDFS_ROOT, &h, 0);
+	if (v71) {
+		assert_int_equal(fd, -ESTALE);
+	} else {
+		assert_true(fd >= 0);
+		assert_int_equal(sys_close(w, f->init, fd), 0);
+	}
+	assert_int_equal(sys_close(w, f->init, p1), 0);
+	assert_clean(f);
+}
+
+/*
+ * name_to_handle_at()'s flags and path; the handles of file systems
+ * without export operations (AT_HANDLE_FID only) and of memfds (shmem);
+ * the open flags of an nsfs handle as linux-6.19-um and linux-7.1-um
+ * judge them; may_decode_fh() for a caller without CAP_DAC_READ_SEARCH.
+ */
+static void test_handle_flags(void **state)
+{
+	struct fx *f = *state;
+	struct world *w = f->w;
+	uint64_t u = fork_ok(f, f->init, 0);
+	int ns = sys_open_ns(w, f->init, 0, "net"), sock = sys_socket(w, f->init, 1);
+	int mfd = sys_memfd_create(w, f->init, 0), pipefd[2], fd;
+	struct nss_handle h;
+	static const struct { int flags, err; } opens[] = {
+		{ 0, 0 }, { NSS_O_WRONLY, -EPERM }, { NSS_O_RDWR, -EPERM }, { 3, -EPERM },
+		{ NSS_O_CREAT, 0 }, { NSS_O_EXCL, 0 }, { NSS_O_CREAT | NSS_O_EXCL, -EEXIST },
+		{ NSS_O_TRUNC, -EPERM }, { NSS_O_APPEND, 0 }, { NSS_O_APPEND | NSS_O_WRONLY, -EPERM },
+		{ NSS_O_DIRECT, -EINVAL }, { NSS_O_DIRECT | NSS_O_WRONLY, -EPERM },
+		{ NSS_O_DIRECTORY, -ENOTDIR }, { NSS_O_WRONLY | NSS_O_DIRECTORY, -ENOTDIR },
+		{ NSS_O_CREAT | NSS_O_DIRECTORY, -EINVAL }, { NSS_O_PATH, 0 },
+		{ NSS_O_PATH | NSS_O_WRONLY | NSS_O_TRUNC, 0 }, { NSS_O_PATH | NSS_O_DIRECTORY, -ENOTDIR },
+		{ NSS_O_TMPFILE, -EINVAL }, { NSS_O_TMPFILE | NSS_O_RDWR, -ENOTDIR },
+		{ 020000000, -EINVAL }, { NSS_O_NOATIME, 0 }, { NSS_O_CLOEXEC | NSS_O_NONBLOCK, 0 },
+	};
+
+	assert_int_equal(sys_pipe(w, f->init, 0, pipefd), 0);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, ns, "", 128, 0, &h), -ENOENT);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, ns, "x", 128, 0, &h), -ENOTDIR);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, 77, "x", 128, 0, &h), -EBADF);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, ns, "", 128,
+					       NSS_AT_EMPTY_PATH | 0x4, &h), -EINVAL);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, ns, "", 128, NSS_AT_EMPTY_PATH |
+					       NSS_AT_HANDLE_CONNECTABLE, &h), -EINVAL);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, ns, "", 128, NSS_AT_HANDLE_FID |
+					       NSS_AT_HANDLE_CONNECTABLE, &h), -EINVAL);
+	assert_int_equal(sys_name_to_handle_at(w, f->init, ns, "", 128, NSS_AT_EMPTY_PATH |
+					       NSS_AT_HANDLE_FID | NSS_AT_HANDLE_MNT_ID_UNIQUE, &h), 0);
+	assert_int_equal(h.handle_type, NSS_FILEID_NSFS);
+	for (int i = 0; i < 2; i++) {
+		int file = i ? pipefd[0] : sock;
+
+		assert_int_equal(sys_name_to_handle(w, f->init, file, 128, &h), -EOPNOTSUPP);
+		assert_int_equal(sys_name_to_handle_at(w, f->init, file, "", 128, NSS_AT_EMPTY_PATH |
+						       NSS_AT_HANDLE_FID, &h), 0);
+		assert_int_equal(h.handle_bytes, 12);
+		assert_int_equal(h.handle_type, NSS_FILEID_INO64_GEN);
+	}
+	assert_int_equal(sys_name_to_handle(w, f->init, mfd, 128, &h), 0);
+	assert_true(h.handle_bytes == 12 && h.handle_type == NSS_FILEID_INO32_GEN);
+
+	h = (struct nss_handle){ 0 };
+	assert_int_equal(sys_name_to_handle(w, f->init, ns, 128, &h), 0);
+	for (guint i = 0; i < G_N_ELEMENTS(opens); i++) {
+		fd = sys_open_by_handle(w, f->init, &h, opens[i].flags);
+		if (opens[i].err) {
+			assert_int_equal(fd, opens[i].err);
+		} else {
+			assert_true(fd >= 0);
+			assert_int_equal(sys_close(w, f->init, fd), 0);
+		}
+	}
+	/* root decodes against another file system and finds nothing there */
+	assert_int_equal(sys_open_by_handle_at(w, f->init, sock, &h, 0), -ESTALE);
+	assert_int_equal(sys_open_by_handle_at(w, f->init, NSS_AT_FDCWD, &h, 0), -ESTALE);
+
+	/* a user without capabilities: O_NOATIME on root's inode, other file systems */
+	assert_int_equal(sys_setresuid(w, u, 1000, 1000, 1000), 0);
+	assert_int_equal(sys_open_by_handle(w, u, &h, NSS_O_NOATIME), -EPERM);
+	fd = sys_open_by_handle(w, u, &h, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(sys_open_by_handle_at(w, u, NSS_AT_FDCWD, &h, 0), -EPERM);
+	assert_int_equal(sys_open_by_handle_at(w, u, NSS_AT_FDCWD, &h, NSS_O_DIRECTORY), -EPERM);
+	assert_int_equal(sys_open_by_handle_at(w, u, NSS_FD_PIDFS_ROOT, &h, 0), -ESTALE);
+	assert_clean(f);
+}
+
 static void test_handle_passive_pin(void **state)
 {
 	struct fx *f = *state;
@@ -434,6 +631,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_to_handle, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_open_by_handle_checks, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_open_by_handle_checks, fx_setup_618, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfs_handles, fx_setup_619, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfs_handles, fx_setup_71, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfs_unseen_pid, fx_setup_619, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfs_unseen_pid, fx_setup_71, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_flags, fx_setup_619, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_flags, fx_setup_71, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_passive_pin, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_passive_pin, fx_setup_618, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_handle_permission, fx_setup_619, fx_teardown),
