@@ -51,6 +51,22 @@ bool thread_group_empty(const struct task *t)
 }
 
 /* The initial task, set up statically as the kernel's pid 1 after it execs. */
+/*
+ * console_on_rootfs(): kernel_init opens /dev/console once and installs it
+ * as fds 0, 1 and 2, which every task inherits; the opener's reference
+ * goes, so the file's count is the number of fds on it.
+ */
+static void console_on_rootfs(struct world *w, struct task *t)
+{
+	struct file *f = alloc_file(w, t, FILE_REG);
+
+	for (int fd = 0; fd < 3; fd++) {
+		get_file(w, f, "init_dup");
+		fd_install(w, t, f);
+	}
+	fput(w, f, NULL);
+}
+
 void task_boot(struct world *w)
 {
 	struct task *t = task_alloc(w);
@@ -69,6 +85,7 @@ void task_boot(struct world *w)
 	t->nsproxy->count.val = 2;
 	t->files = files_new(w);
 	t->files->count.val = 1;
+	console_on_rootfs(w, t);
 	t->fs = g_new0(struct fs_struct, 1);
 	t->fs->id = ++w->next_id[OBJ_FS];
 	counter_setup(&t->fs->users, OBJ_FS, CTR_USERS, t->fs->id, false);

@@ -1754,6 +1754,9 @@ static void reset_state(void)
 		tasks[t].files = t;
 		tasks[t].chan = tasks[t].mbox_tx = -1;
 	}
+	/* the model's init has the console as fds 0, 1, 2: the puppet has its stdio */
+	for (int fd = 0; fd < 3; fd++)
+		fdt[0].fd[fd] = fd;
 	memset(nsr, 0, sizeof(nsr));
 	memset(cookies, 0, sizeof(cookies));
 	ncookies = 0;

@@ -386,9 +386,40 @@ static void test_prepared_creds(void **state)
 	assert_clean(f);
 }
 
+/*
+ * Tasks start with the console as fds 0, 1 and 2 (console_on_rootfs), so a
+ * first open gets fd 3 as in a real process; fork copies them (dup_fd: one
+ * file count per table), and they close like any fd.
+ */
+static void test_console_fds(void **state)
+{
+	struct fx *f = *state;
+	struct world *w = f->w;
+	uint64_t c = fork_ok(f, f->init, 0), ino0, ino2, dev;
+	int before = f->rec.transitions->len, dup_fds = 0;
+
+	assert_int_equal(sys_open_ns(w, f->init, 0, "net"), 3);
+	assert_int_equal(sys_fstat(w, c, 0, &ino0, &dev), 0);
+	assert_int_equal(sys_fstat(w, c, 2, &ino2, &dev), 0);
+	assert_int_equal(ino0, ino2);                 /* one file behind the three fds */
+	assert_int_equal(sys_close(w, c, 1), 0);
+	assert_int_equal(sys_open_ns(w, c, 0, "net"), 1);   /* the lowest free fd */
+	assert_int_equal(sys_close(w, c, 1), 0);
+	(void)fork_ok(f, c, 0);
+	for (guint i = before; i < f->rec.transitions->len; i++) {
+		struct nss_transition *t = &g_array_index(f->rec.transitions, struct nss_transition, i);
+
+		if (t->kind == OBJ_FILE && !strcmp(t->site, "dup_fd"))
+			dup_fds++;
+	}
+	assert_int_equal(dup_fds, 2);                 /* c's table has fds 0 and 2 left */
+	assert_clean(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_console_fds, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_thread_unshare_exit, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_thread_fd_keeps_active, fx_setup_619, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_thread_counts, fx_setup_619, fx_teardown),
