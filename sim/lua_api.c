@@ -1987,11 +1987,16 @@ static void record(lua_State *L, bool ok, const char *msg)
 
 static int l_expect(lua_State *L)
 {
-	/* expect(t:wait(c)): a table there is the call's second result, not a message */
-	record(L, lua_toboolean(L, 1), lua_type(L, 2) == LUA_TTABLE ? "expectation"
-				       : luaL_optstring(L, 2, "expectation"));
-	lua_settop(L, 1);
-	return 1;
+	/*
+	 * expect(t:wait(c)), expect(init:clone { "pidfd" }): a table or an Fd
+	 * there is the call's second result, not a message.  Like assert(),
+	 * expect() returns all its arguments.
+	 */
+	int t2 = lua_type(L, 2);
+
+	record(L, lua_toboolean(L, 1), t2 == LUA_TSTRING || t2 == LUA_TNUMBER
+				       ? lua_tostring(L, 2) : "expectation");
+	return lua_gettop(L);
 }
 
 static int l_expect_eq(lua_State *L)

@@ -137,6 +137,17 @@ class BadInput(Base):
         r = run(["run", "--no-trace", path])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def test_expect_ignores_a_non_string_message(self):
+        # clone { "pidfd" } returns the task and an Fd: expect(clone{...})
+        # must take the Fd for no message, and a table neither
+        path = self.scenario("expect(sim.init:clone { 'pidfd' })\n"
+                             "expect(true, { 'a table' })\n"
+                             "expect(false, { 'a table' })\n")
+        r = run(["run", "--no-trace", path])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("expectations: 2 passed, 1 failed", r.stdout)
+        self.assertRegex(r.stdout, r"s\.lua:3: expectation\n")
+
 
 class Determinism(Base):
     def test_same_seed_same_fingerprint(self):
