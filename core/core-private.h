@@ -118,6 +118,12 @@ struct ns {
 	struct nsfs_inode *inode;/* ns->stashed */
 	int32_t static_ref;      /* 6.18/prefix init ns: holders not modelled */
 	int32_t static_active;
+	/*
+	 * The holders the audit expects (check.c), kept up to date where a
+	 * holder links or unlinks, from the object graph, never from a
+	 * counter, except hold_owned, the owned namespaces that are active.
+	 */
+	int32_t hold_ref, hold_active, hold_owned;
 
 	/* user ns */
 	uint32_t owner_uid;      /* kuid of the creator (euid) */
@@ -135,6 +141,7 @@ struct ns {
 	bool pid_adding;         /* PIDNS_ADDING: still accepts new pids */
 	int32_t last_pid;
 	int32_t nr_hashed;       /* struct pids with a number here */
+	GQueue pids;             /* those pids (struct upid links), in number order */
 
 	/* the ucounts this namespace is charged to (dec_ucount at free); for
 	 * a user ns its ->ucounts, the next level of every charge made in it */
@@ -175,6 +182,13 @@ void ns_active_resurrect(struct world *w, struct ns *ns, const char *site);
 /* ns_get_unless_inactive(): P get only while A > 0 (6.18: P > 0). */
 bool ns_get_unless_inactive(struct world *w, struct ns *ns, const char *site);
 void ns_touch(struct world *w, struct ns *ns);
+/* A holder of @ns linked (+1) or unlinked (-1): the audit's expectation moves. */
+static inline void ns_hold(struct world *w, struct ns *ns, int dref, int dactive)
+{
+	ns->hold_ref += dref;
+	ns->hold_active += dactive;
+	ns_touch(w, ns);
+}
 /* Run a namespace destructor queued by ns_ref_put (deferred work). */
 void ns_destroy(struct world *w, struct ns *ns);
 
@@ -296,6 +310,8 @@ void nsproxy_free(struct world *w, struct nsproxy *n);
 void nsproxy_leak(struct world *w, struct nsproxy *n);
 void nsproxy_ns_active_get(struct world *w, struct nsproxy *n);
 void switch_task_namespaces(struct world *w, struct task *t, struct nsproxy *n);
+void cred_user_ns_assign(struct world *w, struct cred *c, struct ns *ns);
+void nsproxy_slot_assign(struct world *w, struct nsproxy *n, enum nsproxy_slot s, struct ns *ns);
 void nsproxy_set_slot(struct world *w, struct nsproxy *n, enum nsproxy_slot s,
 		      struct ns *ns, bool put_first, const char *site);
 
@@ -306,6 +322,7 @@ enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MA
 struct upid {
 	int32_t nr;
 	struct ns *ns;
+	GList link;              /* in ns->pids while the number is hashed */
 };
 
 /* pid->attr as pidfs_register_pid() and pidfs_exit() leave it */
@@ -485,7 +502,8 @@ struct task {
 	GList link;
 	uint64_t id;
 	struct task *parent;
-	GPtrArray *children;     /* struct task *, creation order */
+	GQueue children;         /* struct task * through ->sibling, in the order they came */
+	GList sibling;           /* in the parent's children */
 	struct task *group_leader;
 	GPtrArray *threads;      /* on the leader: every live thread incl. itself */
 	struct pid *pids[PIDTYPE_MAX];
@@ -528,6 +546,7 @@ struct deferred {
 	void *obj;
 	const char *site;
 	uint64_t id;
+	GList link;              /* in w->deferred, in queueing order */
 };
 
 /* The fallible sites, in the order of nss_fault_sites(). */
@@ -557,6 +576,7 @@ struct world {
 	GQueue namespaces, tasks, creds, nsproxies, pids, files, mms, mounts;
 	GHashTable *task_by_id;  /* uint64 id -> struct task* */
 	GHashTable *ns_by_id;    /* uint64 id -> struct ns* (alive) */
+	GHashTable *deferred_by_id; /* uint64 id -> struct deferred*, while queued */
 	GHashTable *pid_by_ino;  /* pidfs inode number -> struct pid*, alloc_pid to free_pid */
 	uint64_t next_id[OBJ_NR_KINDS];
 	uint64_t next_task_id;

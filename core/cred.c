@@ -28,11 +28,20 @@ struct cred *cred_boot(struct world *w, struct ns *init_user)
 	struct cred *c = cred_alloc(w);
 
 	c->user_ns = init_user;
+	ns_hold(w, init_user, 1, 0);
 	c->ucounts = init_user->ucounts->pdata[0];   /* init_ucounts, its static reference */
 	c->boot = true;
 	c->cap_permitted = c->cap_effective = CAP_FULL_SET;
 	c->usage.val = 0;
 	return c;
+}
+
+/* c->user_ns = ns, and the holders the audit expects with it */
+void cred_user_ns_assign(struct world *w, struct cred *c, struct ns *ns)
+{
+	ns_hold(w, c->user_ns, -1, 0);
+	c->user_ns = ns;
+	ns_hold(w, ns, 1, 0);
 }
 
 /* prepare_creds(): a copy of @old with usage 1 and its own P on the user ns. */
@@ -54,6 +63,7 @@ struct cred *prepare_creds(struct world *w, const struct cred *old, const char *
 	c->dead = false;
 	c->boot = false;
 	c->static_usage = 0;
+	ns_hold(w, c->user_ns, 1, 0);
 	ref_init(w, &c->usage, 1, site);
 	ns_ref_inc(w, c->user_ns, site);
 	get_ucounts(c->ucounts);
@@ -86,6 +96,7 @@ void put_cred_rcu(struct world *w, struct cred *c)
 	struct ucounts *uc = c->ucounts;
 
 	g_queue_unlink(&w->creds, &c->link);
+	ns_hold(w, user_ns, -1, 0);
 	g_free(c);
 	put_ucounts(w, uc);
 	ns_ref_put(w, user_ns, "put_cred_rcu");
@@ -95,6 +106,7 @@ void get_cred_namespaces(struct world *w, struct task *t)
 {
 	ns_active_get(w, t->cred->user_ns, "get_cred_namespaces");
 	t->cred_ns_active = true;
+	ns_hold(w, t->cred->user_ns, 0, 1);
 }
 
 void exit_cred_namespaces(struct world *w, struct task *t)
@@ -102,6 +114,7 @@ void exit_cred_namespaces(struct world *w, struct task *t)
 	if (!t->cred_ns_active)
 		return;
 	t->cred_ns_active = false;
+	ns_hold(w, t->cred->user_ns, 0, -1);
 	ns_active_put(w, t->cred->user_ns, "exit_cred_namespaces");
 }
 
@@ -139,6 +152,10 @@ void commit_creds(struct world *w, struct task *t, struct cred *new)
 	if (new->user_ns != old->user_ns && t->cred_ns_active) {
 		ns_active_get(w, new->user_ns, "switch_cred_namespaces");
 		ns_active_put(w, old->user_ns, "switch_cred_namespaces");
+	}
+	if (t->cred_ns_active) {
+		ns_hold(w, new->user_ns, 0, 1);
+		ns_hold(w, old->user_ns, 0, -1);
 	}
 	t->cred = new;
 	put_cred_many(w, old, 2, "commit_creds");

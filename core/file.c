@@ -45,8 +45,10 @@ void fput_final(struct world *w, struct file *f)
 		nsfs_dput(w, f->inode);
 	else if (f->kind == FILE_PIDFD)
 		pidfs_dput(w, f->pidfs);
-	else if (f->kind == FILE_SOCKET)
+	else if (f->kind == FILE_SOCKET) {
+		ns_hold(w, f->sk_net, -1, 0);
 		ns_ref_put(w, f->sk_net, "__sk_destruct");
+	}
 	put_cred_many(w, f->f_cred, 1, "__fput");
 	g_queue_unlink(&w->files, &f->link);
 	g_free(f);

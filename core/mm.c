@@ -28,6 +28,7 @@ struct mm *mm_alloc(struct world *w, struct ns *user_ns, const char *site)
 	ref_init(w, &mm->users, 1, site);
 	ref_init(w, &mm->count, 1, site);
 	mm->user_ns = user_ns;
+	ns_hold(w, user_ns, 1, 0);
 	mm->dumpable = SUID_DUMP_USER;
 	ns_ref_inc(w, user_ns, "mm_init");
 	return mm;
@@ -52,6 +53,7 @@ static void __mmdrop(struct world *w, struct mm *mm)
 		}
 	}
 	g_queue_unlink(&w->mms, &mm->link);
+	ns_hold(w, user_ns, -1, 0);
 	g_free(mm);
 	ns_ref_put(w, user_ns, "__mmdrop");
 }

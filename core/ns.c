@@ -364,6 +364,17 @@ static void ns_register(struct world *w, struct ns *ns)
 
 static void ns_free(struct world *w, struct ns *ns)
 {
+	struct ns *o = ns_owner(w, ns);
+
+	/* the holds a namespace has on others go with it */
+	if (ns->owner)
+		ns_hold(w, ns->owner, -1, 0);
+	if (ns->type == NS_PID && ns->parent)
+		ns_hold(w, ns->parent, -1, 0);
+	if (o && ns->active.val > 0) {
+		o->hold_owned--;
+		ns_touch(w, o);
+	}
 	if (ns->touched) {
 		g_ptr_array_remove_fast(w->touched, ns);
 		ns->touched = false;
@@ -484,6 +495,10 @@ int ns_create_charged(struct world *w, enum ns_type t, struct ns *owner_user,
 		ns_ref_inc(w, owner_user, sites[t]);
 	}
 	}
+	/* the owner (and a pid namespace's parent) is held while ns lives */
+	ns_hold(w, ns->owner, 1, 0);
+	if (t == NS_PID)
+		ns_hold(w, ns->parent, 1, 0);
 	if (t == NS_NET) {
 		/*
 		 * setup_net(): the id is taken (net_cookie), then every pernet

@@ -40,6 +40,7 @@ int nsfs_path_from_stashed(struct world *w, struct ns *ns, struct nsfs_inode **o
 	ref_init(w, &ino->dentry, 1, "prepare_anon_dentry");
 	ns_active_resurrect(w, ns, "nsfs_init_inode");
 	ns->inode = ino;
+	ns_hold(w, ns, 1, 1);
 	ns_touch(w, ns);
 	*out = ino;
 	return 0;
@@ -53,6 +54,7 @@ void nsfs_dput(struct world *w, struct nsfs_inode *ino)
 	if (!ref_dec_and_test(w, &ino->dentry, "dput"))
 		return;
 	ns->inode = NULL;           /* ns_prune_dentry */
+	ns_hold(w, ns, -1, -1);
 	g_free(ino);
 	ns_touch(w, ns);
 	ns_active_put(w, ns, "nsfs_evict");

@@ -54,6 +54,33 @@ struct nsproxy *nsproxy_boot(struct world *w)
 	return n;
 }
 
+/* n->slot[s] = ns, and the holders the audit expects with it */
+void nsproxy_slot_assign(struct world *w, struct nsproxy *n, enum nsproxy_slot s, struct ns *ns)
+{
+	if (n->slot[s])
+		ns_hold(w, n->slot[s], -1, -n->active);
+	n->slot[s] = ns;
+	if (ns)
+		ns_hold(w, ns, 1, n->active);
+}
+
+/* n->active: the slots are active holders */
+static void nsproxy_set_active(struct world *w, struct nsproxy *n, bool active)
+{
+	for (int s = 0; s < NR_SLOTS; s++)
+		if (n->slot[s] && n->active != active)
+			ns_hold(w, n->slot[s], 0, active ? 1 : -1);
+	n->active = active;
+}
+
+/* The nsproxy goes: its slots stop holding (before the puts that may free them). */
+static void nsproxy_unhold(struct world *w, struct nsproxy *n)
+{
+	for (int s = 0; s < NR_SLOTS; s++)
+		if (n->slot[s])
+			ns_hold(w, n->slot[s], -1, -n->active);
+}
+
 /*
  * Replace a slot's namespace.  The install callbacks differ in order:
  * ipc, pid and net put the old reference first, the others get the new one
@@ -64,10 +91,10 @@ void nsproxy_set_slot(struct world *w, struct nsproxy *n, enum nsproxy_slot s,
 {
 	struct ns *old = n->slot[s];
 
+	nsproxy_slot_assign(w, n, s, ns);   /* first: the put may free old */
 	if (put_first)
 		ns_ref_put(w, old, site);
 	ns_ref_inc(w, ns, site);
-	n->slot[s] = ns;
 	if (!put_first)
 		ns_ref_put(w, old, site);
 }
@@ -85,6 +112,7 @@ void nsproxy_free(struct world *w, struct nsproxy *n)
 		SLOT_TIME_FOR_CHILDREN, SLOT_CGROUP, SLOT_NET,
 	};
 
+	nsproxy_unhold(w, n);
 	for (int i = 0; i < NR_SLOTS; i++)
 		if (n->slot[order[i]])
 			ns_ref_put(w, n->slot[order[i]], "nsproxy_free");
@@ -96,14 +124,14 @@ static void nsproxy_ns_active_put(struct world *w, struct nsproxy *n)
 {
 	for (int s = 0; s < NR_SLOTS; s++)
 		ns_active_put(w, n->slot[s], "nsproxy_ns_active_put");
-	n->active = false;
+	nsproxy_set_active(w, n, false);
 }
 
 void nsproxy_ns_active_get(struct world *w, struct nsproxy *n)
 {
 	for (int s = 0; s < NR_SLOTS; s++)
 		ns_active_get(w, n->slot[s], "nsproxy_ns_active_get");
-	n->active = true;
+	nsproxy_set_active(w, n, true);
 }
 
 /* deactivate_nsproxy() (6.19-prefix: free_nsproxy): 8 A puts, then 8 P puts. */
@@ -181,7 +209,7 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 
 		if (!(flags & ns_type_clone_flag(type))) {
 			ns_ref_inc(w, cur, order[filled].copy);
-			n->slot[order[filled].slot] = cur;
+			nsproxy_slot_assign(w, n, order[filled].slot, cur);
 			continue;
 		}
 		if (type == NS_PID) {
@@ -194,10 +222,11 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 		}
 		if (*err)
 			break;
-		n->slot[order[filled].slot] = ns;
+		nsproxy_slot_assign(w, n, order[filled].slot, ns);
 	}
 	if (*err) {
 		/* Unwind in reverse, passive puts only. */
+		nsproxy_unhold(w, n);
 		for (int i = filled - 1; i >= 0; i--)
 			ns_ref_put(w, n->slot[order[i].slot], "create_new_namespaces");
 		g_queue_unlink(&w->nsproxies, &n->link);
@@ -206,7 +235,7 @@ struct nsproxy *create_new_namespaces(struct world *w, uint64_t flags,
 	}
 	/* time_ns always follows the task's current one; a fork may switch it. */
 	ns_ref_inc(w, old->slot[SLOT_TIME], "get_time_ns");
-	n->slot[SLOT_TIME] = old->slot[SLOT_TIME];
+	nsproxy_slot_assign(w, n, SLOT_TIME, old->slot[SLOT_TIME]);
 	return n;
 }
 

@@ -43,6 +43,7 @@ static struct pid *pid_new(struct world *w, struct ns *ns)
 	for (struct ns *n = ns; n; n = n->parent)
 		p->numbers[n->level].ns = n;
 	g_queue_push_tail_link(&w->pids, &p->link);
+	ns_hold(w, ns, 1, 1);
 	/* pidfs_add_pid(): file handles find the pid by its inode number */
 	g_hash_table_insert(w->pid_by_ino, &p->id, p);
 	return p;
@@ -57,6 +58,8 @@ struct pid *pid_boot(struct world *w)
 	p->numbers[0].nr = 1;
 	ns->last_pid = 1;
 	ns->nr_hashed = 1;
+	p->numbers[0].link.data = p;
+	g_queue_push_tail_link(&ns->pids, &p->numbers[0].link);
 	p->count.val = 1;
 	return p;
 }
@@ -81,6 +84,8 @@ struct pid *alloc_pid(struct world *w, struct ns *ns, int *err)
 	for (struct ns *n = ns; n; n = n->parent) {
 		p->numbers[n->level].nr = ++n->last_pid;
 		n->nr_hashed++;
+		p->numbers[n->level].link.data = p;
+		g_queue_push_tail_link(&n->pids, &p->numbers[n->level].link);
 	}
 	ns_ref_inc(w, ns, "alloc_pid");
 	ref_init(w, &p->count, 1, "alloc_pid");
@@ -128,8 +133,11 @@ void free_pid(struct world *w, struct pid *p)
 	g_assert(!p->freed);
 	p->freed = true;
 	g_hash_table_remove(w->pid_by_ino, &p->id);   /* pidfs_remove_pid() */
-	for (struct ns *n = ns; n; n = n->parent)
+	ns_hold(w, ns, 0, -1);
+	for (struct ns *n = ns; n; n = n->parent) {
 		n->nr_hashed--;
+		g_queue_unlink(&n->pids, &p->numbers[n->level].link);
+	}
 	ns_active_put(w, ns, "free_pid");
 	world_queue_deferred(w, DEFER_PID, p, "delayed_put_pid");
 }
@@ -146,6 +154,7 @@ void put_pid(struct world *w, struct pid *p, const char *site)
 	if (!ref_dec_and_test(w, &p->count, site))
 		return;
 	g_queue_unlink(&w->pids, &p->link);
+	ns_hold(w, ns, -1, 0);
 	g_free(p);
 	ns_ref_put(w, ns, "put_pid");
 }
@@ -173,9 +182,11 @@ int pidns_install(struct world *w, struct task *t, struct nsproxy *n,
 		return -EPERM;
 	if (!ns_is_ancestor_or_same(active, new))
 		return -EINVAL;
-	ns_ref_put(w, n->slot[SLOT_PID_FOR_CHILDREN], "pidns_install");
+	struct ns *old = n->slot[SLOT_PID_FOR_CHILDREN];
+
+	nsproxy_slot_assign(w, n, SLOT_PID_FOR_CHILDREN, new);   /* first: the put may free old */
+	ns_ref_put(w, old, "pidns_install");
 	ns_ref_inc(w, new, "pidns_install");
-	n->slot[SLOT_PID_FOR_CHILDREN] = new;
 	return 0;
 }
 
@@ -191,11 +202,11 @@ void zap_pid_ns_processes(struct world *w, struct ns *pid_ns, struct task *reape
 	g_autoptr(GPtrArray) victims = g_ptr_array_new();
 
 	pid_ns->pid_adding = false;
-	for (GList *l = w->tasks.head; l; l = l->next) {
-		struct task *c = l->data;
+	/* every task with a number in the namespace, in number order (the idr walk) */
+	for (GList *l = pid_ns->pids.head; l; l = l->next) {
+		struct task *c = ((struct pid *)l->data)->task;
 
-		if (c != reaper && c->state == TASK_RUNNING &&
-		    pid_nr_ns(c->pids[PIDTYPE_PID], pid_ns))
+		if (c && c != reaper && c->state == TASK_RUNNING)
 			g_ptr_array_add(victims, c);
 	}
 	for (guint i = 0; i < victims->len; i++) {
@@ -205,15 +216,15 @@ void zap_pid_ns_processes(struct world *w, struct ns *pid_ns, struct task *reape
 			task_do_exit(w, c, 9 /* SIGKILL */);
 	}
 	/* kernel_wait4(-1, __WALL) until no children are left to reap. */
-	for (guint i = 0; i < reaper->children->len;) {
-		struct task *c = reaper->children->pdata[i];
+	for (GList *l = reaper->children.head; l;) {
+		struct task *c = l->data;
 
 		if (c->state == TASK_ZOMBIE) {
-			task_release(w, c);
-			i = 0;
+			task_release(w, c);   /* may release others: start again */
+			l = reaper->children.head;
 			continue;
 		}
-		i++;
+		l = l->next;
 	}
 }
 

@@ -39,6 +39,17 @@ static void record(struct world *w, struct counter *c, int32_t nv, const char *s
 		.site = site,
 	};
 
+	if (c->kind == OBJ_NS && c->name == CTR_ACTIVE && (c->val > 0) != (nv > 0)) {
+		/* an owned namespace that becomes active or inactive: its owner's
+		 * expected A moves (the one holder the audit derives from a count) */
+		struct ns *ns = (struct ns *)((char *)c - offsetof(struct ns, active));
+		struct ns *o = ns_owner(w, ns);
+
+		if (o) {
+			o->hold_owned += nv > 0 ? 1 : -1;
+			ns_touch(w, o);
+		}
+	}
 	c->val = nv;
 	for (guint i = 0; i < w->observers->len; i++) {
 		const struct nss_observer *o =

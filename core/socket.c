@@ -88,6 +88,7 @@ int sys_socket3(struct world *w, uint64_t task, int family, int type, int protoc
 	f = alloc_file(w, t, FILE_SOCKET);
 	f->family = family;
 	f->sk_net = net;
+	ns_hold(w, net, 1, 0);
 	return event_end(w, fd_install(w, t, f));
 }
 

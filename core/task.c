@@ -31,7 +31,7 @@ static struct task *task_alloc(struct world *w)
 
 	t->id = ++w->next_task_id;
 	t->link.data = t;
-	t->children = g_ptr_array_new();
+	t->sibling.data = t;
 	g_queue_push_tail_link(&w->tasks, &t->link);
 	g_hash_table_insert(w->task_by_id, &t->id, t);
 	return t;
@@ -39,7 +39,6 @@ static struct task *task_alloc(struct world *w)
 
 static void task_free(struct world *w, struct task *t)
 {
-	g_ptr_array_free(t->children, TRUE);
 	if (t->threads)
 		g_ptr_array_free(t->threads, TRUE);
 	g_free(t);
@@ -310,7 +309,7 @@ static int64_t copy_process(struct world *w, struct task *cur, uint64_t flags,
 		attach_pid(p, PIDTYPE_TGID, pid);
 		attach_pid(p, PIDTYPE_PGID, leader->pids[PIDTYPE_PGID]);
 		attach_pid(p, PIDTYPE_SID, leader->pids[PIDTYPE_SID]);
-		g_ptr_array_add(p->parent->children, p);
+		g_queue_push_tail_link(&p->parent->children, &p->sibling);
 		if (pid->numbers[pid->level].nr == 1) {
 			pid_ns_of(pid)->child_reaper = p;
 			pid_ns_of(pid)->had_reaper = true;
@@ -543,11 +542,11 @@ static void reparent_children(struct world *w, struct task *father)
 	if (!reaper || reaper->state == TASK_DEAD || reaper->group_leader == leader)
 		reaper = w->init_task;
 	reaper = reaper->group_leader;
-	while (leader->children->len) {
-		struct task *c = g_ptr_array_steal_index(leader->children, 0);
+	for (GList *l; (l = g_queue_pop_head_link(&leader->children));) {
+		struct task *c = l->data;
 
 		c->parent = reaper;
-		g_ptr_array_add(reaper->children, c);
+		g_queue_push_tail_link(&reaper->children, l);
 		if (reapable(c) && notify_parent_autoreap(c))
 			task_release(w, c);
 	}
@@ -649,7 +648,7 @@ void task_release(struct world *w, struct task *p)
 	}
 	g_ptr_array_remove(leader->threads, p);
 	if (!p->is_thread && p->parent)
-		g_ptr_array_remove(p->parent->children, p);
+		g_queue_unlink(&p->parent->children, &p->sibling);
 	p->state = TASK_DEAD;
 	exit_cred_namespaces(w, p);
 	for (int i = 0; i < n; i++) {
@@ -657,15 +656,9 @@ void task_release(struct world *w, struct task *p)
 			pid_ns = pid_ns_of(collected[i]);
 		free_pid(w, collected[i]);
 	}
-	for (int t = 0; t < NS_NR_TYPES; t++)
-		if (w->init_ns[t]->child_reaper == p)
-			w->init_ns[t]->child_reaper = NULL;
-	for (GList *l = w->namespaces.head; l; l = l->next) {
-		struct ns *ns = l->data;
-
-		if (ns->child_reaper == p)
-			ns->child_reaper = NULL;
-	}
+	/* only its own active pid namespace can have it as reaper */
+	if (task_active_pid_ns(p)->child_reaper == p)
+		task_active_pid_ns(p)->child_reaper = NULL;
 	g_queue_unlink(&w->tasks, &p->link);
 	g_hash_table_remove(w->task_by_id, &p->id);
 	notify_object(w, NSS_TASK_REAPED, NSS_OBJ_TASK, p->id);
@@ -756,11 +749,14 @@ int64_t sys_wait4(struct world *w, uint64_t task, uint64_t target, int options, 
 		    !in_group(tt->parent, leader))
 			return event_end(w, -ECHILD);
 	}
-	for (guint i = 0; i < leader->children->len; i++) {
-		struct task *c = leader->children->pdata[i];
+	if (tt) {
+		/* a known child: its parent is in the caller's thread group */
+		any = true;
+		found = reapable(tt) ? tt : NULL;
+	}
+	for (GList *l = tt ? NULL : leader->children.head; l; l = l->next) {
+		struct task *c = l->data;
 
-		if (tt && c != tt)
-			continue;
 		any = true;
 		if (reapable(c)) {
 			found = c;

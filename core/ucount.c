@@ -69,6 +69,7 @@ static struct ucounts *alloc_ucounts(struct world *w, struct ns *user_ns, uint32
 	uc->uid = uid;
 	uc->refs = 1;
 	g_ptr_array_add(user_ns->ucounts, uc);
+	ns_hold(w, user_ns, 1, 0);
 	ns_ref_inc(w, user_ns, "alloc_ucounts");
 	return uc;
 }
@@ -81,6 +82,7 @@ void put_ucounts(struct world *w, struct ucounts *uc)
 	if (--uc->refs)
 		return;
 	g_ptr_array_remove_fast(user_ns->ucounts, uc);   /* frees it */
+	ns_hold(w, user_ns, -1, 0);
 	ns_ref_put(w, user_ns, "put_ucounts");
 }
 

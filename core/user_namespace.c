@@ -99,14 +99,14 @@ int create_user_ns(struct world *w, struct cred *new)
 	ns->owner_gid = new->egid;
 	ns->setgroups_denied = parent->setgroups_denied;   /* ns->flags = parent_ns->flags */
 	/* set_cred_user_ns(): the cred's P on the parent now belongs to ns. */
-	new->user_ns = ns;
+	cred_user_ns_assign(w, new, ns);
 	new->cap_permitted = new->cap_effective = CAP_FULL_SET;
 	return 0;
 }
 
 void set_cred_user_ns(struct world *w, struct cred *c, struct ns *user_ns)
 {
-	c->user_ns = user_ns;
+	cred_user_ns_assign(w, c, user_ns);
 	c->cap_permitted = c->cap_effective = CAP_FULL_SET;
 }
 

@@ -223,13 +223,15 @@ int64_t event_end(struct world *w, int64_t result)
 
 void world_queue_deferred(struct world *w, int kind, void *obj, const char *site)
 {
-	struct deferred *d = g_new(struct deferred, 1);
+	struct deferred *d = g_new0(struct deferred, 1);
 
 	d->kind = kind;
 	d->obj = obj;
 	d->site = site;
 	d->id = ++w->deferred_seq;
-	g_queue_push_tail(&w->deferred, d);
+	d->link.data = d;
+	g_queue_push_tail_link(&w->deferred, &d->link);
+	g_hash_table_insert(w->deferred_by_id, &d->id, d);
 	FOR_EACH_OBSERVER(w, o)
 		if (o->deferred)
 			o->deferred(o->data, d->id, site);
@@ -288,7 +290,10 @@ size_t world_run_deferred(struct world *w, size_t max)
 	size_t n = 0;
 	struct deferred *d;
 
-	while ((max == 0 || n < max) && (d = g_queue_pop_head(&w->deferred))) {
+	while ((max == 0 || n < max) && w->deferred.head) {
+		d = w->deferred.head->data;
+		g_queue_unlink(&w->deferred, &d->link);
+		g_hash_table_remove(w->deferred_by_id, &d->id);
 		run_one(w, d);
 		g_free(d);
 		n++;
@@ -298,17 +303,15 @@ size_t world_run_deferred(struct world *w, size_t max)
 
 bool world_run_deferred_id(struct world *w, uint64_t id)
 {
-	for (GList *l = w->deferred.head; l; l = l->next) {
-		struct deferred *d = l->data;
+	struct deferred *d = g_hash_table_lookup(w->deferred_by_id, &id);
 
-		if (d->id != id)
-			continue;
-		g_queue_delete_link(&w->deferred, l);
-		run_one(w, d);
-		g_free(d);
-		return true;
-	}
-	return false;
+	if (!d)
+		return false;
+	g_queue_unlink(&w->deferred, &d->link);
+	g_hash_table_remove(w->deferred_by_id, &d->id);
+	run_one(w, d);
+	g_free(d);
+	return true;
 }
 
 size_t world_check(struct world *w)
@@ -349,6 +352,7 @@ struct world *world_new(const struct nss_config *cfg)
 	w->task_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->ns_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->pid_by_ino = g_hash_table_new(g_int64_hash, g_int64_equal);
+	w->deferred_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	w->touched = g_ptr_array_new();
 	w->fault_site = -1;
 	g_queue_init(&w->deferred);
@@ -372,7 +376,9 @@ void world_free(struct world *w)
 
 	if (!w)
 		return;
-	while ((d = g_queue_pop_head(&w->deferred))) {
+	while (w->deferred.head) {
+		d = w->deferred.head->data;
+		g_queue_unlink(&w->deferred, &d->link);
 		if (d->kind == DEFER_TASK)
 			g_queue_push_tail_link(&w->tasks, &((struct task *)d->obj)->link);
 		g_free(d);
@@ -410,7 +416,6 @@ void world_free(struct world *w)
 		struct task *t = l->data;
 
 		n = l->next;
-		g_ptr_array_free(t->children, TRUE);
 		if (t->threads)
 			g_ptr_array_free(t->threads, TRUE);
 		g_queue_clear(&t->inbox);
@@ -456,6 +461,7 @@ void world_free(struct world *w)
 	g_hash_table_destroy(w->task_by_id);
 	g_hash_table_destroy(w->ns_by_id);
 	g_hash_table_destroy(w->pid_by_ino);
+	g_hash_table_destroy(w->deferred_by_id);
 	g_ptr_array_free(w->touched, TRUE);
 	if (w->reported)
 		g_hash_table_destroy(w->reported);
