@@ -25,62 +25,101 @@ struct expect {
 	int64_t owned_active;
 };
 
+/*
+ * A recount's expectations live in scratch slots of the objects themselves
+ * (ns->audit_*, counter->audit_want), valid when their audit_gen is the
+ * recount's: no table, no allocation per object.
+ */
 struct recount {
-	GHashTable *ns;       /* struct ns * -> struct expect * */
-	GHashTable *objs;     /* counter * -> int64 expected (non-ns counters) */
+	uint32_t gen;
+	GPtrArray *tables;    /* the distinct fd tables, for their files' counts */
 };
 
-static struct expect *ex(struct recount *rc, struct ns *ns)
+static struct recount recount_begin(struct world *w)
 {
-	struct expect *e = g_hash_table_lookup(rc->ns, ns);
+	return (struct recount){ .gen = ++w->audit_gen, .tables = g_ptr_array_new() };
+}
 
-	if (!e) {
-		e = g_new0(struct expect, 1);
-		g_hash_table_insert(rc->ns, ns, e);
+static void recount_end(struct recount *rc)
+{
+	g_ptr_array_free(rc->tables, TRUE);
+}
+
+static void ns_scratch(struct recount *rc, struct ns *ns)
+{
+	if (ns->audit_gen != rc->gen) {
+		ns->audit_gen = rc->gen;
+		ns->audit_ref = ns->audit_active = ns->audit_owned = 0;
 	}
-	return e;
+}
+
+static void ex_ref(struct recount *rc, struct ns *ns)
+{
+	ns_scratch(rc, ns);
+	ns->audit_ref++;
+}
+
+static void ex_active(struct recount *rc, struct ns *ns)
+{
+	ns_scratch(rc, ns);
+	ns->audit_active++;
+}
+
+static void ex_owned(struct recount *rc, struct ns *ns)
+{
+	ns_scratch(rc, ns);
+	ns->audit_owned++;
+}
+
+/* What the recount expects of @ns (zero for a namespace no holder named). */
+static struct expect ex_get(const struct recount *rc, const struct ns *ns)
+{
+	if (ns->audit_gen != rc->gen)
+		return (struct expect){ 0 };
+	return (struct expect){ ns->audit_ref, ns->audit_active, ns->audit_owned };
 }
 
 static void expect_ctr(struct recount *rc, struct counter *c, int64_t add)
 {
-	int64_t *v = g_hash_table_lookup(rc->objs, c);
-
-	if (!v) {
-		v = g_new0(int64_t, 1);
-		g_hash_table_insert(rc->objs, c, v);
+	if (c->audit_gen != rc->gen) {
+		c->audit_gen = rc->gen;
+		c->audit_want = 0;
 	}
-	*v += add;
+	c->audit_want += (int32_t)add;
+}
+
+/* The expected value of a counter, or NULL if the recount never named it. */
+static const int32_t *want_of(const struct recount *rc, const struct counter *c)
+{
+	return c->audit_gen == rc->gen ? &c->audit_want : NULL;
 }
 
 static void recount(struct world *w, struct recount *rc, bool objects)
 {
-	GHashTable *tables = g_hash_table_new(NULL, NULL);
-	GHashTable *fss = g_hash_table_new(NULL, NULL);
-
 	for (GList *l = w->nsproxies.head; l; l = l->next) {
 		struct nsproxy *n = l->data;
 
 		if (objects)
 			expect_ctr(rc, &n->count, n->static_count + n->leaked);
 		for (int s = 0; s < NR_SLOTS; s++) {
-			ex(rc, n->slot[s])->ref++;
+			ex_ref(rc, n->slot[s]);
 			if (n->active)
-				ex(rc, n->slot[s])->active++;
+				ex_active(rc, n->slot[s]);
 		}
 	}
 	for (GList *l = w->creds.head; l; l = l->next) {
 		struct cred *c = l->data;
 
-		ex(rc, c->user_ns)->ref++;
+		ex_ref(rc, c->user_ns);
 		if (objects)
 			expect_ctr(rc, &c->usage, c->static_usage);
 	}
 	for (GList *l = w->pids.head; l; l = l->next) {
 		struct pid *p = l->data;
 
-		ex(rc, pid_ns_of(p))->ref++;
+		ex_ref(rc, pid_ns_of(p));
 		if (!p->freed)
-			ex(rc, pid_ns_of(p))->active++;
+			ex_active(rc, pid_ns_of(p));
 		if (objects) {
 			/* alloc_pid's, and its pidfs inode's */
 			expect_ctr(rc, &p->count, !p->rcu_put_done + !!p->stashed);
@@ -91,7 +130,7 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 	for (GList *l = w->mms.head; l; l = l->next) {
 		struct mm *mm = l->data;
 
-		ex(rc, mm->user_ns)->ref++;
+		ex_ref(rc, mm->user_ns);
 		if (objects) {
 			expect_ctr(rc, &mm->users, 0);
 			expect_ctr(rc, &mm->count, 0);
@@ -101,34 +140,34 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 		struct file *f = l->data;
 
 		if (f->kind == FILE_SOCKET)
-			ex(rc, f->sk_net)->ref++;
+			ex_ref(rc, f->sk_net);
 	}
 	for (GList *l = w->namespaces.head; l; l = l->next) {
 		struct ns *ns = l->data;
 		struct ns *o = ns_owner(w, ns);
 
 		if (ns->owner)
-			ex(rc, ns->owner)->ref++;
+			ex_ref(rc, ns->owner);
 		/* every struct ucounts keyed in a user ns but init_ucounts (ucount.c) */
 		for (guint k = 0; ns->ucounts && k < ns->ucounts->len; k++)
 			if (!((struct ucounts *)ns->ucounts->pdata[k])->static_refs)
-				ex(rc, ns)->ref++;
+				ex_ref(rc, ns);
 		if (ns->type == NS_PID && ns->parent)
-			ex(rc, ns->parent)->ref++;
+			ex_ref(rc, ns->parent);
 		if (ns->inode) {
-			ex(rc, ns)->ref++;
-			ex(rc, ns)->active++;
+			ex_ref(rc, ns);
+			ex_active(rc, ns);
 			if (objects)
 				expect_ctr(rc, &ns->inode->dentry, 0);
 		}
 		if (o && ns->active.val > 0)
-			ex(rc, o)->owned_active++;
+			ex_owned(rc, o);
 	}
 	for (GList *l = w->tasks.head; l; l = l->next) {
 		struct task *t = l->data;
 
 		if (t->cred_ns_active)
-			ex(rc, t->cred->user_ns)->active++;
+			ex_active(rc, t->cred->user_ns);
 		if (!objects)
 			continue;
 		expect_ctr(rc, &t->cred->usage, 2);
@@ -140,14 +179,13 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			expect_ctr(rc, &t->active_mm->count,
 				   w->cfg.lazy_tlb == NSS_LAZY_TLB_REFCOUNT);
 		}
-		if (t->files)
-			g_hash_table_add(tables, t->files);
-		if (t->files)
+		if (t->files) {
+			if (t->files->count.audit_gen != rc->gen)
+				g_ptr_array_add(rc->tables, t->files);
 			expect_ctr(rc, &t->files->count, 1);
-		if (t->fs) {
-			g_hash_table_add(fss, t->fs);
-			expect_ctr(rc, &t->fs->users, 1);
 		}
+		if (t->fs)
+			expect_ctr(rc, &t->fs->users, 1);
 	}
 	/* a setns() in flight holds its prepared nsproxy and cred */
 	for (GList *l = w->setns_ops.head; objects && l; l = l->next) {
@@ -165,9 +203,6 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 			expect_ctr(rc, &((struct task *)d->obj)->cred->usage, 2);
 	}
 	if (objects) {
-		GHashTableIter it;
-		gpointer key;
-
 		for (GList *l = w->mms.head; l; l = l->next) {
 			struct mm *mm = l->data;
 
@@ -195,17 +230,14 @@ static void recount(struct world *w, struct recount *rc, bool objects)
 		for (GList *l = w->tasks.head; l; l = l->next)
 			for (GList *m = ((struct task *)l->data)->inbox.head; m; m = m->next)
 				expect_ctr(rc, &((struct file *)m->data)->count, 1);
-		g_hash_table_iter_init(&it, tables);
-		while (g_hash_table_iter_next(&it, &key, NULL)) {
-			GPtrArray *fd = ((struct files *)key)->fd;
+		for (guint k = 0; k < rc->tables->len; k++) {
+			GPtrArray *fd = ((struct files *)rc->tables->pdata[k])->fd;
 
 			for (guint i = 0; i < fd->len; i++)
 				if (fd->pdata[i])
 					expect_ctr(rc, &((struct file *)fd->pdata[i])->count, 1);
 		}
 	}
-	g_hash_table_destroy(tables);
-	g_hash_table_destroy(fss);
 }
 
 /* Reported (rule, object) pairs, so a lasting violation is reported once. */
@@ -347,7 +379,7 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 		for (GList *l = lists[i].q->head; l; l = l->next) {
 			for (int k = 0; k < lists[i].n; k++) {
 				struct counter *c = (struct counter *)((char *)l->data + lists[i].off[k]);
-				int64_t *want = g_hash_table_lookup(rc->objs, c);
+				const int32_t *want = want_of(rc, c);
 				int64_t exp = want ? *want : 0;
 
 				if (c->val != exp)
@@ -357,8 +389,7 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 		}
 	}
 	{
-		g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
-
+		/* a shared table or fs_struct comes up once per task: report() says it once */
 		for (GList *l = w->tasks.head; l; l = l->next) {
 			struct task *t = l->data;
 			struct counter *cs[2] = {
@@ -367,11 +398,11 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 			};
 
 			for (int k = 0; k < 2; k++) {
-				int64_t *want;
+				const int32_t *want;
 
-				if (!cs[k] || !g_hash_table_add(done, cs[k]))
+				if (!cs[k])
 					continue;
-				want = g_hash_table_lookup(rc->objs, cs[k]);
+				want = want_of(rc, cs[k]);
 				if (!want || *want != cs[k]->val)
 					report(w, seen, "counter-recount", cs[k]->kind, cs[k]->obj,
 					       want ? *want : 0, cs[k]->val,
@@ -383,7 +414,7 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 		struct ns *ns = l->data;
 
 		if (ns->inode) {
-			int64_t *want = g_hash_table_lookup(rc->objs, &ns->inode->dentry);
+			const int32_t *want = want_of(rc, &ns->inode->dentry);
 
 			if (!want || *want != ns->inode->dentry.val)
 				report(w, seen, "counter-recount", OBJ_INODE, ns->inode->id,
@@ -394,7 +425,7 @@ static void check_objects(struct world *w, struct recount *rc, GHashTable *seen)
 		struct pidfs_inode *ino = ((struct pid *)l->data)->stashed;
 
 		if (ino) {
-			int64_t *want = g_hash_table_lookup(rc->objs, &ino->dentry);
+			const int32_t *want = want_of(rc, &ino->dentry);
 
 			if (!want || *want != ino->dentry.val)
 				report(w, seen, "counter-recount", OBJ_INODE, ino->id,
@@ -467,20 +498,14 @@ static void check_touched(struct world *w)
  */
 static void check_full(struct world *w)
 {
-	struct recount rc = {
-		.ns = g_hash_table_new_full(NULL, NULL, NULL, g_free),
-		.objs = g_hash_table_new_full(NULL, NULL, NULL, g_free),
-	};
+	struct recount rc = recount_begin(w);
 	GHashTable *seen = seen_table(w);
-	static const struct expect zero;
 
 	recount(w, &rc, true);
 	for (GList *l = w->namespaces.head; l; l = l->next) {
 		struct ns *ns = l->data;
-		struct expect *e = g_hash_table_lookup(rc.ns, ns);
+		struct expect ev = ex_get(&rc, ns), *e = &ev;
 
-		if (!e)
-			e = (struct expect *)&zero;
 		check_ns(w, ns, e, seen, true);
 		if (ns->hold_ref != e->ref || ns->hold_active != e->active ||
 		    ns->hold_owned != e->owned_active)
@@ -492,8 +517,7 @@ static void check_full(struct world *w)
 	}
 	check_objects(w, &rc, seen);
 	check_structure(w, seen);
-	g_hash_table_destroy(rc.ns);
-	g_hash_table_destroy(rc.objs);
+	recount_end(&rc);
 }
 
 void check_event(struct world *w, bool full)
@@ -513,30 +537,25 @@ void check_event(struct world *w, bool full)
 void check_boot(struct world *w);
 void check_boot(struct world *w)
 {
-	struct recount rc = {
-		.ns = g_hash_table_new_full(NULL, NULL, NULL, g_free),
-		.objs = g_hash_table_new_full(NULL, NULL, NULL, g_free),
-	};
+	struct recount rc = recount_begin(w);
 
 	recount(w, &rc, false);
 	for (GList *l = w->namespaces.head; l; l = l->next) {
 		struct ns *ns = l->data;
-		struct expect *e = g_hash_table_lookup(rc.ns, ns);
+		struct expect e = ex_get(&rc, ns);
 
-		ns->hold_ref = e ? (int32_t)e->ref : 0;
-		ns->hold_active = e ? (int32_t)e->active : 0;
-		ns->hold_owned = e ? (int32_t)e->owned_active : 0;
+		ns->hold_ref = (int32_t)e.ref;
+		ns->hold_active = (int32_t)e.active;
+		ns->hold_owned = (int32_t)e.owned_active;
 	}
 	for (int t = 0; t < NS_NR_TYPES; t++) {
 		struct ns *ns = w->init_ns[t];
-		struct expect *e = g_hash_table_lookup(rc.ns, ns);
+		struct expect e = ex_get(&rc, ns);
 
-		ns->static_ref = ns->ref.val - (e ? e->ref : 0);
-		ns->static_active = ns->active.val -
-				    (e ? e->active + e->owned_active : 0);
+		ns->static_ref = ns->ref.val - e.ref;
+		ns->static_active = ns->active.val - (e.active + e.owned_active);
 	}
-	g_hash_table_destroy(rc.ns);
-	g_hash_table_destroy(rc.objs);
+	recount_end(&rc);
 }
 
 /* ---- state hashing (explore --exhaustive) ------------------------------ */

@@ -27,6 +27,8 @@ struct counter {
 	uint8_t name;       /* enum nss_counter_name */
 	bool atomic;        /* atomic_t (no refcount_t checks) */
 	uint64_t obj;       /* id of the object owning the counter */
+	uint32_t audit_gen; /* check.c's scratch: the recount that set audit_want */
+	int32_t audit_want;
 };
 
 void counter_setup(struct counter *c, enum nss_obj_kind kind,
@@ -124,6 +126,9 @@ struct ns {
 	 * counter, except hold_owned, the owned namespaces that are active.
 	 */
 	int32_t hold_ref, hold_active, hold_owned;
+	/* check.c's scratch for the full recount: valid when audit_gen is its */
+	uint32_t audit_gen;
+	int32_t audit_ref, audit_active, audit_owned;
 
 	/* user ns */
 	uint32_t owner_uid;      /* kuid of the creator (euid) */
@@ -617,6 +622,7 @@ struct world {
 	uint64_t next_setns_op;
 	uint64_t deferred_seq;
 	GHashTable *reported;    /* check.c: violations already reported */
+	uint32_t audit_gen;      /* check.c: the last full recount */
 };
 
 void devtmpfs_boot(struct world *w);

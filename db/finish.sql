@@ -1,4 +1,8 @@
 -- Run when a run closes: indexes for the questions users ask, and views.
+-- The run appends to event and transition without any index to keep up to
+-- date; their rows come in (run, seq) order, which is also their rowid
+-- order, so transition needs no (run, seq) index of its own.
+CREATE UNIQUE INDEX IF NOT EXISTS event_seq ON event (run, seq);
 CREATE INDEX IF NOT EXISTS transition_obj ON transition (run, kind, obj, counter, seq);
 CREATE INDEX IF NOT EXISTS transition_event ON transition (run, event);
 CREATE INDEX IF NOT EXISTS violation_run ON violation (run, event);

@@ -27,9 +27,8 @@ CREATE TABLE IF NOT EXISTS event (
   args    TEXT,
   result  INTEGER,                       -- value, or -errno
   errno   TEXT,                          -- EPERM ... when result < 0
-  src     TEXT,                          -- scenario file:line
-  PRIMARY KEY (run, seq)
-);
+  src     TEXT                           -- scenario file:line
+);                                       -- unique (run, seq): index event_seq, made at close
 
 -- Every counter move, in order, with the kernel function it models.
 CREATE TABLE IF NOT EXISTS transition (
@@ -41,9 +40,8 @@ CREATE TABLE IF NOT EXISTS transition (
   counter TEXT NOT NULL,                 -- ref, active, count, usage, users, mm_count, ipis
   old     INTEGER NOT NULL,
   new     INTEGER NOT NULL,
-  site    TEXT NOT NULL,
-  PRIMARY KEY (run, seq)
-);
+  site    TEXT NOT NULL
+);                                       -- (run, seq) is unique and the rowid order
 
 CREATE TABLE IF NOT EXISTS namespace (
   run            INTEGER NOT NULL,

@@ -88,8 +88,8 @@ static void step(struct nss_trace *t, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 
+	/* every statement binds all its parameters: no sqlite3_clear_bindings() */
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE && t->rc == SQLITE_OK) {
 		t->rc = rc;
 		t->errmsg = g_strdup(sqlite3_errmsg(t->db));
@@ -109,7 +109,9 @@ struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *in
 	sqlite3_stmt *s = NULL;
 
 	t->batch = 4096;
-	if (sqlite3_open(path, &t->db) != SQLITE_OK) {
+	/* one thread writes: no serialized mutex */
+	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		set_error(t->db, error, path);
 		goto fail;
 	}
