@@ -898,7 +898,9 @@ static int kill_task(struct world *w, struct task *t, struct task *tt, int sig)
 		if (th->state == TASK_RUNNING)
 			task_do_exit(w, th, sig);   /* the wait status of a death by signal */
 	}
-	sched_run(w, t);
+	/* the caller runs on, unless it was among the dead (its CPU went idle) */
+	if (t->state == TASK_RUNNING && !t->exiting)
+		sched_run(w, t);
 	return 0;
 }
 

@@ -133,6 +133,34 @@ static void test_many_cpus_one_mm(void **state)
 	assert_clean(f);
 }
 
+/*
+ * A task that kills its own thread group dies in the call: its CPU goes
+ * idle and stays so, and the task struct freed after RCU is not left as
+ * that CPU's current task (found by fuzzing under ASan: kill_task() put the
+ * dead caller back on its CPU, and the next switch read it after the free).
+ */
+static void test_self_kill_leaves_cpu(void **state)
+{
+	struct fx *f = fx_cpus(4, NSS_LAZY_TLB_SHOOTDOWN);
+	struct nss_cpu_info ci;
+	uint64_t c, d;
+	int status;
+
+	*state = f;
+	c = fork_ok(f, f->init, 0);
+	d = fork_ok(f, f->init, 0);
+	assert_int_equal(sched_run_on(f->w, c, 2), 0);
+	assert_int_equal(sys_kill(f->w, c, c, 9), 0);
+	assert_true(nss_cpu_info(f->w, 2, &ci));
+	assert_int_equal(ci.curr, 0);
+	assert_true(sys_wait4(f->w, f->init, c, 0, &status) > 0);
+	world_run_deferred(f->w, 0);             /* delayed_put_task_struct */
+	assert_int_equal(sched_run_on(f->w, d, 2), 0);
+	assert_true(nss_cpu_info(f->w, 2, &ci));
+	assert_int_equal(ci.curr, d);
+	assert_clean(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +168,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_lazy_pin_shootdown, fx_teardown),
 		cmocka_unit_test_teardown(test_hotplug, fx_teardown),
 		cmocka_unit_test_teardown(test_many_cpus_one_mm, fx_teardown),
+		cmocka_unit_test_teardown(test_self_kill_leaves_cpu, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
