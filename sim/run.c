@@ -381,6 +381,13 @@ int cmd_run(int argc, char **argv)
 			s->error = g_strdup_printf("%s\n(before the first event)", lua_tostring(s->L, -1));
 		g_printerr("nssim run: %s\n", s->error);
 	}
+	/*
+	 * The script is over: close Lua now, while the run is still open, so
+	 * that __gc finalizers which call the model do so into the trace and
+	 * the summary, never into a closed trace.
+	 */
+	lua_close(s->L);
+	s->L = NULL;
 
 	sim_world(s);
 	if (s->error) {

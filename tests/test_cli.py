@@ -137,6 +137,17 @@ class BadInput(Base):
         r = run(["run", "--no-trace", path])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def test_finalizer_calls_are_traced(self):
+        # a __gc finalizer that calls the model runs before the trace closes
+        # (it once ran after, into a freed trace, and outside the summary)
+        path = self.scenario("setmetatable({}, { __gc = function() sim.init:clone {} end })\n"
+                             "local c = sim.init:clone {}\n")
+        r = run(["run", "--db", self.db, path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("events: 2 ", r.stdout)
+        self.assertEqual(self.query("SELECT count(*) FROM event WHERE op = 'clone'"), [(2,)])
+        self.assertEqual(self.query("SELECT status, events FROM run"), [("ok", 2)])
+
     def test_expect_ignores_a_non_string_message(self):
         # clone { "pidfd" } returns the task and an Fd: expect(clone{...})
         # must take the Fd for no message, and a table neither
