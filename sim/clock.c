@@ -79,7 +79,7 @@ static void resume(struct sim *s, lua_State *L, int ref)
 			int64_t dt = (int64_t)lua_tointeger(co, -1);
 
 			lua_pop(co, nres);
-			sim_queue_push(s, s->now + (dt > 0 ? dt : 0), Q_RESUME, ref, 0);
+			sim_queue_push(s, sim_time_add_sat(s->now, dt > 0 ? dt : 0), Q_RESUME, ref, 0);
 		} else {
 			lua_pop(co, nres);
 			g_ptr_array_add(s->waiters, GINT_TO_POINTER(ref));
@@ -193,6 +193,39 @@ static int l_process(lua_State *L)
 	return 0;
 }
 
+/*
+ * now + dt for a delay a scenario gives: virtual time ends at 2^63 - 1 ns
+ * (292 years), and a delay past it is an argument error, not a wrap.
+ */
+static int64_t time_after(lua_State *L, int arg, int64_t now, int64_t dt)
+{
+	luaL_argcheck(L, dt <= INT64_MAX - now, arg, "delay past the end of virtual time");
+	return now + dt;
+}
+
+int64_t sim_time_add_sat(int64_t now, int64_t dt)
+{
+	return dt > INT64_MAX - now ? INT64_MAX : now + dt;
+}
+
+/*
+ * An integer in [lo, hi] from the run's stream: g_rand_double() scaled, as
+ * always, where the span fits a double exactly; 64 random bits beyond (no
+ * signed overflow however wide the interval).
+ */
+int64_t sim_rand_range(GRand *r, int64_t lo, int64_t hi)
+{
+	uint64_t span = (uint64_t)hi - (uint64_t)lo;
+	uint64_t x;
+
+	if (span < (1ULL << 53))
+		return lo + (int64_t)(g_rand_double(r) * (double)(span + 1));
+	x = ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r);
+	if (span != UINT64_MAX)
+		x %= span + 1;
+	return (int64_t)((uint64_t)lo + x);
+}
+
 static int l_after(lua_State *L)
 {
 	struct sim *s = S(L);
@@ -201,8 +234,9 @@ static int l_after(lua_State *L)
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	luaL_argcheck(L, dt >= 0, 1, "negative delay");
 	sim_world(s);
+	dt = time_after(L, 1, s->now, dt);
 	lua_pushvalue(L, 2);
-	sim_queue_push(s, s->now + dt, Q_CALL, luaL_ref(L, LUA_REGISTRYINDEX), 0);
+	sim_queue_push(s, dt, Q_CALL, luaL_ref(L, LUA_REGISTRYINDEX), 0);
 	return 0;
 }
 
@@ -239,11 +273,12 @@ static int l_sleep(lua_State *L)
 
 	luaL_argcheck(L, dt >= 0, 1, "negative delay");
 	if (lua_isyieldable(L)) {
+		time_after(L, 1, s->now, dt);
 		lua_pushinteger(L, dt);
 		return lua_yield(L, 1);
 	}
 	sim_world(s);
-	sim_run_until(s, L, s->now + dt);
+	sim_run_until(s, L, time_after(L, 1, s->now, dt));
 	return 0;
 }
 
@@ -263,7 +298,7 @@ static int l_rand(lua_State *L)
 			hi = luaL_checkinteger(L, 2);
 		}
 		luaL_argcheck(L, lo <= hi, 1, "interval is empty");
-		lua_pushinteger(L, lo + (lua_Integer)(g_rand_double(s->rng) * (double)(hi - lo + 1)));
+		lua_pushinteger(L, sim_rand_range(s->rng, lo, hi));
 	}
 	return 1;
 }

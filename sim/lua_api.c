@@ -66,7 +66,7 @@ static void on_deferred(void *data, uint64_t id, const char *site)
 {
 	struct sim *s = data;
 
-	sim_queue_push(s, s->now + (nss_deferred_is_work(site) ? s->cfg.work_latency
+	sim_queue_push(s, sim_time_add_sat(s->now, nss_deferred_is_work(site) ? s->cfg.work_latency
 							       : s->cfg.rcu_latency),
 		       Q_DEFERRED, LUA_NOREF, id);
 }

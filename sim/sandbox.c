@@ -156,7 +156,7 @@ static int l_math_random(lua_State *L)
 		hi = luaL_checkinteger(L, 2);
 	}
 	luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
-	lua_pushinteger(L, lo + (lua_Integer)(g_rand_double(s->rng) * (double)(hi - lo + 1)));
+	lua_pushinteger(L, sim_rand_range(s->rng, lo, hi));
 	return 1;
 }
 

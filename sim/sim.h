@@ -140,6 +140,10 @@ void sim_set_context(struct sim *s, const char *src, const char *args);
 
 /* clock.c */
 void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint64_t id);
+/* now + dt, at most the end of virtual time (INT64_MAX ns) */
+int64_t sim_time_add_sat(int64_t now, int64_t dt);
+/* an integer in [lo, hi] from @r, for any lo <= hi */
+int64_t sim_rand_range(GRand *r, int64_t lo, int64_t hi);
 /* Run queued items up to @until (-1: all); a Lua error propagates. */
 void sim_run_until(struct sim *s, lua_State *L, int64_t until);
 bool sim_run_one(struct sim *s, lua_State *L);

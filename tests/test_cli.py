@@ -137,6 +137,26 @@ class BadInput(Base):
         r = run(["run", "--no-trace", path])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def test_extreme_integers(self):
+        # each once overflowed a signed integer (UBSan in the sanitizer build)
+        for body in ("sim.sleep(1) sim.after(math.maxinteger, function() end)",
+                     "sim.sleep(5) sim.sleep(math.maxinteger)",
+                     "sim.process(function() sim.sleep(3) sim.sleep(math.maxinteger) end) sim.run()"):
+            r = run(["run", "--no-trace", self.scenario(body + "\n")])
+            self.assertEqual(r.returncode, 2, body + r.stdout + r.stderr)
+            self.assertIn("delay past the end of virtual time", r.stderr)
+        r = run(["run", "--no-trace", self.scenario(
+            "scenario { rcu_latency = math.maxinteger }\n"
+            "local a = sim.rand(math.mininteger, math.maxinteger)\n"
+            "local b = math.random(math.mininteger, math.maxinteger)\n"
+            "expect(math.type(a) == 'integer' and math.type(b) == 'integer')\n"
+            "expect_eq(sim.rand(7, 7), 7)\n"
+            "sim.sleep(10)\n"
+            "local c = sim.init:clone {} c:exit(0) sim.init:wait(c)\n"
+            "sim.run()\n"
+            "expect_eq(sim.now(), math.maxinteger, 'RCU at the end of time')\n")])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
     def test_finalizer_calls_are_traced(self):
         # a __gc finalizer that calls the model runs before the trace closes
         # (it once ran after, into a freed trace, and outside the summary)
