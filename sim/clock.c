@@ -70,7 +70,11 @@ static void resume(struct sim *s, lua_State *L, int ref)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 	co = lua_tothread(L, -1);
 	lua_pop(L, 1);
-	/* a fresh coroutine holds its function and arguments */
+	/* a fresh coroutine holds its function and arguments; a finished one nothing */
+	if (lua_status(co) == LUA_OK && lua_gettop(co) == 0) {
+		luaL_unref(L, LUA_REGISTRYINDEX, ref);
+		return;
+	}
 	nargs = lua_status(co) == LUA_OK ? lua_gettop(co) - 1 : 0;
 	sim_set_context(s, NULL, NULL);
 	st = lua_resume(co, L, nargs, &nres);
@@ -189,6 +193,11 @@ static int l_process(lua_State *L)
 	co = lua_newthread(L);
 	lua_insert(L, 1);                 /* thread, fn, args */
 	lua_xmove(L, co, nargs + 1);      /* fn and args wait in the coroutine */
+	lua_getfield(L, LUA_REGISTRYINDEX, SIM_PROCESSES);
+	lua_pushvalue(L, 1);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
 	sim_queue_push(s, s->now, Q_RESUME, luaL_ref(L, LUA_REGISTRYINDEX), 0);
 	return 0;
 }

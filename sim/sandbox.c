@@ -206,6 +206,28 @@ static int l_print(lua_State *L)
 	return 0;
 }
 
+/*
+ * coroutine.resume/close/wrap's resume on a sim.process thread: refused.
+ * The scheduler owns those; resumed from the script too, a process would
+ * run twice, or run again after coroutine.close().  Upvalue 1 is the
+ * original function.
+ */
+static int l_coroutine_guard(lua_State *L)
+{
+	if (lua_type(L, 1) == LUA_TTHREAD) {
+		lua_getfield(L, LUA_REGISTRYINDEX, SIM_PROCESSES);
+		lua_pushvalue(L, 1);
+		if (lua_rawget(L, -2) != LUA_TNIL)
+			return luaL_error(L, "this coroutine is a sim.process: only the scheduler "
+					  "resumes it, not coroutine.resume or coroutine.close");
+		lua_pop(L, 2);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
 void sim_sandbox_env(struct sim *s, lua_State *L)
 {
 	static const char *const drop[] = { "dofile", "loadfile", "collectgarbage" };
@@ -236,6 +258,22 @@ void sim_sandbox_env(struct sim *s, lua_State *L)
 	lua_setfield(L, -2, "random");
 	lua_pushcfunction(L, l_math_randomseed);
 	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+	/* the threads of sim.process, weakly keyed */
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushstring(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, SIM_PROCESSES);
+	lua_getfield(L, -1, "coroutine");
+	for (int i = 0; i < 2; i++) {
+		static const char *const guarded[] = { "resume", "close" };
+
+		lua_getfield(L, -1, guarded[i]);
+		lua_pushcclosure(L, l_coroutine_guard, 1);
+		lua_setfield(L, -2, guarded[i]);
+	}
 	lua_pop(L, 1);
 
 	if (luaL_loadbufferx(L, sorted_pairs_lua, strlen(sorted_pairs_lua), "=sorted_pairs",

@@ -157,6 +157,19 @@ class BadInput(Base):
             "expect_eq(sim.now(), math.maxinteger, 'RCU at the end of time')\n")])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def test_process_threads_belong_to_the_scheduler(self):
+        # resumed or closed from the script, a process ran twice or after close
+        for call in ("coroutine.close(co)", "coroutine.resume(co)"):
+            path = self.scenario("local co\n"
+                                 "sim.process(function() co = coroutine.running() sim.sleep(10) end)\n"
+                                 "sim.sleep(1)\n" + call + "\nsim.run()\n")
+            r = run(["run", "--no-trace", path])
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("s.lua:4: this coroutine is a sim.process", r.stderr)
+        path = self.scenario("local co = coroutine.create(function() coroutine.yield(1) end)\n"
+                             "expect(coroutine.resume(co)) expect(coroutine.close(co))\n")
+        self.assertEqual(run(["run", "--no-trace", path]).returncode, 0)
+
     def test_finalizer_calls_are_traced(self):
         # a __gc finalizer that calls the model runs before the trace closes
         # (it once ran after, into a freed trace, and outside the summary)
