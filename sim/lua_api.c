@@ -1134,9 +1134,12 @@ static int t_tostring(lua_State *L)
 	return 1;
 }
 
+/* task == x: false for anything that is not a Task (Lua calls __eq for any two userdata) */
 static int t_eq(lua_State *L)
 {
-	lua_pushboolean(L, check_task(L, 1) == check_task(L, 2));
+	struct l_task *a = luaL_testudata(L, 1, TASK_MT), *b = luaL_testudata(L, 2, TASK_MT);
+
+	lua_pushboolean(L, a && b && a->id == b->id);
 	return 1;
 }
 
@@ -2051,6 +2054,9 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *methods,
 		lua_pushcfunction(L, eq);
 		lua_setfield(L, -2, "__eq");
 	}
+	/* scripts cannot read or replace it (getmetatable gives this string) */
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 }
 

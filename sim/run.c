@@ -8,6 +8,7 @@
  * error still closes the run as 'failed', keeping every event before it.
  */
 #include <string.h>
+#include <unistd.h>
 #include "sim.h"
 
 #ifndef NSSIM_SCRIPTS_DIR
@@ -221,7 +222,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *db = NULL, *kernel = NULL, *audit = NULL, *lazy = NULL,
 			*scripts = NULL;
 	g_auto(GStrv) params = NULL;
-	gint64 seed = -1, max_steps = 1000000000, max_mem = 512;
+	gint64 seed = G_MININT64, max_steps = 1000000000, max_mem = 512;   /* G_MININT64: not given */
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
@@ -273,12 +274,21 @@ int cmd_run(int argc, char **argv)
 		return usage_error("%s", argc < 2 ? "no scenario file given" : "more than one scenario file given");
 
 	s->path = argv[1];
+	if (!g_file_test(s->path, G_FILE_TEST_IS_REGULAR) || access(s->path, R_OK))
+		return usage_error("cannot read %s: %s", s->path,
+				   g_file_test(s->path, G_FILE_TEST_EXISTS) && !g_file_test(s->path, G_FILE_TEST_IS_DIR)
+				   ? g_strerror(EACCES) : g_file_test(s->path, G_FILE_TEST_IS_DIR)
+				   ? "a directory, not a scenario file" : g_strerror(ENOENT));
 	s->cfg.kernel = g_strdup(kernel ? kernel : "6.19");
 	s->cfg.cli_kernel = kernel != NULL;
 	if (!nss_variant_lookup(s->cfg.kernel))
 		return usage_error("unknown kernel '%s' (known: %s)", s->cfg.kernel, nss_variant_names());
-	if (seed < -1)
+	if (seed != G_MININT64 && seed < 0)
 		return usage_error("--seed %" G_GINT64_FORMAT ": must be >= 0", seed);
+	if (max_steps < 0)
+		return usage_error("--max-steps %" G_GINT64_FORMAT ": must be >= 0 (0: no budget)", max_steps);
+	if (max_mem < 1)
+		return usage_error("--max-memory %" G_GINT64_FORMAT ": must be >= 1", max_mem);
 	s->cfg.seed = seed >= 0 ? (uint64_t)seed : 1;
 	s->cfg.cli_seed = seed >= 0;
 	if (cpus < 0 || cpus > 65536 || (cpus == 0 && cpus_given))
@@ -321,9 +331,9 @@ int cmd_run(int argc, char **argv)
 		v = eq + 1;
 		/* the header's run settings are options, whichever way they come */
 		if (!strcmp(key, "cpus")) {
-			gint64 n = g_ascii_strtoll(v, NULL, 10);
+			guint64 n;
 
-			if (n < 1 || n > 65536)
+			if (!g_ascii_string_to_unsigned(v, 10, 1, 65536, &n, NULL))
 				return usage_error("--param cpus=%s: must be 1..65536", v);
 			s->cfg.cpus = (unsigned int)n;
 			s->cfg.cli_cpus = true;
@@ -344,7 +354,11 @@ int cmd_run(int argc, char **argv)
 				return usage_error("--param audit=%s: off, incremental or full", v);
 			s->cfg.cli_audit = true;
 		} else if (!strcmp(key, "seed")) {
-			s->cfg.seed = g_ascii_strtoull(v, NULL, 10);
+			guint64 n;
+
+			if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXINT64, &n, NULL))
+				return usage_error("--param seed=%s: must be an integer >= 0", v);
+			s->cfg.seed = n;
 			s->cfg.cli_seed = true;
 		} else {
 			g_hash_table_insert(s->params, g_steal_pointer(&key), g_strdup(v));

@@ -126,6 +126,7 @@ int cmd_sweep(int argc, char **argv)
 	g_auto(GStrv) params = NULL;
 	g_autofree char *seeds = NULL, *db = NULL, *kernel = NULL;
 	gint jobs = 0;
+	gboolean jobs_given = FALSE;
 	GOptionEntry entries[] = {
 		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A parameter and its values (repeatable)", "KEY=V1,V2" },
 		{ "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Seeds: N or A..B (default 1)", "A..B" },
@@ -152,6 +153,9 @@ int cmd_sweep(int argc, char **argv)
 		"Example: nssim sweep scenarios/lazy-tlb-study.lua --param cpus=2,8,64\n"
 		"         --param lazy_tlb=refcount,shootdown --seeds 1..3 --db sweep.db");
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	/* -j 0 must be refused, not mistaken for "not given" */
+	for (int i = 1; i < argc; i++)
+		jobs_given |= g_str_has_prefix(argv[i], "--jobs") || g_str_has_prefix(argv[i], "-j");
 	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 2 || !db) {
 		g_printerr("nssim sweep: %s (see nssim sweep --help)\n",
 			   err ? err->message : argc != 2 ? "expected one scenario" : "--db is required");
@@ -179,7 +183,11 @@ int cmd_sweep(int argc, char **argv)
 		ncombo *= g_strv_length(a->values);
 		g_ptr_array_add(axes, a);
 	}
-	if (jobs <= 0)
+	if (jobs < 0 || (jobs == 0 && jobs_given)) {
+		g_printerr("nssim sweep: --jobs %d: must be >= 1\n", jobs);
+		return 2;
+	}
+	if (jobs == 0)
 		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	tmp = g_dir_make_tmp("nssim-sweep-XXXXXX", &err);
 	if (!tmp) {

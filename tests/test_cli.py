@@ -96,16 +96,21 @@ class BadInput(Base):
         self.assert_failed_run("not enough memory")
 
     def test_missing_file(self):
-        path = os.path.join(self.tmp.name, "nope.lua")
-        r = run(["run", "--db", self.db, path])
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("nope.lua", r.stderr)
-        self.assert_failed_run("nope.lua")
+        # a run that never started: one line, exit 2, no summary, no trace
+        for path in (os.path.join(self.tmp.name, "nope.lua"), self.tmp.name):
+            r = run(["run", "--db", self.db, path])
+            self.assertEqual(r.returncode, 2)
+            self.assertTrue(r.stderr.startswith("nssim run: cannot read " + path), r.stderr)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+            self.assertEqual(r.stdout, "")
+            self.assertFalse(os.path.exists(self.db))
 
     def test_bad_options(self):
         path = self.scenario("sim.init:clone {}\n")
         for args in (["--kernel", "9.9"], ["--audit", "most"], ["--bogus"],
-                     ["--lazy-tlb", "x"], ["--param", "novalue"]):
+                     ["--lazy-tlb", "x"], ["--param", "novalue"], ["--seed", "-1"],
+                     ["--param", "seed=abc"], ["--param", "cpus=4abc"], ["--max-steps", "-5"],
+                     ["--max-memory", "0"], ["--cpus", "0"]):
             r = run(["run", "--db", self.db] + args + [path])
             self.assertEqual(r.returncode, 2, args)
             self.assertTrue(r.stderr.startswith("nssim run: "), r.stderr)
@@ -169,6 +174,15 @@ class BadInput(Base):
         path = self.scenario("local co = coroutine.create(function() coroutine.yield(1) end)\n"
                              "expect(coroutine.resume(co)) expect(coroutine.close(co))\n")
         self.assertEqual(run(["run", "--no-trace", path]).returncode, 0)
+
+    def test_userdata_compare_and_metatables(self):
+        # Task == Fd raised; metatables were open to scripts
+        path = self.scenario("local t, f = sim.init, sim.init:fd(0)\n"
+                             "expect(not (t == f) and not (f == t) and t == sim.init)\n"
+                             "expect_eq(getmetatable(t), 'nssim.Task')\n"
+                             "expect(not pcall(function() getmetatable(f).__index = nil end))\n")
+        r = run(["run", "--no-trace", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def test_finalizer_calls_are_traced(self):
         # a __gc finalizer that calls the model runs before the trace closes
@@ -378,6 +392,10 @@ class SweepReport(Base):
         self.assertEqual(run(["sweep", scen]).returncode, 2)                      # no --db
         self.assertEqual(run(["sweep", scen, "--db", self.db, "--seeds", "3..1"]).returncode, 2)
         self.assertEqual(run(["sweep", scen, "--db", self.db, "--param", "x"]).returncode, 2)
+        for j in ("0", "-2"):
+            r = run(["sweep", scen, "--db", self.db, "-j", j])
+            self.assertEqual(r.returncode, 2)
+            self.assertEqual(r.stderr, "nssim sweep: --jobs %s: must be >= 1\n" % j)
         bad = self.scenario("expect(false, 'always fails')\n")
         r = run(["sweep", bad, "--db", self.db, "--seeds", "1..2"])
         self.assertEqual(r.returncode, 1)
