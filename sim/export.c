@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <sqlite3.h>
+#include <glib/gstdio.h>
 #include "sim.h"
 
 static int G_GNUC_PRINTF(1, 2) export_usage(const char *fmt, ...)
@@ -20,7 +21,7 @@ static int G_GNUC_PRINTF(1, 2) export_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_printerr("nssim export: %s\n(see nssim export --help)\n", msg);
+	g_printerr("nssim export: %s (see nssim export --help)\n", msg);
 	return 2;
 }
 
@@ -108,7 +109,7 @@ int cmd_export(int argc, char **argv)
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format, "c (default): a standalone C program printing KTAP; jsonl: one JSON object per event", "FMT" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel variant: 6.19, 6.19-prefix, 6.19-nsset-bug, 6.18, 7.1 (default: the scenario's, or the run's)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's, or the run's)", "N" },
-		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter (repeatable)", "KEY=VALUE" },
+		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "Scenario parameter (repeatable)", "KEY=VALUE" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write here (default: stdout)", "FILE" },
 		{ "run", 0, 0, G_OPTION_ARG_INT64, &run, "With a database: the run's id (default: the last run)", "ID" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
@@ -143,6 +144,12 @@ int cmd_export(int argc, char **argv)
 		return export_usage("--run %" G_GINT64_FORMAT ": must be > 0", run);
 
 	g_ptr_array_add(args, g_strdup("run"));
+	if (g_file_test(argv[1], G_FILE_TEST_IS_REGULAR) && !is_sqlite(argv[1])) {
+		GStatBuf sb;
+
+		if (g_stat(argv[1], &sb) == 0 && sb.st_size == 0)
+			return export_usage("%s is empty: neither a scenario nor a trace database", argv[1]);
+	}
 	if (is_sqlite(argv[1])) {
 		rc = run_args_from_db(argv[1], run, args, &scenario, &fingerprint);
 		if (rc)

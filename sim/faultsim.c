@@ -140,7 +140,7 @@ int cmd_faultsim(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default: the scenario's, else 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of every run (default 1)", "N" },
-		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter, passed to every run (repeatable)", "KEY=VALUE" },
+		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "Scenario parameter, passed to every run (repeatable)", "KEY=VALUE" },
 		{ "sites", 0, 0, G_OPTION_ARG_STRING, &glob, "Only the sites matching this glob (default: all, see nssim sites)", "GLOB" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs at a time (default: online CPUs)", "N" },
 		{ "max-per-site", 0, 0, G_OPTION_ARG_INT64, &max_per_site, "Fail at most the first N passes of each site (default 64)", "N" },

@@ -12,12 +12,18 @@
 #include <string.h>
 #include "sim.h"
 
-static void json_str(GString *o, const char *s)
+/* A JSON string: quotes, backslashes and control bytes escaped; bytes that are
+ * not UTF-8 become U+FFFD, so that the result is always valid JSON. */
+void sim_json_str(GString *o, const char *s)
 {
+	g_autofree char *valid = NULL;
+
 	if (!s) {
 		g_string_append(o, "null");
 		return;
 	}
+	if (!g_utf8_validate(s, -1, NULL))
+		s = valid = g_utf8_make_valid(s, -1);
 	g_string_append_c(o, '"');
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
@@ -83,13 +89,13 @@ static void on_event_end(void *data, const struct nss_event *ev)
 
 	g_string_append_printf(o, "{\"seq\": %" G_GUINT64_FORMAT ", \"time_ns\": %" G_GINT64_FORMAT
 			       ", \"op\": ", ev->seq, s->now);
-	json_str(o, ev->op);
+	sim_json_str(o, ev->op);
 	g_string_append_printf(o, ", \"task\": %" G_GUINT64_FORMAT ", \"args\": ", ev->task);
-	json_str(o, ev->kernel_work || !*s->cur_args ? NULL : s->cur_args);
+	sim_json_str(o, ev->kernel_work || !*s->cur_args ? NULL : s->cur_args);
 	g_string_append_printf(o, ", \"result\": %" G_GINT64_FORMAT ", \"errno\": ", ev->result);
-	json_str(o, e);
+	sim_json_str(o, e);
 	g_string_append(o, ", \"src\": ");
-	json_str(o, ev->kernel_work ? NULL : s->src);
+	sim_json_str(o, ev->kernel_work ? NULL : s->src);
 	g_string_append(o, ", \"reachable_by_handle\": ");
 	id_list(o, s->w, false);
 	if (world_variant(s->w)->has_active) {
@@ -113,13 +119,13 @@ gboolean sim_jsonl_write(struct sim *s, const char *status, const char *config, 
 	gboolean ok;
 
 	close_line(s);
-	json_str(head, s->path);
+	sim_json_str(head, s->path);
 	g_string_append(head, ", \"kernel\": ");
-	json_str(head, s->cfg.kernel);
+	sim_json_str(head, s->cfg.kernel);
 	g_string_append_printf(head, ", \"seed\": %" G_GUINT64_FORMAT ", \"config\": %s, "
 			       "\"fingerprint\": \"%016" G_GINT64_MODIFIER "x\", \"status\": ",
 			       s->cfg.seed, config, s->fingerprint);
-	json_str(head, status);
+	sim_json_str(head, status);
 	g_string_append_printf(head, ", \"events\": %" G_GUINT64_FORMAT "}\n",
 			       world_event_count(s->w));
 	g_string_append(head, s->jsonl->str);

@@ -95,9 +95,9 @@ char *sim_config_json(struct sim *s)
 	g_autoptr(GList) keys = g_hash_table_get_keys(s->params);
 
 	if (s->name) {
-		g_autofree char *n = g_strescape(s->name, NULL);
-
-		g_string_append_printf(j, "{\"name\": \"%s\", ", n);
+		g_string_append(j, "{\"name\": ");
+		sim_json_str(j, s->name);
+		g_string_append(j, ", ");
 	} else {
 		g_string_append(j, "{");
 	}
@@ -117,10 +117,11 @@ char *sim_config_json(struct sim *s)
 	}
 	keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
 	for (GList *l = keys; l; l = l->next) {
-		g_autofree char *k = g_strescape(l->data, NULL);
-		g_autofree char *v = g_strescape(g_hash_table_lookup(s->params, l->data), NULL);
-
-		g_string_append_printf(j, "%s\"%s\": \"%s\"", l == keys ? "" : ", ", k, v);
+		if (l != keys)
+			g_string_append(j, ", ");
+		sim_json_str(j, l->data);
+		g_string_append(j, ": ");
+		sim_json_str(j, g_hash_table_lookup(s->params, l->data));
 	}
 	g_string_append(j, "}}");
 	return g_string_free(j, FALSE);

@@ -210,9 +210,12 @@ static bool load_run(sqlite3 *db, int64_t id, struct run_stats *r)
 	memset(r, 0, sizeof(*r));
 	r->id = id;
 	if (sqlite3_prepare_v2(db,
-		"SELECT scenario, kernel, seed, COALESCE(json_extract(config, '$.cpus'), 1),"
-		" COALESCE(json_extract(config, '$.lazy_tlb'), 'refcount'),"
-		" COALESCE(json_extract(config, '$.params'), '{}'),"
+		"SELECT scenario, kernel, seed,"
+		" CASE WHEN json_valid(config) THEN COALESCE(json_extract(config, '$.cpus'), 1) END,"
+		" CASE WHEN json_valid(config) THEN COALESCE(json_extract(config, '$.lazy_tlb'),"
+		"   'refcount') ELSE '?' END,"
+		" CASE WHEN json_valid(config) THEN COALESCE(json_extract(config, '$.params'), '{}')"
+		"   ELSE '(unreadable config)' END,"
 		" (SELECT COALESCE(max(time_ns), 0) FROM event WHERE run = ?1) FROM run WHERE id = ?1",
 		-1, &st, NULL) != SQLITE_OK)
 		return false;
@@ -653,8 +656,15 @@ int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	runs = g_new0(struct run_stats, ids->len);
-	for (guint i = 0; i < ids->len; i++)
-		load_run(db, g_array_index(ids, int64_t, i), &runs[i]);
+	for (guint i = 0; i < ids->len; i++) {
+		if (!load_run(db, g_array_index(ids, int64_t, i), &runs[i])) {
+			/* a database of another schema, or not nssim's */
+			g_printerr("nssim report: %s: run %" G_GINT64_FORMAT ": %s\n", argv[1],
+				   g_array_index(ids, int64_t, i), sqlite3_errmsg(db));
+			sqlite3_close(db);
+			return 2;
+		}
+	}
 	sqlite3_close(db);
 
 	if (!format || !strcmp(format, "text")) {

@@ -238,7 +238,7 @@ int cmd_run(int argc, char **argv)
 		{ "audit", 0, 0, G_OPTION_ARG_STRING, &audit, "Invariant checks after each event: off, incremental (default), full", "MODE" },
 		{ "no-trace", 0, 0, G_OPTION_ARG_NONE, &no_trace, "Write no database", NULL },
 		{ "jsonl", 0, 0, G_OPTION_ARG_FILENAME, &jsonl, "Also write the run as JSON lines (docs/test-vectors.md); - for stdout, which then gets no summary", "FILE" },
-		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Scenario parameter (repeatable); wins over the scenario{} header", "KEY=VALUE" },
+		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "Scenario parameter (repeatable); wins over the scenario{} header", "KEY=VALUE" },
 		{ "fail", 0, 0, G_OPTION_ARG_STRING, &fail, "Make the Nth pass (default 1) through a fallible site fail, with its own errno or ERRNO (docs/fault-sites.md)", "SITE[:N][=ERRNO]" },
 		{ "ignore-expectations", 0, 0, G_OPTION_ARG_NONE, &ignore_exp, "Do not evaluate expect*() (invariants still are): for runs with --fail", NULL },
 		{ "count-sites", 0, 0, G_OPTION_ARG_NONE, &count_sites, "Print how often the run passed each fallible site", NULL },
@@ -327,6 +327,9 @@ int cmd_run(int argc, char **argv)
 
 		if (!eq || eq == *p)
 			return usage_error("--param '%s': expected KEY=VALUE", *p);
+		/* taken as bytes (no locale conversion), so it must be UTF-8 itself */
+		if (!g_utf8_validate(*p, -1, NULL))
+			return usage_error("--param: not UTF-8");
 		key = g_strndup(*p, eq - *p);
 		v = eq + 1;
 		/* the header's run settings are options, whichever way they come */

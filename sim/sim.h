@@ -140,6 +140,8 @@ void sim_set_context(struct sim *s, const char *src, const char *args);
 
 /* clock.c */
 void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint64_t id);
+/* @s as a JSON string (escaped, always valid UTF-8); NULL as null */
+void sim_json_str(GString *o, const char *s);
 /* registry key: the set of sim.process threads (sandbox.c refuses to resume them) */
 #define SIM_PROCESSES "nssim.processes"
 /* now + dt, at most the end of virtual time (INT64_MAX ns) */

@@ -128,7 +128,7 @@ int cmd_sweep(int argc, char **argv)
 	gint jobs = 0;
 	gboolean jobs_given = FALSE;
 	GOptionEntry entries[] = {
-		{ "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A parameter and its values (repeatable)", "KEY=V1,V2" },
+		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "A parameter and its values (repeatable)", "KEY=V1,V2" },
 		{ "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Seeds: N or A..B (default 1)", "A..B" },
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database all runs go into (required)", "FILE" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled, for every run", "V" },

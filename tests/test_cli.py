@@ -184,6 +184,42 @@ class BadInput(Base):
         r = run(["run", "--no-trace", path])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def test_utf8_names_and_unreadable_configs(self):
+        path = self.scenario("scenario { name = 'caf\u00e9 \u2615' }\nsim.init:clone {}\n")
+        r = run(["run", "--db", self.db, "-p", "note=caf\u00e9", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        (config,) = self.query("SELECT config FROM run")[0]
+        self.assertEqual(json.loads(config)["params"]["note"], "caf\u00e9")
+        r = run(["report", "--format", "json", self.db])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        json.loads(r.stdout)
+        r = subprocess.run([NSSIM, "run", "--no-trace", "-p", b"note=a\xff", path],
+                           capture_output=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"--param: not UTF-8", r.stderr)
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE run SET config = 'not json'")
+        con.commit()
+        con.close()
+        r = run(["report", self.db])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(unreadable config)", r.stdout)
+        self.assertNotIn("CRITICAL", r.stderr)
+        foreign = os.path.join(self.tmp.name, "foreign.db")
+        con = sqlite3.connect(foreign)
+        con.execute("CREATE TABLE run (id INTEGER, status TEXT)")
+        con.execute("INSERT INTO run VALUES (1, 'ok')")
+        con.commit()
+        con.close()
+        r = run(["report", foreign])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        empty = self.scenario("", "empty.lua")
+        r = run(["export", empty])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("is empty", r.stderr)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+
     def test_finalizer_calls_are_traced(self):
         # a __gc finalizer that calls the model runs before the trace closes
         # (it once ran after, into a freed trace, and outside the summary)
