@@ -56,6 +56,8 @@ gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *er
 			 GError **err);
 /* Free without closing the run (it stays 'running'); for fatal paths. */
 void nss_trace_abandon(struct nss_trace *t);
+/* The first write error (disk full, read-only, locked), or NULL: the run must stop. */
+const char *nss_trace_error(const struct nss_trace *t);
 
 G_END_DECLS
 

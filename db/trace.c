@@ -10,6 +10,7 @@
  * nss_trace_close().
  */
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include "nssim-db.h"
 #include "schema-sql.h"
@@ -86,7 +87,14 @@ static gboolean exec(struct nss_trace *t, const char *sql, GError **error)
 /* Keep the first error of a callback; the run reports it when it closes. */
 static void step(struct nss_trace *t, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc;
+
+	/* after the first error nothing more is written: the run stops at once */
+	if (t->rc != SQLITE_OK) {
+		sqlite3_reset(s);
+		return;
+	}
+	rc = sqlite3_step(s);
 
 	/* every statement binds all its parameters: no sqlite3_clear_bindings() */
 	sqlite3_reset(s);
@@ -94,8 +102,17 @@ static void step(struct nss_trace *t, sqlite3_stmt *s)
 		t->rc = rc;
 		t->errmsg = g_strdup(sqlite3_errmsg(t->db));
 	}
-	if (++t->pending >= t->batch) {
-		sqlite3_exec(t->db, "COMMIT; BEGIN", NULL, NULL, NULL);
+	if (++t->pending >= t->batch && t->rc == SQLITE_OK) {
+		char *msg = NULL;
+
+		/* a batch that cannot be committed is the run's write error too */
+		if (sqlite3_exec(t->db, "COMMIT; BEGIN", NULL, NULL, &msg) != SQLITE_OK) {
+			t->rc = sqlite3_errcode(t->db);
+			if (t->rc == SQLITE_OK)
+				t->rc = SQLITE_ERROR;
+			t->errmsg = g_strdup(msg ? msg : sqlite3_errmsg(t->db));
+		}
+		sqlite3_free(msg);
 		t->pending = 0;
 	}
 }
@@ -116,6 +133,13 @@ struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *in
 		goto fail;
 	}
 	sqlite3_busy_timeout(t->db, 10000);
+	/* tests: a database that fills up after this many pages (disk full) */
+	if (g_getenv("NSSIM_TEST_DB_MAX_PAGES")) {
+		g_autofree char *pragma = g_strdup_printf("PRAGMA max_page_count = %d",
+							  atoi(g_getenv("NSSIM_TEST_DB_MAX_PAGES")));
+
+		sqlite3_exec(t->db, pragma, NULL, NULL, NULL);
+	}
 	if (!exec(t, schema_sql, error) || !exec(t, "PRAGMA synchronous = NORMAL", error))
 		goto fail;
 	if (sqlite3_prepare_v2(t->db,
@@ -435,6 +459,11 @@ gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *er
 		ok = FALSE;
 	nss_trace_abandon(t);
 	return ok;
+}
+
+const char *nss_trace_error(const struct nss_trace *t)
+{
+	return t && t->rc != SQLITE_OK ? t->errmsg : NULL;
 }
 
 void nss_trace_abandon(struct nss_trace *t)

@@ -100,10 +100,20 @@ static void resume(struct sim *s, lua_State *L, int ref)
 	luaL_unref(L, LUA_REGISTRYINDEX, ref);
 }
 
+/* A failed trace write stops the run at once: a scenario error, exit 2. */
+void sim_check_trace(struct sim *s, lua_State *L)
+{
+	const char *err = nss_trace_error(s->trace);
+
+	if (err)
+		luaL_error(L, "writing the trace %s: %s", s->db_path, err);
+}
+
 bool sim_run_one(struct sim *s, lua_State *L)
 {
 	struct qitem it;
 
+	sim_check_trace(s, L);
 	if (s->heap->len == 0)
 		return false;
 	it = pop(s);

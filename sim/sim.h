@@ -144,6 +144,8 @@ void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint6
 void sim_json_str(GString *o, const char *s);
 /* registry key: the set of sim.process threads (sandbox.c refuses to resume them) */
 #define SIM_PROCESSES "nssim.processes"
+/* raise the trace's first write error, if any, as a scenario error */
+void sim_check_trace(struct sim *s, lua_State *L);
 /* now + dt, at most the end of virtual time (INT64_MAX ns) */
 int64_t sim_time_add_sat(int64_t now, int64_t dt);
 /* an integer in [lo, hi] from @r, for any lo <= hi */

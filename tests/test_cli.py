@@ -325,6 +325,20 @@ end
             if (int(nid), "ref") in sums:
                 self.assertEqual(sums[(int(nid), "ref")], int(ref))
 
+    def test_disk_full_stops_the_run(self):
+        # a failed write stops the run at the next call, marks it failed with
+        # the reason and exits 2 (it said "status: ok" and crawled on)
+        env = dict(os.environ, NSSIM_TEST_DB_MAX_PAGES="60")
+        r = run(["run", "--db", self.db, os.path.join(ROOT, "bench", "churn.lua")], env=env)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("status: failed", r.stdout)
+        self.assertIn("database or disk is full", r.stderr)
+        status, error, events = self.query("SELECT status, error, events FROM run")[0]
+        self.assertEqual(status, "failed")
+        self.assertIn("database or disk is full", error)
+        self.assertLess(events, 2000)             # stopped early, not after 17,700 events
+        self.assertGreater(self.query("SELECT count(*) FROM event")[0][0], 0)
+
     def test_sigkill_leaves_intact_database(self):
         path = self.scenario("""
 local init = sim.init
