@@ -306,11 +306,17 @@ static void free_run(struct run_stats *r)
 	g_free(r->kernel);
 	g_free(r->lazy);
 	g_free(r->params);
-	g_array_free(r->linger_all.v, TRUE);
-	g_array_free(r->linger_user.v, TRUE);
-	g_array_free(r->pins.v, TRUE);
-	g_hash_table_destroy(r->holders);
-	g_hash_table_destroy(r->holders_ms);
+	/* a run whose loading stopped part way has some of these only */
+	if (r->linger_all.v)
+		g_array_free(r->linger_all.v, TRUE);
+	if (r->linger_user.v)
+		g_array_free(r->linger_user.v, TRUE);
+	if (r->pins.v)
+		g_array_free(r->pins.v, TRUE);
+	if (r->holders)
+		g_hash_table_destroy(r->holders);
+	if (r->holders_ms)
+		g_hash_table_destroy(r->holders_ms);
 	if (r->series)
 		g_array_free(r->series, TRUE);
 }
@@ -662,6 +668,9 @@ int cmd_report(int argc, char **argv)
 			g_printerr("nssim report: %s: run %" G_GINT64_FORMAT ": %s\n", argv[1],
 				   g_array_index(ids, int64_t, i), sqlite3_errmsg(db));
 			sqlite3_close(db);
+			for (guint k = 0; k <= i; k++)
+				free_run(&runs[k]);
+			g_free(runs);
 			return 2;
 		}
 	}

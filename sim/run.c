@@ -223,6 +223,7 @@ int cmd_run(int argc, char **argv)
 			*scripts = NULL;
 	g_auto(GStrv) params = NULL;
 	gint64 seed = G_MININT64, max_steps = 1000000000, max_mem = 512;   /* G_MININT64: not given */
+	gint64 max_time = 3600;
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
@@ -244,6 +245,7 @@ int cmd_run(int argc, char **argv)
 		{ "count-sites", 0, 0, G_OPTION_ARG_NONE, &count_sites, "Print how often the run passed each fallible site", NULL },
 		{ "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps, "Lua instruction budget (default 1000000000; 0: none)", "N" },
 		{ "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_mem, "Lua memory limit in MiB (default 512)", "MIB" },
+		{ "max-time", 0, 0, G_OPTION_ARG_INT64, &max_time, "CPU time limit in seconds, also inside C calls and __gc finalizers (default 3600; 0: none)", "S" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
 		/* nssim export's, not for users */
 		{ "vector-c", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &vector_c, NULL, NULL },
@@ -289,6 +291,9 @@ int cmd_run(int argc, char **argv)
 		return usage_error("--max-steps %" G_GINT64_FORMAT ": must be >= 0 (0: no budget)", max_steps);
 	if (max_mem < 1)
 		return usage_error("--max-memory %" G_GINT64_FORMAT ": must be >= 1", max_mem);
+	if (max_time < 0 || max_time > G_MAXINT32)
+		return usage_error("--max-time %" G_GINT64_FORMAT ": must be 0..%d (0: no limit)",
+				   max_time, G_MAXINT32);
 	s->cfg.seed = seed >= 0 ? (uint64_t)seed : 1;
 	s->cfg.cli_seed = seed >= 0;
 	if (cpus < 0 || cpus > 65536 || (cpus == 0 && cpus_given))
@@ -377,6 +382,7 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	sim_sandbox_env(s, s->L);
+	sim_sandbox_arm(s, s->L, max_time);
 	sim_lua_open(s);
 	sim_publish_params(s);
 
@@ -403,8 +409,10 @@ int cmd_run(int argc, char **argv)
 	 * that __gc finalizers which call the model do so into the trace and
 	 * the summary, never into a closed trace.
 	 */
+	sim_sandbox_closing();
 	lua_close(s->L);
 	s->L = NULL;
+	sim_sandbox_disarm();
 
 	sim_world(s);
 	if (s->error) {

@@ -6,10 +6,24 @@
  * math.random's own state).  require() loads Lua modules from scripts/
  * only.  An instruction budget and a memory limit end runaway scenarios.
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include "sim.h"
 
 #define HOOK_EVERY 1000
+
+/*
+ * The run's Lua state and why it must stop, for the signal handlers (one
+ * run per process).  A handler only sets a hook, the one thing Lua allows
+ * there (lua.c does the same for SIGINT); the hook raises the error at the
+ * next instruction, with the scenario's file and line.
+ */
+static lua_State *volatile stop_L;
+static volatile sig_atomic_t stop_why;     /* 0, or the signal: SIGPROF is the CPU limit */
+static volatile sig_atomic_t stop_strikes;
+static int64_t stop_max_time;
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -27,6 +41,101 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (ptr)
 		s->mem_used = s->mem_used - old + nsize;
 	return ptr;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* the error for a stop a signal asked for, raised at the scenario's line */
+static void stop_error(lua_State *L, lua_Debug *ar)
+{
+	int why = stop_why;
+
+	stop_why = 0;
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	/* the scenario's line: the innermost Lua function (level 0 may be C) */
+	lua_pushliteral(L, "");
+	for (int level = 0; lua_getstack(L, level, ar); level++) {
+		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+			lua_pop(L, 1);
+			lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+			break;
+		}
+	}
+	if (why == SIGPROF)
+		lua_pushfstring(L, "CPU time limit of %I s exceeded (raise it with --max-time)",
+				(lua_Integer)stop_max_time);
+	else
+		lua_pushfstring(L, "interrupted by %s", why == SIGINT ? "SIGINT" : "SIGTERM");
+	lua_concat(L, 2);
+	lua_error(L);
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	stop_error(L, ar);
+}
+
+/*
+ * SIGPROF (the CPU limit), SIGINT, SIGTERM: stop at the next Lua
+ * instruction.  Code where no hook runs (a long C call such as a
+ * pathological string.find, or a __gc finalizer, where Lua turns hooks
+ * off) is given the same time again; then the process ends here, exit 2,
+ * and the trace keeps what was committed, as for a killed run.
+ */
+static void stop_handler(int sig)
+{
+	static const char hard[] = "nssim run: stopped inside a long call into C or a __gc "
+				   "finalizer, where no Lua instruction runs to stop at; the trace "
+				   "keeps what was committed\n";
+
+	if (++stop_strikes > 1 || !stop_L) {
+		if (write(2, hard, sizeof(hard) - 1) < 0) {
+			/* nothing more to do about it */
+		}
+		_exit(2);
+	}
+	stop_why = sig;
+	if (stop_L)
+		lua_sethook(stop_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+void sim_sandbox_arm(struct sim *s, lua_State *L, int64_t max_time)
+{
+	struct sigaction sa = { .sa_handler = stop_handler };
+
+	stop_L = L;
+	stop_max_time = max_time;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (max_time > 0) {
+		/* the CPU the process uses, then again as much for a hard stop */
+		struct itimerval it = {
+			.it_value = { .tv_sec = max_time }, .it_interval = { .tv_sec = max_time },
+		};
+
+		sigaction(SIGPROF, &sa, NULL);
+		setitimer(ITIMER_PROF, &it, NULL);
+	}
+	(void)s;
+}
+
+/* The Lua state is about to close: a stop now can only be the hard one. */
+void sim_sandbox_closing(void)
+{
+	stop_L = NULL;
+}
+
+/* The run is over: no stop can come any more. */
+void sim_sandbox_disarm(void)
+{
+	struct itimerval off = { 0 };
+
+	setitimer(ITIMER_PROF, &off, NULL);
+	signal(SIGPROF, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	stop_L = NULL;
 }
 
 static void budget_hook(lua_State *L, lua_Debug *ar)

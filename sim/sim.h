@@ -144,6 +144,15 @@ void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint6
 void sim_json_str(GString *o, const char *s);
 /* registry key: the set of sim.process threads (sandbox.c refuses to resume them) */
 #define SIM_PROCESSES "nssim.processes"
+/*
+ * Stops that hold where the instruction budget cannot: a CPU time limit
+ * (@max_time s, 0: none) and SIGINT/SIGTERM, raised as a scenario error at
+ * the next Lua instruction, or a hard exit (2) if none comes in as long
+ * again.  _closing() before lua_close(), _disarm() after.
+ */
+void sim_sandbox_arm(struct sim *s, lua_State *L, int64_t max_time);
+void sim_sandbox_closing(void);
+void sim_sandbox_disarm(void);
 /* raise the trace's first write error, if any, as a scenario error */
 void sim_check_trace(struct sim *s, lua_State *L);
 /* now + dt, at most the end of virtual time (INT64_MAX ns) */

@@ -95,6 +95,35 @@ class BadInput(Base):
         self.assertIn("not enough memory", r.stderr)
         self.assert_failed_run("not enough memory")
 
+    def test_cpu_time_limit(self):
+        # the instruction budget does not see C calls or finalizers
+        path = self.scenario("while true do end\n")
+        r = run(["run", "--no-trace", "--max-steps", "0", "--max-time", "1", path])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("s.lua:1: CPU time limit of 1 s exceeded", r.stderr)
+        for body in ("print(string.find(string.rep('a', 300000), '.-.-.-b'))\n",
+                     "setmetatable({}, { __gc = function() while true do end end })\n"):
+            r = run(["run", "--no-trace", "--max-time", "1", self.scenario(body)])
+            self.assertEqual(r.returncode, 2, body)
+            self.assertIn("stopped inside a long call into C or a __gc finalizer", r.stderr)
+
+    def test_interrupted(self):
+        path = os.path.join(ROOT, "bench", "churn.lua")
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            p = subprocess.Popen([NSSIM, "run", "--db", self.db, "--max-steps", "0", path,
+                                  "-p", "rounds=100000"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(0.5)
+            p.send_signal(sig)
+            out, err = p.communicate(timeout=60)
+            self.assertEqual(p.returncode, 2, err)
+            name = "SIGINT" if sig == signal.SIGINT else "SIGTERM"
+            self.assertRegex(err, r"churn\.lua:\d+: interrupted by " + name)
+            self.assertIn("status: failed", out)
+        rows = self.query("SELECT status, error FROM run ORDER BY id")
+        self.assertEqual([r[0] for r in rows], ["failed", "failed"])
+        self.assertIn("interrupted by SIGTERM", rows[1][1])
+
     def test_missing_file(self):
         # a run that never started: one line, exit 2, no summary, no trace
         for path in (os.path.join(self.tmp.name, "nope.lua"), self.tmp.name):
