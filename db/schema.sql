@@ -97,3 +97,12 @@ CREATE TABLE IF NOT EXISTS expectation (
   ok      INTEGER NOT NULL,
   message TEXT
 );
+
+-- The runs a sweep merged, by job, so that a sweep killed part way through
+-- the merge resumes without merging a run twice (sim/sweep.c).
+CREATE TABLE IF NOT EXISTS sweep_run (
+  sweep TEXT NOT NULL,                   -- the sweep's id, kept while it is unfinished
+  job   INTEGER NOT NULL,                -- its place in combination order
+  run   INTEGER NOT NULL,
+  PRIMARY KEY (sweep, job)
+);

@@ -6,6 +6,12 @@
  * merged into OUT in combination order, so run ids do not depend on which
  * process finished first.  cpus, lazy_tlb and kernel become the run options
  * of the same name; other keys become --param.
+ *
+ * Nothing finished is lost: the runs' databases live in OUT.sweep/, beside
+ * OUT, with the sweep's plan.  A sweep that is killed leaves them there;
+ * the next sweep into OUT merges the finished runs of that one first (or,
+ * for the same plan, keeps them and runs only the rest).  Each merge
+ * commits with a sweep_run row, so none is merged twice.
  */
 #include <sqlite3.h>
 #include <string.h>
@@ -23,7 +29,8 @@ struct job {
 	char *db;
 	char *label;
 	GPid pid;
-	int status;
+	int status;     /* -1 not run yet; else nssim run's exit status */
+	bool merged;    /* in the target database already (a resumed sweep) */
 };
 
 static gboolean parse_seeds(const char *spec, int64_t *lo, int64_t *hi)
@@ -54,8 +61,10 @@ static const char *run_option(const char *key)
 	return NULL;
 }
 
-/* Copy one run of @src into the main database, under a new run id. */
-static gboolean merge_run(sqlite3 *db, const char *src, GError **err)
+/* Copy one run of @src into the main database, under a new run id, and
+ * record it as job @job of sweep @sweep in the same transaction. */
+static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint job,
+			  GError **err)
 {
 	static const char *const tables[] = {
 		"event", "transition", "namespace", "task", "violation", "warning", "expectation",
@@ -97,7 +106,16 @@ static gboolean merge_run(sqlite3 *db, const char *src, GError **err)
 		if (sqlite3_exec(db, ins, NULL, NULL, &msg) != SQLITE_OK)
 			goto fail;
 	}
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	{
+		g_autofree char *mark = g_strdup_printf(
+			"INSERT INTO sweep_run (sweep, job, run) VALUES ('%s', %u, %" G_GINT64_FORMAT ")",
+			sweep, job, id);
+
+		if (sqlite3_exec(db, mark, NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
 	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
 	return TRUE;
 fail_db:
@@ -109,6 +127,179 @@ fail:
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
 	return FALSE;
+}
+
+static const char *status_text(int status)
+{
+	return status == 0 ? "ok" : status == 1 ? "failed or violated" : "error";
+}
+
+static void remove_run_db(const char *path)
+{
+	const char *sfx[] = { "", "-wal", "-shm" };
+
+	for (guint k = 0; k < G_N_ELEMENTS(sfx); k++) {
+		g_autofree char *f = g_strconcat(path, sfx[k], NULL);
+
+		unlink(f);
+	}
+}
+
+/* Every file of a sweep directory, then the directory. */
+static void remove_sweep_dir(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree char *f = g_build_filename(dir, name, NULL);
+
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
+/* What identifies a sweep: the scenario's text and every run's command line. */
+static char *sweep_plan(const char *scenario, GPtrArray *all)
+{
+	g_autofree char *text = NULL;
+	g_autofree char *sum = NULL;
+	GString *p = g_string_new(NULL);
+	gsize len = 0;
+
+	if (g_file_get_contents(scenario, &text, &len, NULL))
+		sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+	g_string_append_printf(p, "scenario %s\n", sum ? sum : "?");
+	for (guint i = 0; i < all->len; i++) {
+		struct job *j = all->pdata[i];
+
+		g_string_append_printf(p, "%u\t%s", i, j->label);
+		for (guint k = 0; k < j->argv->len && j->argv->pdata[k]; k++)
+			g_string_append_printf(p, "\t%s", (const char *)j->argv->pdata[k]);
+		g_string_append_c(p, '\n');
+	}
+	return g_string_free(p, FALSE);
+}
+
+static bool job_merged(sqlite3 *out, const char *sweep, guint job)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(out, "SELECT 1 FROM sweep_run WHERE sweep = ?1 AND job = ?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, sweep, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, job);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* run's exit status from a run status: ok 0, failed or violated 1 */
+static int status_code(const char *status)
+{
+	return !status ? -1 : !strcmp(status, "ok") ? 0 : strcmp(status, "running") ? 1 : -1;
+}
+
+static int merged_status(sqlite3 *out, const char *sweep, guint job)
+{
+	sqlite3_stmt *st;
+	int code = 0;
+
+	if (sqlite3_prepare_v2(out, "SELECT r.status FROM sweep_run s JOIN run r ON r.id = s.run"
+			       " WHERE s.sweep = ?1 AND s.job = ?2", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, sweep, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, job);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		code = status_code((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return code < 0 ? 0 : code;
+}
+
+/* A run database whose one run closed: its exit status (0 or 1); else -1. */
+static int finished_status(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	int code = -1;
+
+	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR) ||
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT status FROM run", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			code = status_code((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return code;
+}
+
+static gint cmp_uint(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A sweep directory left by a sweep that did not finish.  Same plan: its
+ * id, to resume it.  Another plan: its finished runs are merged into the
+ * target now (they are finished work), the directory goes, and NULL.
+ */
+static char *resume_or_recover(sqlite3 *out, const char *dir, const char *plan, const char *db)
+{
+	g_autofree char *path = g_build_filename(dir, "plan", NULL);
+	g_autofree char *text = NULL;
+	g_autoptr(GError) err = NULL;
+	char *nl, *id;
+	guint merged = 0;
+
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return NULL;
+	if (g_file_get_contents(path, &text, NULL, NULL) && g_str_has_prefix(text, "nssim-sweep ") &&
+	    (nl = strchr(text, '\n'))) {
+		*nl = 0;
+		id = text + strlen("nssim-sweep ");
+		if (!strcmp(nl + 1, plan)) {
+			g_print("sweep: resuming the interrupted sweep (%s)\n", dir);
+			return g_strdup(id);
+		}
+		g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+		g_autoptr(GArray) jobs = g_array_new(FALSE, FALSE, sizeof(guint));
+		const char *name;
+
+		/* its run databases, merged in job order */
+		while (d && (name = g_dir_read_name(d))) {
+			guint job;
+			char end;
+
+			if (sscanf(name, "run-%u.d%c", &job, &end) == 2 && end == 'b' &&
+			    g_str_has_suffix(name, ".db"))
+				g_array_append_val(jobs, job);
+		}
+		g_array_sort(jobs, cmp_uint);
+		for (guint k = 0; k < jobs->len; k++) {
+			guint i = g_array_index(jobs, guint, k);
+			g_autofree char *run = g_strdup_printf("%s/run-%u.db", dir, i);
+
+			if (finished_status(run) >= 0 && !job_merged(out, id, i)) {
+				if (merge_run(out, run, id, i, &err))
+					merged++;
+				else
+					g_clear_error(&err);
+			}
+		}
+	}
+	if (merged)
+		g_print("sweep: %u finished run(s) of an interrupted, different sweep merged into %s\n",
+			merged, db);
+	remove_sweep_dir(dir);
+	return NULL;
 }
 
 static void free_job(gpointer p)
@@ -140,7 +331,7 @@ int cmd_sweep(int argc, char **argv)
 	g_autoptr(GPtrArray) axes = g_ptr_array_new();
 	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(free_job);
 	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-	g_autofree char *tmp = NULL;
+	g_autofree char *tmp = NULL, *plan = NULL, *sweep_id = NULL;
 	int64_t lo = 1, hi = 1;
 	guint ncombo = 1, next = 0, running = 0, failed = 0, bad = 0;
 	sqlite3 *out = NULL;
@@ -189,11 +380,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (jobs == 0)
 		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	tmp = g_dir_make_tmp("nssim-sweep-XXXXXX", &err);
-	if (!tmp) {
-		g_printerr("nssim sweep: %s\n", err->message);
-		return 2;
-	}
+	tmp = g_strconcat(db, ".sweep", NULL);
 
 	/* the combinations, parameters in the order given, seeds innermost */
 	for (guint c = 0; c < ncombo; c++) {
@@ -230,23 +417,74 @@ int cmd_sweep(int argc, char **argv)
 			g_ptr_array_add(j->argv, g_strdup(argv[1]));
 			g_ptr_array_add(j->argv, NULL);
 			j->label = g_string_free(label, FALSE);
+			j->status = -1;
 			g_ptr_array_add(all, j);
 		}
 	}
+	plan = sweep_plan(argv[1], all);
 
-	/* run them, at most `jobs` at a time */
+	if (!nss_trace_init_db(db, &err)) {
+		g_printerr("nssim sweep: %s: %s\n", db, err->message);
+		return 2;
+	}
+	if (sqlite3_open(db, &out) != SQLITE_OK) {
+		g_printerr("nssim sweep: cannot open %s\n", db);
+		sqlite3_close(out);
+		return 2;
+	}
+	sqlite3_busy_timeout(out, 10000);
+	/* an earlier sweep into the same database that did not finish */
+	sweep_id = resume_or_recover(out, tmp, plan, db);
+	if (!sweep_id) {
+		g_autofree char *text = NULL;
+
+		sweep_id = g_uuid_string_random();
+		text = g_strdup_printf("nssim-sweep %s\n%s", sweep_id, plan);
+		g_autofree char *plan_path = g_build_filename(tmp, "plan", NULL);
+
+		if (g_mkdir_with_parents(tmp, 0755) ||
+		    !g_file_set_contents_full(plan_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+					      0644, &err)) {
+			g_printerr("nssim sweep: %s: %s\n", tmp, err ? err->message : g_strerror(errno));
+			sqlite3_close(out);
+			return 2;
+		}
+	}
+	/* what a resumed sweep has already: merged, or finished and kept */
+	for (guint i = 0; i < all->len; i++) {
+		struct job *j = all->pdata[i];
+
+		j->merged = job_merged(out, sweep_id, i);
+		j->status = j->merged ? merged_status(out, sweep_id, i) : finished_status(j->db);
+		if (j->merged)
+			remove_run_db(j->db);
+		else if (j->status < 0)
+			remove_run_db(j->db);   /* not finished: run it again */
+		if (j->status >= 0) {
+			g_print("[%u/%u] %s: %s (kept from the interrupted sweep)\n", i + 1, all->len,
+				j->label, status_text(j->status));
+			failed += j->status == 1;
+		}
+	}
+
+	/* run the others, at most `jobs` at a time */
 	while (next < all->len || running) {
 		while (next < all->len && running < (guint)jobs) {
 			struct job *j = all->pdata[next++];
 
+			if (j->status >= 0)
+				continue;
 			if (!g_spawn_async(NULL, (char **)j->argv->pdata, NULL,
 					   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
 					   NULL, NULL, &j->pid, &err)) {
 				g_printerr("nssim sweep: %s\n", err->message);
+				sqlite3_close(out);
 				return 2;
 			}
 			running++;
 		}
+		if (!running)
+			break;
 		{
 			int status;
 			GPid pid = waitpid(-1, &status, 0);
@@ -259,8 +497,7 @@ int cmd_sweep(int argc, char **argv)
 					j->pid = 0;
 					running--;
 					g_print("[%u/%u] %s: %s\n", i + 1, all->len, j->label,
-						j->status == 0 ? "ok" : j->status == 1 ? "failed or violated"
-								      : "error");
+						status_text(j->status));
 					failed += j->status == 1;
 					bad += j->status > 1;
 				}
@@ -268,38 +505,25 @@ int cmd_sweep(int argc, char **argv)
 		}
 	}
 
-	/* gather, in combination order */
-	if (!nss_trace_init_db(db, &err)) {
-		g_printerr("nssim sweep: %s: %s\n", db, err->message);
-		return 2;
-	}
-	if (sqlite3_open(db, &out) != SQLITE_OK) {
-		g_printerr("nssim sweep: cannot open %s\n", db);
-		sqlite3_close(out);
-		return 2;
-	}
-	sqlite3_busy_timeout(out, 10000);
+	/* gather, in combination order; each merge commits with its sweep_run row */
 	for (guint i = 0; i < all->len; i++) {
 		struct job *j = all->pdata[i];
 
-		if (g_file_test(j->db, G_FILE_TEST_EXISTS) && !merge_run(out, j->db, &err)) {
+		if (j->merged || !g_file_test(j->db, G_FILE_TEST_EXISTS))
+			continue;
+		if (!merge_run(out, j->db, sweep_id, i, &err)) {
 			g_printerr("nssim sweep: %s\n", err->message);
 			g_clear_error(&err);
 			bad++;
+			continue;
 		}
+		remove_run_db(j->db);
 	}
 	sqlite3_close(out);
-	for (guint i = 0; i < all->len; i++) {
-		struct job *j = all->pdata[i];
-		const char *sfx[] = { "", "-wal", "-shm" };
-
-		for (guint k = 0; k < G_N_ELEMENTS(sfx); k++) {
-			g_autofree char *f = g_strconcat(j->db, sfx[k], NULL);
-
-			unlink(f);
-		}
-	}
-	rmdir(tmp);
+	if (!bad)
+		remove_sweep_dir(tmp);
+	else
+		g_printerr("nssim sweep: the runs that could not be merged stay in %s\n", tmp);
 	g_print("sweep: %u runs (%u ok, %u failed or violated, %u errors) in %.1f s into %s\n",
 		all->len, all->len - failed - bad, failed, bad,
 		(g_get_monotonic_time() - t0) / 1e6, db);

@@ -466,6 +466,51 @@ class SweepReport(Base):
         self.assertEqual(run(["report", self.db, "--run", "99"]).returncode, 2)
         self.assertEqual(run(["report", self.db, "--format", "xml"]).returncode, 2)
 
+    def killed_sweep(self, scen, params):
+        # a sweep killed (SIGKILL, with its runs) once its first run finished
+        p = subprocess.Popen([NSSIM, "sweep", scen, "--db", self.db, "-j", "1"] + params,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+        first = self.db + ".sweep/run-0.db"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                con = sqlite3.connect("file:%s?mode=ro" % first, uri=True)
+                done = con.execute("SELECT count(*) FROM run WHERE status != 'running'").fetchone()
+                con.close()
+                if done[0]:
+                    break
+            except sqlite3.Error:
+                pass
+            time.sleep(0.05)
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+
+    def test_killed_sweep_loses_nothing(self):
+        scen = self.scenario("scenario { name = 'slow', n = 1 }\n"
+                             "local c = sim.init:clone {}\n"
+                             "for i = 1, sim.param.n * 20000 do\n"
+                             "  local f = sim.init:open_ns('net', c) f:close()\n"
+                             "end\n")
+        params = ["--param", "n=1,30"]
+        self.killed_sweep(scen, params)
+        self.assertTrue(os.path.exists(self.db + ".sweep/plan"))
+        # the same sweep again: the finished run is kept, the other one runs
+        r = run(["sweep", scen, "--db", self.db] + params)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("resuming the interrupted sweep", r.stdout)
+        self.assertIn("[1/2] n=1 seed=1: ok (kept from the interrupted sweep)", r.stdout)
+        self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'ok'"), [(2,)])
+        self.assertFalse(os.path.exists(self.db + ".sweep"))
+        # killed again, then a different sweep: the finished run is merged first
+        self.killed_sweep(scen, params)
+        r = run(["sweep", scen, "--db", self.db, "--param", "n=2"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("1 finished run(s) of an interrupted, different sweep merged", r.stdout)
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(4,)])
+        self.assertFalse(os.path.exists(self.db + ".sweep"))
+        self.assertEqual([f for f in os.listdir(self.tmp.name) if "sweep" in f], [])
+
     def test_sweep_errors(self):
         scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
         self.assertEqual(run(["sweep", scen]).returncode, 2)                      # no --db
