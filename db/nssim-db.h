@@ -19,6 +19,15 @@ G_BEGIN_DECLS
 #define NSS_DB_ERROR (nss_db_error_quark())
 GQuark nss_db_error_quark(void);
 
+/* Every trace says it is nssim's: PRAGMA application_id ("nsSm") and
+ * user_version, the trace schema (2: sweep_run, indexes made at close). */
+#define NSS_DB_APPLICATION_ID 0x6e73536d
+#define NSS_DB_SCHEMA_VERSION 2
+
+typedef struct sqlite3 sqlite3;
+/* Refuse a foreign SQLite file or a newer trace schema, with the reason. */
+gboolean nss_db_check(sqlite3 *db, const char *path, GError **error);
+
 struct nss_trace;
 
 struct nss_run_info {

@@ -117,6 +117,8 @@ static void step(struct nss_trace *t, sqlite3_stmt *s)
 	}
 }
 
+static gboolean stamp(struct nss_trace *t, GError **error);
+
 struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *info,
 				 GError **error)
 {
@@ -140,7 +142,8 @@ struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *in
 
 		sqlite3_exec(t->db, pragma, NULL, NULL, NULL);
 	}
-	if (!exec(t, schema_sql, error) || !exec(t, "PRAGMA synchronous = NORMAL", error))
+	if (!nss_db_check(t->db, path, error) || !exec(t, schema_sql, error) || !stamp(t, error) ||
+	    !exec(t, "PRAGMA synchronous = NORMAL", error))
 		goto fail;
 	if (sqlite3_prepare_v2(t->db,
 			       "INSERT INTO run (scenario, kernel, seed, config, started_at, status)"
@@ -175,6 +178,61 @@ fail:
 	return NULL;
 }
 
+static int64_t pragma_int(sqlite3 *db, const char *pragma)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/*
+ * Is @db nssim's?  Ours carry application_id NSS_DB_APPLICATION_ID and the
+ * schema version in user_version.  A database without either is taken as
+ * ours if empty (a new one) or if it has nssim's tables (a trace from
+ * before the stamp, schema 1, which nssim reads and, when writing,
+ * upgrades).  Anything else, or a newer schema, is refused.
+ */
+gboolean nss_db_check(sqlite3 *db, const char *path, GError **error)
+{
+	int64_t app = pragma_int(db, "PRAGMA application_id");
+	int64_t ver = pragma_int(db, "PRAGMA user_version");
+	int64_t tables = pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+	int64_t run = pragma_int(db, "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table'"
+				     " AND name IN ('run', 'event', 'transition')");
+
+	if (app < 0 || tables < 0) {
+		g_set_error(error, NSS_DB_ERROR, 1, "%s: not an SQLite database", path);
+		return FALSE;
+	}
+	if (app != NSS_DB_APPLICATION_ID && (app != 0 || (tables > 0 && run == 0))) {
+		g_set_error(error, NSS_DB_ERROR, 1, "%s: not an nssim trace (an SQLite database "
+			    "of another program)", path);
+		return FALSE;
+	}
+	if (ver > NSS_DB_SCHEMA_VERSION) {
+		g_set_error(error, NSS_DB_ERROR, 1, "%s: written by a newer nssim (trace schema %"
+			    G_GINT64_FORMAT "; this one reads up to %d)", path, ver,
+			    NSS_DB_SCHEMA_VERSION);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* After the schema script: the stamp (an older trace is upgraded with it). */
+static gboolean stamp(struct nss_trace *t, GError **error)
+{
+	g_autofree char *sql = g_strdup_printf("PRAGMA application_id = %d; PRAGMA user_version = %d",
+					       NSS_DB_APPLICATION_ID, NSS_DB_SCHEMA_VERSION);
+
+	return exec(t, sql, error);
+}
+
 gboolean nss_trace_init_db(const char *path, GError **error)
 {
 	struct nss_trace t = { 0 };
@@ -186,7 +244,8 @@ gboolean nss_trace_init_db(const char *path, GError **error)
 		return FALSE;
 	}
 	sqlite3_busy_timeout(t.db, 10000);
-	ok = exec(&t, schema_sql, error) && exec(&t, finish_sql, error);
+	ok = nss_db_check(t.db, path, error) && exec(&t, schema_sql, error) && stamp(&t, error) &&
+	     exec(&t, finish_sql, error);
 	sqlite3_close(t.db);
 	return ok;
 }

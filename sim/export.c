@@ -49,14 +49,19 @@ static int run_args_from_db(const char *db, gint64 run, GPtrArray *args, char **
 		" json_extract(config, '$.fail') FROM run");
 	sqlite3 *h = NULL;
 	sqlite3_stmt *st = NULL;
+	g_autoptr(GError) err = NULL;
 	int rc = 2;
 
 	if (run > 0)
 		g_string_append_printf(q, " WHERE id = %" G_GINT64_FORMAT, run);
 	else
 		g_string_append(q, " ORDER BY id DESC LIMIT 1");
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(h, q->str, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    !nss_db_check(h, db, &err)) {
+		g_printerr("nssim export: %s\n", err->message);
+		goto out;
+	}
+	if (!h || sqlite3_prepare_v2(h, q->str, -1, &st, NULL) != SQLITE_OK) {
 		g_printerr("nssim export: %s: %s\n", db, sqlite3_errmsg(h));
 		goto out;
 	}

@@ -159,8 +159,8 @@ struct world *sim_world(struct sim *s)
 
 		s->trace = nss_trace_open(s->db_path, &info, &err);
 		if (!s->trace) {
-			g_printerr("nssim: cannot open trace database %s: %s\n", s->db_path,
-				   err->message);
+			/* the message starts with the path */
+			g_printerr("nssim run: cannot write the trace %s\n", err->message);
 			exit(2);
 		}
 		{

@@ -2,6 +2,7 @@
 /*
  * main.c - the nssim command: dispatch to a subcommand.
  */
+#include <locale.h>
 #include <string.h>
 #include "sim.h"
 
@@ -33,6 +34,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* the character set only: g_print and options convert UTF-8 for the
+	 * user's terminal; numbers keep the C locale's format */
+	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -642,6 +642,11 @@ int cmd_report(int argc, char **argv)
 		sqlite3_close(db);
 		return 2;
 	}
+	if (!nss_db_check(db, argv[1], &err)) {
+		g_printerr("nssim report: %s\n", err->message);
+		sqlite3_close(db);
+		return 2;
+	}
 	if (sqlite3_prepare_v2(db, run ? "SELECT id FROM run WHERE id = ?1 AND status != 'running'"
 				       : "SELECT id FROM run WHERE status != 'running' ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK) {

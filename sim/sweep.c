@@ -424,7 +424,7 @@ int cmd_sweep(int argc, char **argv)
 	plan = sweep_plan(argv[1], all);
 
 	if (!nss_trace_init_db(db, &err)) {
-		g_printerr("nssim sweep: %s: %s\n", db, err->message);
+		g_printerr("nssim sweep: %s\n", err->message);
 		return 2;
 	}
 	if (sqlite3_open(db, &out) != SQLITE_OK) {

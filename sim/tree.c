@@ -123,6 +123,11 @@ int cmd_tree(int argc, char **argv)
 		sqlite3_close(db);
 		return 2;
 	}
+	if (!nss_db_check(db, argv[1], &err)) {
+		g_printerr("nssim tree: %s\n", err->message);
+		sqlite3_close(db);
+		return 2;
+	}
 	if (!run)
 		run = scalar(db, "SELECT max(id) FROM run", 0, 0, 0);
 	if (event < 0)

@@ -249,6 +249,33 @@ class BadInput(Base):
         self.assertIn("is empty", r.stderr)
         self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
 
+    def test_foreign_and_newer_databases(self):
+        foreign = os.path.join(self.tmp.name, "foreign.db")
+        con = sqlite3.connect(foreign)
+        con.execute("CREATE TABLE run (id INTEGER, status TEXT)")
+        con.commit()
+        con.close()
+        newer = os.path.join(self.tmp.name, "newer.db")
+        scen = self.scenario("sim.init:clone {}\n")
+        self.assertEqual(run(["run", "--db", newer, scen]).returncode, 0)
+        con = sqlite3.connect(newer)
+        self.assertEqual(con.execute("PRAGMA application_id").fetchone()[0], 0x6e73536d)
+        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 2)
+        con.execute("PRAGMA user_version = 99")
+        con.commit()
+        con.close()
+        for db, why in ((foreign, "not an nssim trace"), (newer, "written by a newer nssim")):
+            for cmd in (["run", "--db", db, scen], ["report", db], ["tree", db], ["export", db],
+                        ["sweep", scen, "--db", db]):
+                r = run(cmd)
+                self.assertEqual(r.returncode, 2, cmd)
+                self.assertTrue(r.stderr.startswith("nssim %s: " % cmd[0]), r.stderr)
+                self.assertIn(why, r.stderr)
+                self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        con = sqlite3.connect(foreign)
+        self.assertEqual([r[0] for r in con.execute("SELECT name FROM sqlite_master")], ["run"])
+        con.close()
+
     def test_finalizer_calls_are_traced(self):
         # a __gc finalizer that calls the model runs before the trace closes
         # (it once ran after, into a freed trace, and outside the summary)
