@@ -36,8 +36,8 @@ def gen(seed):
     r = random.Random(seed)
     kern = r.choice(["6.19", "6.19-prefix", "6.19-nsset-bug", "6.18", "7.1"])
     hdr = 'scenario { name = "fuzz %d", kernel = "%s", cpus = %d, lazy_tlb = "%s"%s }' % (
-        seed, kern, r.choice([1, 1, 2, 4]), r.choice(["refcount", "shootdown"]),
-        r.choice(["", "", ", rcu_latency = 0", ", rcu_latency = math.maxinteger",
+        seed, kern, r.choice([1, 2, 4, 4]), r.choice(["refcount", "shootdown"]),
+        r.choice(["", ", rcu_latency = 0", ", rcu_latency = 0", ", rcu_latency = math.maxinteger",
                   ", work_latency = 1"]))
     lines = [hdr,
              "local T, F, O, H = { sim.init }, {}, {}, {}",
@@ -49,7 +49,9 @@ def gen(seed):
 
     ops = []
     for _ in range(r.randrange(10, 90)):
-        k = r.randrange(32)
+        k = r.randrange(36)
+        if k >= 32:   # the scheduler and time, more often: their bugs need both
+            k = r.choice([6, 11, 15, 17])
         if k < 4:
             ops.append("do local p = %s; if p then local c, f = p:clone { %s }; "
                        "if c then T[#T+1] = c end; if f then F[#F+1] = f end end end"
@@ -59,8 +61,10 @@ def gen(seed):
         elif k == 5:
             ops.append("do local p = %s; if p then p:exit_thread(0) end end" % task())
         elif k == 6:
-            ops.append("do local p, c = %s, %s; if p and c then p:wait(c, { nohang = true }) end end"
-                       % (task(), task()))
+            # a given child, or any: reaps make the frees that stale pointers meet
+            ops.append(r.choice(["do local p, c = %s, %s; if p and c then p:wait(c, { nohang = true }) end end"
+                                 % (task(), task()),
+                                 "for _, p in ipairs(T) do p:wait(nil, { nohang = true }) end"]))
         elif k == 7:
             ops.append("do local p = %s; if p then local f = p:open_ns(%r, %s); if f then F[#F+1] = f end end end"
                        % (task(), r.choice(NS), task()))
@@ -87,8 +91,9 @@ def gen(seed):
         elif k == 16:
             ops.append("do local f = pick(F); if f then f:close() end end")
         elif k == 17:
-            ops.append("do local p, c = %s, %s; if p and c then p:kill(c, %s) end end"
-                       % (task(), task(), r.choice(["9", "0", "15", "65"])))
+            # another task, or itself (its own death inside the call)
+            ops.append("do local p = %s; local c = %s; if p and c then p:kill(c, %s) end end"
+                       % (task(), r.choice([task(), "p"]), r.choice(["9", "9", "0", "15", "65"])))
         elif k == 18:
             ops.append("do local p = %s; if p then p:unshare { %s } end end" % (task(), r.choice(FLAGS)))
         elif k == 19:
