@@ -18,8 +18,12 @@
 #define AT_VALID (NSS_AT_SYMLINK_FOLLOW | NSS_AT_EMPTY_PATH | NSS_AT_HANDLE_FID | \
 		  NSS_AT_HANDLE_MNT_ID_UNIQUE | NSS_AT_HANDLE_CONNECTABLE)
 
-/* exportfs_encode_fh() for a file system without export operations */
-static int encode_ino64_fid(struct file *f, uint32_t *dwords, struct nss_handle *out)
+/*
+ * A three-word handle of the model's file id: shmem_encode_fh() for a
+ * memfd (FILEID_INO32_GEN), or exportfs_encode_fh()'s default for a file
+ * system without export operations (an AT_HANDLE_FID: FILEID_INO64_GEN).
+ */
+static int encode_3_words(struct file *f, uint32_t *dwords, struct nss_handle *out, int type)
 {
 	bool fits = *dwords >= 3;
 
@@ -27,19 +31,7 @@ static int encode_ino64_fid(struct file *f, uint32_t *dwords, struct nss_handle 
 	if (!fits)
 		return NSS_FILEID_INVALID;
 	out->ns_id = f->id;
-	return NSS_FILEID_INO64_GEN;
-}
-
-/* shmem_encode_fh(): a memfd's handle, three words */
-static int shmem_encode_fh(struct file *f, uint32_t *dwords, struct nss_handle *out)
-{
-	bool fits = *dwords >= 3;
-
-	*dwords = 3;
-	if (!fits)
-		return NSS_FILEID_INVALID;
-	out->ns_id = f->id;
-	return NSS_FILEID_INO32_GEN;
+	return type;
 }
 
 /* do_sys_name_to_handle() */
@@ -60,10 +52,9 @@ static int do_name_to_handle(struct file *f, uint32_t bytes, bool fid, struct ns
 		type = nsfs_encode_fh(f, &dwords, out);
 	else if (f->kind == FILE_PIDFD)
 		type = pidfs_encode_fh(f, &dwords, out);
-	else if (f->shmem)
-		type = shmem_encode_fh(f, &dwords, out);
 	else
-		type = encode_ino64_fid(f, &dwords, out);
+		type = encode_3_words(f, &dwords, out, f->shmem ? NSS_FILEID_INO32_GEN
+							       : NSS_FILEID_INO64_GEN);
 	/* the size needed goes back to userspace with the error */
 	out->handle_bytes = dwords * 4;
 	out->handle_type = type;
