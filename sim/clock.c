@@ -100,13 +100,21 @@ static void resume(struct sim *s, lua_State *L, int ref)
 	luaL_unref(L, LUA_REGISTRYINDEX, ref);
 }
 
-/* A failed trace write stops the run at once: a scenario error, exit 2. */
+/*
+ * What stops a run before its next event: a failed trace write, the event
+ * budget, the virtual time limit (a scenario error, exit 2, each).
+ */
 void sim_check_trace(struct sim *s, lua_State *L)
 {
 	const char *err = nss_trace_error(s->trace);
 
 	if (err)
 		luaL_error(L, "writing the trace %s: %s", s->db_path, err);
+	if (s->max_events && s->w && world_event_count(s->w) >= s->max_events)
+		luaL_error(L, "event budget of %I exhausted (raise it with --max-events)",
+			   (lua_Integer)s->max_events);
+	if (s->until >= 0 && s->now > s->until)
+		luaL_error(L, "virtual time limit of %I ns reached (--until)", (lua_Integer)s->until);
 }
 
 bool sim_run_one(struct sim *s, lua_State *L)
@@ -116,6 +124,10 @@ bool sim_run_one(struct sim *s, lua_State *L)
 	sim_check_trace(s, L);
 	if (s->heap->len == 0)
 		return false;
+	if (s->until >= 0 && ((const struct qitem *)s->heap->data)->time > s->until) {
+		s->now = s->until + 1;      /* the next thing due is past the limit */
+		sim_check_trace(s, L);
+	}
 	it = pop(s);
 	if (it.time > s->now)
 		s->now = it.time;

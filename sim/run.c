@@ -59,6 +59,28 @@ static gboolean parse_audit(const char *v, enum nss_audit *out)
 	return TRUE;
 }
 
+/* "250", "100ms", "2s": nanoseconds, >= 0 */
+static gboolean parse_duration(const char *v, int64_t *out)
+{
+	static const struct { const char *unit; int64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1 },
+	};
+	char *end;
+	gint64 n = g_ascii_strtoll(v, &end, 10);
+
+	if (end == v || n < 0)
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			if (n > G_MAXINT64 / units[i].ns)
+				return FALSE;
+			*out = n * units[i].ns;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 static int G_GNUC_PRINTF(1, 2) usage_error(const char *fmt, ...)
 {
 	g_autofree char *msg = NULL;
@@ -223,7 +245,8 @@ int cmd_run(int argc, char **argv)
 			*scripts = NULL;
 	g_auto(GStrv) params = NULL;
 	gint64 seed = G_MININT64, max_steps = 1000000000, max_mem = 512;   /* G_MININT64: not given */
-	gint64 max_time = 3600;
+	gint64 max_time = 3600, max_events = 0;
+	g_autofree char *until = NULL;
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE;
@@ -245,6 +268,8 @@ int cmd_run(int argc, char **argv)
 		{ "count-sites", 0, 0, G_OPTION_ARG_NONE, &count_sites, "Print how often the run passed each fallible site", NULL },
 		{ "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps, "Lua instruction budget (default 1000000000; 0: none)", "N" },
 		{ "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_mem, "Lua memory limit in MiB (default 512)", "MIB" },
+		{ "max-events", 0, 0, G_OPTION_ARG_INT64, &max_events, "Stop the run (an error) once it made this many events (default 0: none)", "N" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Stop the run (an error) when virtual time would pass T (ns, or with a unit: 100ms, 2s)", "T" },
 		{ "max-time", 0, 0, G_OPTION_ARG_INT64, &max_time, "CPU time limit in seconds, also inside C calls and __gc finalizers (default 3600; 0: none)", "S" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
 		/* nssim export's, not for users */
@@ -291,6 +316,12 @@ int cmd_run(int argc, char **argv)
 		return usage_error("--max-steps %" G_GINT64_FORMAT ": must be >= 0 (0: no budget)", max_steps);
 	if (max_mem < 1)
 		return usage_error("--max-memory %" G_GINT64_FORMAT ": must be >= 1", max_mem);
+	if (max_events < 0)
+		return usage_error("--max-events %" G_GINT64_FORMAT ": must be >= 0 (0: none)", max_events);
+	s->max_events = (uint64_t)max_events;
+	s->until = -1;
+	if (until && !parse_duration(until, &s->until))
+		return usage_error("--until %s: a time in ns, or with a unit (ns, us, ms, s)", until);
 	if (max_time < 0 || max_time > G_MAXINT32)
 		return usage_error("--max-time %" G_GINT64_FORMAT ": must be 0..%d (0: no limit)",
 				   max_time, G_MAXINT32);

@@ -63,6 +63,8 @@ struct sim {
 	GString *failures;          /* first failures, for the summary */
 	char src[512];              /* file:line of the current call */
 	uint64_t steps, max_steps;
+	uint64_t max_events;     /* --max-events, 0: none */
+	int64_t until;           /* --until: the end of virtual time for this run, -1: none */
 	size_t mem_used, mem_limit;
 	char *error;                /* scenario error text */
 	const char *jsonl_path;     /* --jsonl: the run as JSON lines */

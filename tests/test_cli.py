@@ -107,6 +107,22 @@ class BadInput(Base):
             self.assertEqual(r.returncode, 2, body)
             self.assertIn("stopped inside a long call into C or a __gc finalizer", r.stderr)
 
+    def test_event_and_time_limits(self):
+        churn = os.path.join(ROOT, "bench", "churn.lua")
+        r = run(["run", "--db", self.db, "--max-events", "100", churn])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("event budget of 100 exhausted", r.stderr)
+        self.assertEqual(self.query("SELECT status, events FROM run"), [("failed", 100)])
+        study = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
+        r = run(["run", "--no-trace", "--until", "60ms", study])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("virtual time limit of 60000000 ns reached (--until)", r.stderr)
+        self.assertRegex(r.stdout, r"virtual time: 60\.\d+ ms")
+        for bad in (["--until", "5x"], ["--until", "-1"], ["--max-events", "-1"]):
+            r = run(["run", "--no-trace"] + bad + [study])
+            self.assertEqual(r.returncode, 2)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+
     def test_interrupted(self):
         path = os.path.join(ROOT, "bench", "churn.lua")
         for sig in (signal.SIGINT, signal.SIGTERM):
