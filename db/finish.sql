@@ -7,6 +7,11 @@ CREATE INDEX IF NOT EXISTS transition_obj ON transition (run, kind, obj, counter
 CREATE INDEX IF NOT EXISTS transition_event ON transition (run, event);
 CREATE INDEX IF NOT EXISTS violation_run ON violation (run, event);
 
+-- Every transition with the virtual time of its event.
+CREATE VIEW IF NOT EXISTS transition_time AS
+SELECT t.run, t.seq, t.event, e.time_ns, t.kind, t.obj, t.counter, t.old, t.new, t.site
+FROM transition t JOIN event e ON e.run = t.run AND e.seq = t.event;
+
 -- Per namespace: when it was created, last went inactive, was freed, and for
 -- how long it was alive (in memory) but invisible (A == 0, P > 0) after it
 -- last went inactive (NULL while it is active again or was never inactive).

@@ -1151,9 +1151,11 @@ static int f_close(lua_State *L)
 {
 	struct l_fd *f = check_fd(L, 1);
 
+	char args[24];
 	int r;
 
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "fd=%d", f->fd);
+	call_site(L, args);
 	r = sys_close(S(L)->w, f->task, f->fd);
 	VEC(VOP_CLOSE, f->task, r, VRET_ZERO, 0, NULL, "close", f->fd);
 	return ret_true(L, r);
@@ -1289,6 +1291,7 @@ static int f_handle(lua_State *L)
 	const char *path = "";
 	struct nss_handle h = { 0 };
 	struct nss_fd_info fi = { 0 };
+	char args[96];
 	int r;
 
 	if (lua_istable(L, 2))
@@ -1311,7 +1314,8 @@ static int f_handle(lua_State *L)
 			path = luaL_checkstring(L, -1);
 		luaL_argcheck(L, strlen(path) < 40, opts, "path longer than 39 bytes");
 	}
-	call_site(L, NULL);
+	g_snprintf(args, sizeof(args), "fd=%d%s%s", f->fd, path[0] ? " path=" : "", path);
+	call_site(L, args);
 	r = sys_name_to_handle_at(S(L)->w, f->task, f->fd, path, (uint32_t)bytes, flags, &h);
 	if (S(L)->vec)
 		nss_fd_info(S(L)->w, f->task, f->fd, &fi);
@@ -1499,7 +1503,17 @@ static int t_open_by_handle(lua_State *L)
 		mfd = f->fd;
 		is_fd = true;
 	}
-	call_site(L, NULL);
+	{
+		char args[48];
+
+		if (is_fd || mfd >= 0)
+			g_snprintf(args, sizeof(args), "mount=fd %d", mfd);
+		else
+			g_snprintf(args, sizeof(args), "mount=%s", mfd == NSS_FD_NSFS_ROOT ? "nsfs_root"
+				   : mfd == NSS_FD_PIDFS_ROOT ? "pidfs_root"
+				   : mfd == NSS_AT_FDCWD ? "cwd" : "bad fd");
+		call_site(L, args);
+	}
 	r = sys_open_by_handle_at(S(L)->w, t, mfd, h, flags);
 	VEC(VOP_OBH, t, r, VRET_FD, r, NULL, "open_by_handle_at", flags, mfd, is_fd);
 	vec_set_handle(S(L), h);
@@ -1641,7 +1655,13 @@ static int t_send_fd(lua_State *L)
 		queue = lua_toboolean(L, -1);
 		lua_pop(L, 1);
 	}
-	call_site(L, queue ? "queued" : NULL);
+	{
+		char args[64];
+
+		g_snprintf(args, sizeof(args), "fd=%d to=%" G_GUINT64_FORMAT "%s", f->fd, to,
+			   queue ? " queued" : "");
+		call_site(L, args);
+	}
 	r = sys_send_fd(S(L)->w, t, f->fd, to, queue);
 	VEC(VOP_SEND_FD, t, r, queue ? VRET_ZERO : VRET_FD, queue ? -1 : r, NULL, "sendmsg",
 	    f->fd, vec_task(S(L), to));
