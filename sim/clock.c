@@ -104,7 +104,7 @@ static void resume(struct sim *s, lua_State *L, int ref)
  * What stops a run before its next event: a failed trace write, the event
  * budget, the virtual time limit (a scenario error, exit 2, each).
  */
-void sim_check_trace(struct sim *s, lua_State *L)
+void sim_check_limits(struct sim *s, lua_State *L)
 {
 	const char *err = nss_trace_error(s->trace);
 
@@ -121,12 +121,12 @@ bool sim_run_one(struct sim *s, lua_State *L)
 {
 	struct qitem it;
 
-	sim_check_trace(s, L);
+	sim_check_limits(s, L);
 	if (s->heap->len == 0)
 		return false;
 	if (s->until >= 0 && ((const struct qitem *)s->heap->data)->time > s->until) {
 		s->now = s->until + 1;      /* the next thing due is past the limit */
-		sim_check_trace(s, L);
+		sim_check_limits(s, L);
 	}
 	it = pop(s);
 	if (it.time > s->now)

@@ -195,7 +195,7 @@ static void call_site(lua_State *L, const char *args)
 	lua_Debug ar;
 
 	sim_world(s);
-	sim_check_trace(s, L);
+	sim_check_limits(s, L);
 	s->src[0] = 0;
 	for (int level = 1; lua_getstack(L, level, &ar); level++) {
 		lua_getinfo(L, "Sl", &ar);

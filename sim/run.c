@@ -7,6 +7,7 @@
  * errors and scenario errors (syntax, runtime, budget, memory).  A scenario
  * error still closes the run as 'failed', keeping every event before it.
  */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include "sim.h"
@@ -301,11 +302,10 @@ int cmd_run(int argc, char **argv)
 		return usage_error("%s", argc < 2 ? "no scenario file given" : "more than one scenario file given");
 
 	s->path = argv[1];
-	if (!g_file_test(s->path, G_FILE_TEST_IS_REGULAR) || access(s->path, R_OK))
-		return usage_error("cannot read %s: %s", s->path,
-				   g_file_test(s->path, G_FILE_TEST_EXISTS) && !g_file_test(s->path, G_FILE_TEST_IS_DIR)
-				   ? g_strerror(EACCES) : g_file_test(s->path, G_FILE_TEST_IS_DIR)
-				   ? "a directory, not a scenario file" : g_strerror(ENOENT));
+	if (g_file_test(s->path, G_FILE_TEST_IS_DIR))
+		return usage_error("cannot read %s: a directory, not a scenario file", s->path);
+	if (access(s->path, R_OK))
+		return usage_error("cannot read %s: %s", s->path, g_strerror(errno));
 	s->cfg.kernel = g_strdup(kernel ? kernel : "6.19");
 	s->cfg.cli_kernel = kernel != NULL;
 	if (!nss_variant_lookup(s->cfg.kernel))
@@ -413,7 +413,7 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	sim_sandbox_env(s, s->L);
-	sim_sandbox_arm(s, s->L, max_time);
+	sim_sandbox_arm(s->L, max_time);
 	sim_lua_open(s);
 	sim_publish_params(s);
 

@@ -99,7 +99,7 @@ static void stop_handler(int sig)
 		lua_sethook(stop_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
-void sim_sandbox_arm(struct sim *s, lua_State *L, int64_t max_time)
+void sim_sandbox_arm(lua_State *L, int64_t max_time)
 {
 	struct sigaction sa = { .sa_handler = stop_handler };
 
@@ -117,7 +117,6 @@ void sim_sandbox_arm(struct sim *s, lua_State *L, int64_t max_time)
 		sigaction(SIGPROF, &sa, NULL);
 		setitimer(ITIMER_PROF, &it, NULL);
 	}
-	(void)s;
 }
 
 /* The Lua state is about to close: a stop now can only be the hard one. */

@@ -152,11 +152,11 @@ void sim_json_str(GString *o, const char *s);
  * the next Lua instruction, or a hard exit (2) if none comes in as long
  * again.  _closing() before lua_close(), _disarm() after.
  */
-void sim_sandbox_arm(struct sim *s, lua_State *L, int64_t max_time);
+void sim_sandbox_arm(lua_State *L, int64_t max_time);
 void sim_sandbox_closing(void);
 void sim_sandbox_disarm(void);
-/* raise the trace's first write error, if any, as a scenario error */
-void sim_check_trace(struct sim *s, lua_State *L);
+/* a failed trace write, the event budget or the virtual time limit: a scenario error */
+void sim_check_limits(struct sim *s, lua_State *L);
 /* now + dt, at most the end of virtual time (INT64_MAX ns) */
 int64_t sim_time_add_sat(int64_t now, int64_t dt);
 /* an integer in [lo, hi] from @r, for any lo <= hi */
