@@ -63,6 +63,10 @@ void nss_trace_expectation(struct nss_trace *t, uint64_t event, const char *src,
 gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *error,
 			 const char *fingerprint, uint64_t events, uint64_t transitions,
 			 GError **err);
+/* Close without building the indexes (a sweep's run; readers build them). */
+void nss_trace_set_no_index(struct nss_trace *t, bool no_index);
+/* Build the indexes and views of a trace closed without them, if writable. */
+void nss_db_index(const char *path);
 /* Free without closing the run (it stays 'running'); for fatal paths. */
 void nss_trace_abandon(struct nss_trace *t);
 /* The first write error (disk full, read-only, locked), or NULL: the run must stop. */

@@ -250,7 +250,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *until = NULL;
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
-	gboolean no_trace = FALSE;
+	gboolean no_trace = FALSE, no_index = FALSE;
 	g_autofree char *jsonl = NULL, *fail = NULL;
 	gboolean count_sites = FALSE, ignore_exp = FALSE, export_quiet = FALSE;
 	g_autofree char *vector_c = NULL, *expect_fp = NULL, *fault_outcome = NULL;
@@ -262,6 +262,7 @@ int cmd_run(int argc, char **argv)
 		{ "lazy-tlb", 0, 0, G_OPTION_ARG_STRING, &lazy, "refcount (default) or shootdown", "MODE" },
 		{ "audit", 0, 0, G_OPTION_ARG_STRING, &audit, "Invariant checks after each event: off, incremental (default), full", "MODE" },
 		{ "no-trace", 0, 0, G_OPTION_ARG_NONE, &no_trace, "Write no database", NULL },
+		{ "no-index", 0, 0, G_OPTION_ARG_NONE, &no_index, "Leave the trace's indexes and views to the first nssim command that reads it (sweep does this for its runs)", NULL },
 		{ "jsonl", 0, 0, G_OPTION_ARG_FILENAME, &jsonl, "Also write the run as JSON lines (docs/test-vectors.md); - for stdout, which then gets no summary", "FILE" },
 		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "Scenario parameter (repeatable); wins over the scenario{} header", "KEY=VALUE" },
 		{ "fail", 0, 0, G_OPTION_ARG_STRING, &fail, "Make the Nth pass (default 1) through a fallible site fail, with its own errno or ERRNO (docs/fault-sites.md)", "SITE[:N][=ERRNO]" },
@@ -466,6 +467,7 @@ int cmd_run(int argc, char **argv)
 				     : NULL;
 
 		run_id = nss_trace_run_id(s->trace);
+		nss_trace_set_no_index(s->trace, no_index);
 		if (!nss_trace_close(s->trace, status, msg, fp, world_event_count(s->w),
 				     world_transition_count(s->w), &err)) {
 			g_printerr("nssim run: trace %s: %s\n", s->db_path, err->message);

@@ -393,6 +393,8 @@ int cmd_sweep(int argc, char **argv)
 			j->db = g_strdup_printf("%s/run-%u.db", tmp, all->len);
 			g_ptr_array_add(j->argv, g_strdup(self ? self : "nssim"));
 			g_ptr_array_add(j->argv, g_strdup("run"));
+			/* the merge reads the run once: its indexes would be built for nothing */
+			g_ptr_array_add(j->argv, g_strdup("--no-index"));
 			g_ptr_array_add(j->argv, g_strdup("--db"));
 			g_ptr_array_add(j->argv, g_strdup(j->db));
 			g_ptr_array_add(j->argv, g_strdup_printf("--seed=%" G_GINT64_FORMAT, seed));

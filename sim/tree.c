@@ -117,6 +117,8 @@ int cmd_tree(int argc, char **argv)
 		g_printerr("nssim tree: expected one database (see nssim tree --help)\n");
 		return 2;
 	}
+	if (g_file_test(argv[1], G_FILE_TEST_IS_REGULAR))
+		nss_db_index(argv[1]);
 	if (!g_file_test(argv[1], G_FILE_TEST_IS_REGULAR) ||
 	    sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		g_printerr("nssim tree: cannot open %s\n", argv[1]);

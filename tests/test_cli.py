@@ -440,6 +440,46 @@ end
         self.assertGreaterEqual(after, committed)
         # what was committed is whole: every event's transitions are there
         self.assertGreater(self.query("SELECT count(*) FROM event")[0][0], 0)
+        # the first reader builds the indexes the killed run never made
+        indexes = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'transition_%'"
+        self.assertEqual(self.query(indexes), [(0,)])
+        r = run(["tree", self.db])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.query(indexes), [(2,)])
+
+    def test_no_index_and_buffered_transitions(self):
+        # transitions are written 64 rows per INSERT: every one lands, in
+        # order, also the last partial batch; --no-index leaves the indexes
+        # to the first reader, whose answers do not change
+        scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
+        other = os.path.join(self.tmp.name, "u.db")
+        self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
+        self.assertEqual(run(["run", "--no-index", "--db", other, scen]).returncode, 0)
+        for db in (self.db, other):
+            con = sqlite3.connect(db)
+            n, first, last, distinct = con.execute(
+                "SELECT count(*), min(seq), max(seq), count(DISTINCT seq) FROM transition").fetchone()
+            self.assertEqual(con.execute("SELECT transitions FROM run").fetchone()[0], n)
+            self.assertNotEqual(n % 64, 0)
+            self.assertEqual((first, last, distinct), (1, n, n))
+            self.assertEqual(con.execute(
+                "SELECT count(*) FROM transition t JOIN (SELECT seq, row_number() OVER"
+                " (ORDER BY rowid) AS k FROM transition) o ON o.seq = t.seq WHERE o.k != t.seq"
+                ).fetchone()[0], 0)
+            con.close()
+        con = sqlite3.connect(other)
+        self.assertEqual(con.execute("SELECT count(*) FROM sqlite_master WHERE name IN"
+                                     " ('transition_obj', 'ns_holders')").fetchone()[0], 0)
+        con.close()
+        a, b = run(["tree", self.db]), run(["tree", other])
+        self.assertEqual(b.returncode, 0, b.stderr)
+        self.assertEqual(a.stdout, b.stdout)
+        self.assertEqual(self.query("SELECT count(*) FROM sqlite_master WHERE name IN"
+                                    " ('transition_obj', 'ns_holders')"), [(2,)])
+        con = sqlite3.connect(other)
+        self.assertEqual(con.execute("SELECT count(*) FROM sqlite_master WHERE name IN"
+                                     " ('transition_obj', 'ns_holders')").fetchone()[0], 2)
+        con.close()
 
 
 class Resurrection(Base):
