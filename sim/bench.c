@@ -4,13 +4,20 @@
  * CLONE_NEW* flags, /proc ns opens and closes, setns, exit, reap, deferred
  * frees) run without and with the trace, and a raw SQLite baseline that
  * inserts the same number of transition rows the same way (prepared
- * statement, one transaction per batch).  The last line is one JSON object.
+ * statement, one transaction per batch).  Then what users run: the Lua
+ * churn of bench/churn.lua (embedded) through `nssim run` with the default
+ * audit, untraced, traced and traced without the index build, and the same
+ * churn in worlds of growing size, as CPU time per event of the child
+ * process.  The last line is one JSON object.
  */
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "sim.h"
+#include "churn-lua.h"
 
 #define POOL 48
 
@@ -151,12 +158,138 @@ static double baseline(const char *path, uint64_t rows, unsigned int batch)
 	return dt;
 }
 
+/*
+ * One `nssim run` of the churn as a child process: CPU seconds (user +
+ * system, from wait4) per event, or a negative value if it failed.
+ */
+static double lua_churn(const char *self, const char *script, const char *db, bool no_index,
+			unsigned int tasks, unsigned int rounds, uint64_t *events)
+{
+	g_autofree char *p_tasks = g_strdup_printf("tasks=%u", tasks);
+	g_autofree char *p_rounds = g_strdup_printf("rounds=%u", rounds);
+	const char *argv[16] = { self, "run", "-p", p_tasks, "-p", p_rounds };
+	int n = 6, out_fd, status;
+	g_autoptr(GString) out = g_string_new(NULL);
+	char buf[4096];
+	ssize_t k;
+	GPid pid;
+	struct rusage ru;
+	const char *ev;
+
+	if (db) {
+		argv[n++] = "--db";
+		argv[n++] = db;
+		if (no_index)
+			argv[n++] = "--no-index";
+	} else {
+		argv[n++] = "--no-trace";
+	}
+	argv[n++] = script;
+	if (db)
+		unlink(db);
+	if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+				      G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, NULL,
+				      &out_fd, NULL, NULL))
+		return -1;
+	while ((k = read(out_fd, buf, sizeof(buf))) > 0)
+		g_string_append_len(out, buf, k);
+	close(out_fd);
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	ev = strstr(out->str, "events: ");
+	*events = ev ? g_ascii_strtoull(ev + 8, NULL, 10) : 0;
+	if (!*events)
+		return -1;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6) / (double)*events;
+}
+
+static void remove_db(const char *db)
+{
+	const char *suffixes[] = { "", "-wal", "-shm" };
+
+	for (guint x = 0; x < G_N_ELEMENTS(suffixes); x++) {
+		g_autofree char *f = g_strconcat(db, suffixes[x], NULL);
+
+		unlink(f);
+	}
+}
+
+/*
+ * The Lua churn as users run it, and its cost per event against the size
+ * of the world: each size replaces its tasks enough times to make about
+ * as many events as 100 tasks replaced @rounds times.  Appends its JSON
+ * members to @json.  FALSE if a run failed.
+ */
+static gboolean lua_bench(const char *dir, const char *sizes, unsigned int rounds, GString *json)
+{
+	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+	g_autofree char *script = g_build_filename(dir, "churn.lua", NULL);
+	g_autofree char *db = g_build_filename(dir, "churn.db", NULL);
+	g_auto(GStrv) size = g_strsplit(sizes, ",", -1);
+	const struct { const char *name; bool traced, no_index; } modes[] = {
+		{ "untraced", false, false },
+		{ "traced, indexes built at close", true, false },
+		{ "traced, --no-index", true, true },
+	};
+	double base = 0;
+	uint64_t ev;
+
+	if (!self || !g_file_set_contents(script, churn_lua, -1, NULL))
+		return FALSE;
+	g_print("Lua churn (bench/churn.lua, default audit), 100 tasks x %u rounds,"
+		" CPU time of the nssim run process:\n", rounds);
+	for (guint m = 0; m < G_N_ELEMENTS(modes); m++) {
+		double c = lua_churn(self, script, modes[m].traced ? db : NULL, modes[m].no_index,
+				     100, rounds, &ev);
+
+		if (c < 0)
+			return FALSE;
+		g_print("  %-31s %8.2f us/event (%" G_GUINT64_FORMAT " events, %.0f events/s)\n",
+			modes[m].name, c * 1e6, ev, 1 / c);
+		g_string_append_printf(json, ", \"lua_us_per_event_%s\": %.3f",
+				       m == 0 ? "untraced" : m == 1 ? "traced" : "traced_no_index",
+				       c * 1e6);
+		remove_db(db);
+	}
+	g_print("cost per event against the size of the world (untraced):\n");
+	g_string_append(json, ", \"lua_size_sweep\": [");
+	for (guint i = 0; size[i]; i++) {
+		guint64 tasks;
+		unsigned int r;
+		double c;
+
+		if (!g_ascii_string_to_unsigned(size[i], 10, 1, 1000000, &tasks, NULL))
+			return FALSE;
+		/* the same total of replacements as 100 tasks x rounds, at least one */
+		r = (unsigned int)MAX(1, 100 * (guint64)rounds / tasks);
+		c = lua_churn(self, script, NULL, false, (unsigned int)tasks, r, &ev);
+		if (c < 0)
+			return FALSE;
+		if (!base)
+			base = c;
+		g_print("  %7" G_GUINT64_FORMAT " tasks x %4u rounds: %8.2f us/event"
+			" (%" G_GUINT64_FORMAT " events), %.2f x the first\n",
+			tasks, r, c * 1e6, ev, c / base);
+		g_string_append_printf(json, "%s{\"tasks\": %" G_GUINT64_FORMAT
+				       ", \"us_per_event\": %.3f}", i ? ", " : "", tasks, c * 1e6);
+	}
+	g_string_append(json, "]");
+	unlink(script);
+	return TRUE;
+}
+
 int cmd_bench(int argc, char **argv)
 {
-	gint64 events = 400000;
-	g_autofree char *dir = NULL;
+	gint64 events = 400000, rounds = 20;
+	g_autofree char *dir = NULL, *sizes = NULL;
+	gboolean no_lua = FALSE;
+	g_autoptr(GString) json = g_string_new(NULL);
 	GOptionEntry entries[] = {
-		{ "events", 'n', 0, G_OPTION_ARG_INT64, &events, "Events per measurement (default 400000)", "N" },
+		{ "events", 'n', 0, G_OPTION_ARG_INT64, &events, "Events per measurement of the C core (default 400000)", "N" },
+		{ "rounds", 0, 0, G_OPTION_ARG_INT64, &rounds, "Lua churn: times each of 100 tasks is replaced (default 20; five calls each)", "N" },
+		{ "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes, "Lua churn: live tasks of the size sweep (default 100,1000,10000)", "N,N..." },
+		{ "no-lua", 0, 0, G_OPTION_ARG_NONE, &no_lua, "Measure the C core and SQLite only", NULL },
 		{ "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Directory for the databases (default: a temporary one)", "DIR" },
 		{ NULL },
 	};
@@ -171,13 +304,28 @@ int cmd_bench(int argc, char **argv)
 	struct utsname u;
 
 	g_option_context_set_summary(ctx,
-		"Churn workload throughput, without and with the trace, and a raw SQLite\n"
-		"baseline writing the same rows.  The last line is one JSON object.");
+		"Churn workload throughput of the C core (audit off), without and with the\n"
+		"trace, and a raw SQLite baseline writing the same rows; then the Lua churn\n"
+		"users run (bench/churn.lua, default audit) untraced and traced, and its\n"
+		"cost per event in worlds of growing size.  The last line is one JSON object.\n"
+		"Instruction counts: bench/README.md (callgrind).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 1 || events <= 0) {
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 1 || events <= 0 ||
+	    rounds <= 0 || rounds > 1000000) {
 		g_printerr("nssim bench: %s (see nssim bench --help)\n",
 			   err ? err->message : "bad arguments");
 		return 2;
+	}
+	if (sizes) {
+		g_auto(GStrv) size = g_strsplit(sizes, ",", -1);
+
+		for (guint i = 0; size[i]; i++) {
+			if (!g_ascii_string_to_unsigned(size[i], 10, 1, 1000000, NULL, NULL)) {
+				g_printerr("nssim bench: --sizes %s: live task counts from 1 to"
+					   " 1000000, separated by commas\n", sizes);
+				return 2;
+			}
+		}
 	}
 	if (!dir) {
 		tmp = g_dir_make_tmp("nssim-bench-XXXXXX", &err);
@@ -204,14 +352,19 @@ int cmd_bench(int argc, char **argv)
 		events, tr_traced);
 	g_print("no trace: %.3f s; trace: %.3f s; SQLite baseline (%" G_GUINT64_FORMAT " rows): %.3f s\n",
 		t_plain, t_traced, tr_traced, t_base);
+	if (!no_lua && !lua_bench(dir ? dir : tmp, sizes ? sizes : "100,1000,10000",
+				  (unsigned int)rounds, json)) {
+		g_printerr("nssim bench: a `nssim run` of the Lua churn failed\n");
+		return 2;
+	}
 	g_print("{\"events\": %" G_GINT64_FORMAT ", \"transitions\": %" G_GUINT64_FORMAT ", "
 		"\"events_per_s_no_trace\": %.0f, \"events_per_s_trace\": %.0f, "
 		"\"transitions_per_s_no_trace\": %.0f, "
 		"\"rows_per_s_trace\": %.0f, \"rows_per_s_baseline\": %.0f, "
-		"\"machine\": \"%s %s, %ld cpus\", \"build\": \"%s\"}\n",
+		"\"machine\": \"%s %s, %ld cpus\", \"build\": \"%s\"%s}\n",
 		events, tr_traced, events / t_plain, events / t_traced, tr_plain / t_plain,
 		tr_traced / t_traced, tr_traced / t_base, u.machine, u.release,
-		sysconf(_SC_NPROCESSORS_ONLN), NSSIM_BUILDTYPE);
+		sysconf(_SC_NPROCESSORS_ONLN), NSSIM_BUILDTYPE, json->str);
 	for (int k = 0; k < 2; k++) {
 		const char *suffixes[] = { "", "-wal", "-shm" };
 

@@ -482,6 +482,23 @@ end
         con.close()
 
 
+class Bench(Base):
+    def test_bench_prints_lua_figures(self):
+        # a measurement, not a timed test: the figures must be there and sane
+        r = run(["bench", "-n", "2000", "--rounds", "1", "--sizes", "10,30", "--dir", self.tmp.name])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout.strip().splitlines()[-1])
+        for k in ("lua_us_per_event_untraced", "lua_us_per_event_traced",
+                  "lua_us_per_event_traced_no_index"):
+            self.assertGreater(j[k], 0)
+        self.assertEqual([s["tasks"] for s in j["lua_size_sweep"]], [10, 30])
+        self.assertIn("30 tasks x    3 rounds", r.stdout)
+        self.assertEqual(os.listdir(self.tmp.name), [])      # nothing left behind
+        r = run(["bench", "--sizes", "10,x"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+
+
 class Resurrection(Base):
     def test_cascade_in_trace(self):
         scen = os.path.join(ROOT, "scenarios", "resurrection.lua")
