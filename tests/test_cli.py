@@ -961,6 +961,7 @@ class Tree(Base):
 
 
 if __name__ == "__main__":
-    NSSIM, ROOT = sys.argv[1], sys.argv[2]
+    # absolute: some tests run nssim from another directory
+    NSSIM, ROOT = os.path.abspath(sys.argv[1]), sys.argv[2]
     del sys.argv[1:3]
     unittest.main(verbosity=2)
