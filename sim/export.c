@@ -146,7 +146,7 @@ int cmd_export(int argc, char **argv)
 		"scenario is refused) and writes it, without rerunning anything, as Chrome\n"
 		"trace-event JSON for ui.perfetto.dev (Open trace file) or chrome://tracing: a\n"
 		"counter per namespace (__ns_ref, __ns_ref_active), a track per task (alive,\n"
-		"zombie, its calls), kernel work, CPUs and lazy-TLB pins.\n\n"
+		"zombie, its calls), kernel work, CPUs and lazy-TLB pins.  See docs/perfetto.md.\n\n"
 		"Exit status: 0 written; 2 usage or scenario error; 3 the run uses something\n"
 		"a real kernel cannot be made to repeat from userspace (named with its line).");
 	g_option_context_add_main_entries(ctx, entries, NULL);

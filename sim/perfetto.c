@@ -2,7 +2,7 @@
 /*
  * perfetto.c - `nssim export --format perfetto DB`: one run of a trace
  * database as a Chrome trace-event file (the JSON Object Format) for
- * ui.perfetto.dev, chrome://tracing and trace_processor.
+ * ui.perfetto.dev, chrome://tracing and trace_processor (docs/perfetto.md).
  *
  * Only the tables are read, nothing is rerun: the file shows what the run
  * recorded, also when the scenario has changed since or the run was killed.
