@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * export.c - nssim export: a scenario, or a run kept in a trace database,
- * as JSON lines or as a standalone C test vector (docs/test-vectors.md).
+ * as JSON lines or as a standalone C test vector (docs/test-vectors.md);
+ * a run of a trace database as a Perfetto trace (perfetto.c).
  *
- * The export reruns the scenario through `nssim run` with the run's
- * settings, expectations not evaluated (the vector asserts the model's
- * outcomes, not the scenario's opinions) and every invariant checked.  A
- * run taken from a database must reproduce: its fingerprint must match.
+ * JSON lines and vectors rerun the scenario through `nssim run` with the
+ * run's settings, expectations not evaluated (the vector asserts the
+ * model's outcomes, not the scenario's opinions) and every invariant
+ * checked.  A run taken from a database must reproduce: its fingerprint
+ * must match.  The Perfetto trace reruns nothing: it reads the tables.
  */
+#include <errno.h>
 #include <string.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -108,33 +111,42 @@ out:
 int cmd_export(int argc, char **argv)
 {
 	g_autofree char *format = NULL, *kernel = NULL, *out = NULL, *scripts = NULL;
+	g_autofree char *counters = NULL;
 	g_auto(GStrv) params = NULL;
 	gint64 seed = -1, run = 0;
 	GOptionEntry entries[] = {
-		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format, "c (default): a standalone C program printing KTAP; jsonl: one JSON object per event", "FMT" },
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format, "c (default): a standalone C program printing KTAP; jsonl: one JSON object per event; perfetto: a trace database's run as Chrome trace-event JSON", "FMT" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel variant: 6.19, 6.19-prefix, 6.19-nsset-bug, 6.18, 7.1 (default: the scenario's, or the run's)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's, or the run's)", "N" },
 		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "Scenario parameter (repeatable)", "KEY=VALUE" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write here (default: stdout)", "FILE" },
 		{ "run", 0, 0, G_OPTION_ARG_INT64, &run, "With a database: the run's id (default: the last run)", "ID" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
+		{ "counters", 0, 0, G_OPTION_ARG_STRING, &counters, "With --format perfetto: ns (default): namespaces and CPU IPIs; all: every counted object", "WHICH" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua|TRACE.db");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *scenario = NULL, *fingerprint = NULL;
+	bool perfetto;
 	int rc;
 
 	g_option_context_set_summary(ctx,
-		"Export a scenario run, or a run kept in a trace database, as a test vector.\n"
-		"The scenario is rerun with every invariant checked and its expectations not\n"
-		"evaluated: the vector asserts what the model does.  From a database, the run's\n"
-		"kernel, seed, parameters and injected fault are used, and the rerun must\n"
-		"reproduce the run's fingerprint.\n\n"
+		"Export a scenario run, or a run kept in a trace database, as a test vector or\n"
+		"JSON lines; or a run kept in a trace database as a Perfetto trace.\n\n"
+		"For c and jsonl the scenario is rerun with every invariant checked and its\n"
+		"expectations not evaluated: the vector asserts what the model does.  From a\n"
+		"database, the run's kernel, seed, parameters and injected fault are used, and\n"
+		"the rerun must reproduce the run's fingerprint.\n\n"
 		"--format c writes one C program (libc and kernel headers only) that replays the\n"
 		"run on the running kernel with real syscalls as root, in forked children, and\n"
 		"prints KTAP; exit 0 pass, 1 fail, 4 skip (e.g. the kernel is not the variant's).\n\n"
+		"--format perfetto reads a run of a trace database (made by nssim run --db; a\n"
+		"scenario is refused) and writes it, without rerunning anything, as Chrome\n"
+		"trace-event JSON for ui.perfetto.dev (Open trace file) or chrome://tracing: a\n"
+		"counter per namespace (__ns_ref, __ns_ref_active), a track per task (alive,\n"
+		"zombie, its calls), kernel work, CPUs and lazy-TLB pins.  See docs/perfetto.md.\n\n"
 		"Exit status: 0 written; 2 usage or scenario error; 3 the run uses something\n"
 		"a real kernel cannot be made to repeat from userspace (named with its line).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -143,10 +155,18 @@ int cmd_export(int argc, char **argv)
 	if (argc != 2)
 		return export_usage("%s", argc < 2 ? "no scenario or database given"
 						 : "more than one input given");
-	if (format && strcmp(format, "c") && strcmp(format, "jsonl"))
-		return export_usage("--format '%s': c or jsonl", format);
+	if (format && strcmp(format, "c") && strcmp(format, "jsonl") && strcmp(format, "perfetto"))
+		return export_usage("--format '%s': c, jsonl or perfetto", format);
 	if (run < 0)
 		return export_usage("--run %" G_GINT64_FORMAT ": must be > 0", run);
+	perfetto = format && !strcmp(format, "perfetto");
+	if (counters && !perfetto)
+		return export_usage("--counters is for --format perfetto");
+	if (counters && strcmp(counters, "ns") && strcmp(counters, "all"))
+		return export_usage("--counters '%s': ns or all", counters);
+	if (perfetto && (kernel || seed >= 0 || params || scripts))
+		return export_usage("--format perfetto shows a run as it was traced: "
+				    "--kernel, --seed, --param and --scripts rerun a scenario");
 
 	g_ptr_array_add(args, g_strdup("run"));
 	if (g_file_test(argv[1], G_FILE_TEST_IS_REGULAR) && !is_sqlite(argv[1])) {
@@ -154,6 +174,17 @@ int cmd_export(int argc, char **argv)
 
 		if (g_stat(argv[1], &sb) == 0 && sb.st_size == 0)
 			return export_usage("%s is empty: neither a scenario nor a trace database", argv[1]);
+	}
+	if (perfetto) {
+		/* the trace is the input: a scenario has to be run into one first */
+		if (!g_file_test(argv[1], G_FILE_TEST_EXISTS)) {
+			g_printerr("nssim export: cannot open %s: %s\n", argv[1], g_strerror(ENOENT));
+			return 2;
+		}
+		if (!is_sqlite(argv[1]))
+			return export_usage("--format perfetto needs a trace database and %s is not one;"
+					    " make one with nssim run --db TRACE.db SCENARIO", argv[1]);
+		return sim_export_perfetto(argv[1], run, counters && !strcmp(counters, "all"), out);
 	}
 	if (is_sqlite(argv[1])) {
 		rc = run_args_from_db(argv[1], run, args, &scenario, &fingerprint);

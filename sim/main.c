@@ -14,7 +14,7 @@ static const struct {
 	{ "run", cmd_run, "Run a Lua scenario into an SQLite trace" },
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
 	{ "sweep", cmd_sweep, "Run a scenario over parameter values and seeds, in parallel, into one database" },
-	{ "export", cmd_export, "Export a scenario or a traced run as JSON lines or a C test vector for a real kernel" },
+	{ "export", cmd_export, "Export a run as a C test vector for a real kernel, as JSON lines, or as a Perfetto trace" },
 	{ "explore", cmd_explore, "Search random operation sequences for invariant violations; shrink them" },
 	{ "faultsim", cmd_faultsim, "Fail each pass through each fallible site in turn; report broken error paths" },
 	{ "sites", cmd_sites, "List the fallible sites that --fail and sim.fail_next() can fail" },

@@ -182,4 +182,8 @@ int cmd_sites(int argc, char **argv);
 int cmd_faultsim(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
+/* perfetto.c: a run of trace database @path as Chrome trace-event JSON, to
+ * @out (NULL or "-": stdout); @run 0: the last.  Exit status: 0 or 2. */
+int sim_export_perfetto(const char *path, gint64 run, bool all_counters, const char *out);
+
 #endif

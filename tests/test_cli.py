@@ -842,6 +842,286 @@ class Export(Base):
             self.assertIn("nssim export:", r.stderr)
 
 
+class Perfetto(Base):
+    """nssim export --format perfetto: a run of a trace database as Chrome
+    trace-event JSON, checked against the database it was read from."""
+    PHASES = {"M", "C", "X", "i"}
+
+    def export(self, *args, db=None, cwd=None):
+        out = os.path.join(self.tmp.name, "p.json")
+        r = run(["export", "--format", "perfetto", "-o", out] + list(args) + [db or self.db],
+                cwd=cwd)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            text = f.read()
+        # every timestamp is the virtual ns exactly, as microseconds N.NNN
+        for m in re.finditer(r'"(ts|dur)":([^,}]*)', text):
+            self.assertRegex(m.group(2), r"^\d+\.\d{3}$", m.group(0))
+        return json.loads(text)
+
+    def validate(self, trace, run_id):
+        """The format, and every track against the tables of run @run_id."""
+        q = lambda sql: self.query(sql, run_id)
+        self.assertIsInstance(trace, dict)
+        self.assertEqual(trace["displayTimeUnit"], "ns")
+        self.assertEqual(trace["metadata"]["run"], run_id)
+        events = trace["traceEvents"]
+        self.assertIsInstance(events, list)
+        isint = lambda v: isinstance(v, int) and not isinstance(v, bool)
+        isnum = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+        ns = lambda us: round(us * 1000)
+        pid_of_tid, names, pnames, counters, slices = {}, {}, {}, {}, {}
+        for e in events:
+            self.assertIn(e["ph"], self.PHASES, e)
+            self.assertIsInstance(e["name"], str, e)
+            self.assertTrue(e["name"], e)
+            for k in ("pid", "tid"):
+                self.assertTrue(isint(e[k]) and 0 < e[k] < 2 ** 32, e)
+            self.assertTrue(isnum(e["ts"]) and e["ts"] >= 0, e)
+            # a tid names one thread in the whole file
+            self.assertEqual(pid_of_tid.setdefault(e["tid"], e["pid"]), e["pid"], e)
+            if e["ph"] == "M":
+                if e["name"] == "thread_name":
+                    names[e["tid"]] = e["args"]["name"]
+                elif e["name"] == "process_name":
+                    pnames[e["pid"]] = e["args"]["name"]
+                else:
+                    self.assertIn(e["name"], ("thread_sort_index", "process_sort_index"))
+                    self.assertTrue(isint(e["args"]["sort_index"]), e)
+            elif e["ph"] == "C":
+                self.assertTrue(e["args"], e)
+                for v in e["args"].values():
+                    self.assertTrue(isnum(v), e)
+                series = counters.setdefault((e["pid"], e["name"]), [])
+                if series:    # in file order, time only grows on a counter track
+                    self.assertGreaterEqual(e["ts"], series[-1]["ts"], e)
+                series.append(e)
+            elif e["ph"] == "X":
+                self.assertTrue(isnum(e["dur"]) and e["dur"] >= 0, e)
+                slices.setdefault(e["tid"], []).append(e)
+            else:
+                self.assertEqual(e["s"], "t", e)
+        self.assertEqual(set(pnames), set(pid_of_tid.values()))
+        for tid, pid in pid_of_tid.items():
+            if pid != tid:
+                self.assertIn(tid, names, "thread %d has no name" % tid)
+        # slices on one track nest or are disjoint (Perfetto drops overlaps)
+        for tid, xs in slices.items():
+            spans = sorted((ns(x["ts"]), -ns(x["dur"])) for x in xs)
+            stack = []
+            for start, mdur in spans:
+                end = start - mdur
+                while stack and stack[-1] <= start and not (stack[-1] == start == end):
+                    stack.pop()
+                if stack:
+                    self.assertLessEqual(end, stack[-1], "overlap on thread %d" % tid)
+                stack.append(end)
+        by_name = {v: k for k, v in pnames.items()}
+        tasks_pid = by_name["tasks"]
+
+        # one instant per event, in seq order, at its exact time, on its task
+        instants = [e for e in events if e["ph"] == "i"]
+        rows = q("SELECT seq, time_ns, op, task, args, result, errno, src FROM event"
+                 " WHERE run = ? ORDER BY seq")
+        self.assertEqual(len(instants), len(rows))
+        for e, (seq, t, op, task, args, result, err, src) in zip(instants, rows):
+            a = e["args"]
+            self.assertEqual((a["seq"], a["time_ns"], e["name"], a["op"], a["args"], a["result"],
+                              a["errno"], a["src"]), (seq, t, op, op, args, result, err, src))
+            self.assertEqual(ns(e["ts"]), t)
+            cpu = re.match(r"(task \d+ )?cpu (\d+)$", args or "")
+            if task is not None:
+                self.assertEqual((e["pid"], e["tid"]), (tasks_pid, task))
+            elif (op in ("sched_switch", "cpu_idle", "cpu_offline", "cpu_online") and cpu
+                  and int(cpu.group(2)) < trace["metadata"]["cpus"]):
+                # the scheduler's actions on the CPU they name
+                self.assertEqual(names[e["tid"]], "CPU " + cpu.group(2), e)
+            elif op == "sched_block":
+                self.assertEqual((e["pid"], e["tid"]), (tasks_pid, int(args.split()[1])))
+            else:
+                self.assertEqual(pnames[e["pid"]], "kernel work")
+
+        # every task: "alive" from its creation to its exit, "zombie" to its reap
+        end = q("SELECT max(time_ns) FROM event WHERE run = ?")[0][0]
+        for tid, born, died, gone, xev, rev in q(
+                "SELECT t.id, ce.time_ns, xe.time_ns, re.time_ns, t.exited_event, t.reaped_event"
+                " FROM task t LEFT JOIN event ce ON ce.run = t.run AND ce.seq = t.created_event"
+                " LEFT JOIN event xe ON xe.run = t.run AND xe.seq = t.exited_event"
+                " LEFT JOIN event re ON re.run = t.run AND re.seq = t.reaped_event"
+                " WHERE t.run = ?"):
+            got = {x["name"]: (ns(x["ts"]), ns(x["ts"] + x["dur"])) for x in slices[tid]}
+            self.assertEqual(pid_of_tid[tid], tasks_pid)
+            self.assertRegex(names[tid], r"^task %d \(pid \d+\)$" % tid)
+            self.assertEqual(got["alive"], (born or 0, end if died is None else died), tid)
+            if xev is not None and xev != rev:
+                self.assertEqual(got["zombie"], (died, end if gone is None else gone), tid)
+            else:
+                self.assertNotIn("zombie", got)
+
+        # namespace counters end at the trace's last (ref, active)
+        ns_pid = by_name["namespaces"]
+        kernel = q("SELECT kernel FROM run WHERE id = ?")[0][0]
+        last = {n: (r, a) for n, r, a in q(
+            "SELECT ns, ref, active FROM ns_counts_at c WHERE run = ?1 AND event ="
+            " (SELECT max(event) FROM ns_counts_at d WHERE d.run = c.run AND d.ns = c.ns)")}
+        self.assertTrue(last)
+        for nid, typ, inum, initial in q("SELECT id, type, inum, initial FROM namespace"
+                                         " WHERE run = ?"):
+            name = "%s_ns %d (inum %d)" % (typ, nid, inum)
+            series = counters.get((ns_pid, name))
+            fixed = initial and kernel in ("6.19", "6.19-nsset-bug", "7.1")
+            if nid not in last and not fixed:
+                self.assertIsNone(series, name)    # never moved, value unknown
+                continue
+            final = series[-1]["args"]
+            ref, active = last.get(nid, (None, None))
+            if fixed:     # 6.19 keeps them at (1, 1) and never moves them
+                ref, active = (1 if ref is None else ref), (1 if active is None else active)
+            if ref is not None:
+                self.assertEqual(final["ref"], ref, name)
+            if active is not None:
+                self.assertEqual(final["active"], active, name)
+            self.assertEqual("active" in final, kernel != "6.18", name)
+        return events, names, pnames, counters, slices
+
+    def lazy_pins(self, run_id, names, pnames, slices):
+        """Each mm lent lazily: its pin, from its users gone to its mm_count gone."""
+        end = self.query("SELECT max(time_ns) FROM event WHERE run = ?", run_id)[0][0]
+        mms = self.query("SELECT DISTINCT obj FROM transition WHERE run = ? AND kind = 'mm'"
+                         " AND site = 'mmgrab_lazy_tlb'", run_id)
+        pins = {}
+        for (mm,) in mms:
+            gone, freed = [self.query(
+                "SELECT min(time_ns) FROM transition_time WHERE run = ? AND kind = 'mm'"
+                " AND obj = ? AND counter = ? AND new = 0", run_id, mm, c)[0][0]
+                for c in ("users", "mm_count")]
+            tid = [t for t, n in names.items() if re.match(r"mm %d( |$)" % mm, n)]
+            self.assertEqual(len(tid), 1, names)
+            (pin,) = slices[tid[0]]
+            self.assertEqual(pin["name"], "lazy-TLB pin")
+            self.assertEqual((round(pin["ts"] * 1000), round((pin["ts"] + pin["dur"]) * 1000)),
+                             (gone, end if freed is None else freed))
+            pins[mm] = pin
+        if mms:
+            self.assertIn("lazy TLB", pnames.values())
+        else:
+            self.assertNotIn("lazy TLB", pnames.values())
+        return pins
+
+    def test_shipped_scenarios(self):
+        diagrams = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
+        lazy = os.path.join(ROOT, "scenarios", "lazy-tlb-pin.lua")
+        pin = os.path.join(ROOT, "scenarios", "socket-pin.lua")
+        for args in ([diagrams], ["--kernel", "6.18", pin], [lazy],
+                     ["--lazy-tlb", "shootdown", lazy],
+                     [os.path.join(ROOT, "scenarios", "cpu-hotplug.lua")]):
+            self.assertEqual(run(["run", "--db", self.db] + args).returncode, 0, args)
+        for run_id in (1, 2, 3, 4, 5):
+            trace = self.export("--run", str(run_id))
+            events, names, pnames, counters, slices = self.validate(trace, run_id)
+            pins = self.lazy_pins(run_id, names, pnames, slices)
+            if run_id == 3:
+                # the container's user namespace, held by an idle CPU's borrowed mm
+                (u,) = self.query("SELECT id FROM namespace WHERE run = 3 AND type = 'user'"
+                                  " AND NOT initial")[0]
+                held = [p for p in pins.values() if (p["args"]["user_ns"] or "").startswith(
+                    "user_ns %d " % u)]
+                self.assertEqual(len(held), 1, pins)
+                self.assertGreater(held[0]["dur"], 0)
+            cpus = {n for n in names.values() if n.startswith("CPU ")}
+            self.assertEqual(cpus, {"CPU 0", "CPU 1"} if run_id > 2 else {"CPU 0"})
+            ipis = {obj: new for obj, new in self.query(
+                "SELECT obj, new FROM transition WHERE run = ? AND kind = 'cpu'"
+                " AND counter = 'ipis' ORDER BY seq", run_id)}
+            cpus_pid = [p for p, n in pnames.items() if n == "CPUs"][0]
+            self.assertEqual({int(name.split()[1]): s[-1]["args"]["ipis"]
+                              for (pid, name), s in counters.items() if pid == cpus_pid}, ipis)
+            if run_id == 4:
+                self.assertEqual(ipis, {1: 1})
+            if run_id == 5:   # taking CPU 1 offline drops the mm it borrowed
+                (off,) = self.query("SELECT seq FROM event WHERE run = 5 AND op = 'cpu_offline'"
+                                    " AND result = 0")[0]
+                self.assertIn(off, [p["args"]["freed_event"] for p in pins.values()
+                                    if (p["args"]["user_ns"] or "").startswith("user_ns")])
+        # the default is the last run
+        self.assertEqual(self.export(), self.export("--run", "5"))
+
+    def test_all_counters(self):
+        scen = os.path.join(ROOT, "scenarios", "worked-example.lua")
+        self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
+        trace = self.export("--counters", "all")
+        events, names, pnames, counters, slices = self.validate(trace, 1)
+        got = {}
+        for (pid, name), series in counters.items():
+            if pnames[pid].endswith(" counters"):
+                kind, obj = name.split()
+                self.assertEqual(pnames[pid], kind + " counters")
+                for counter, v in series[-1]["args"].items():
+                    got[(kind, int(obj), counter)] = v
+        want = {(k, o, c): new for k, o, c, new in self.query(
+            "SELECT kind, obj, counter, new FROM transition WHERE run = ? AND kind NOT IN"
+            " ('ns', 'cpu') ORDER BY seq", 1)}
+        self.assertEqual(got, want)
+        plain = self.export()
+        self.assertFalse([e for e in plain["traceEvents"] if e["ph"] == "C"
+                          and e["name"].startswith("cred ")])
+
+    def test_from_another_directory_and_escaping(self):
+        # nothing is rerun: the scenario may be gone, the cwd elsewhere
+        with open(os.path.join(ROOT, "scenarios", "worked-example.lua")) as f:
+            odd = self.scenario(f.read(), 'we"ird\\na\tme\x01.lua')
+        self.assertEqual(run(["run", "--db", self.db, odd]).returncode, 0)
+        os.unlink(odd)
+        elsewhere = os.path.join(self.tmp.name, "elsewhere")
+        os.mkdir(elsewhere)
+        r = run(["export", "--format", "perfetto", "-o", "out.json", "../t.db"], cwd=elsewhere)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(elsewhere, "out.json")) as f:
+            trace = json.load(f)
+        self.assertEqual(trace["metadata"]["scenario"], odd)
+        self.assertEqual({e["args"]["src"] for e in trace["traceEvents"] if e["ph"] == "i"
+                          and e["cat"] == "call"}, {s for (s,) in self.query(
+                              "SELECT DISTINCT src FROM event WHERE task IS NOT NULL")})
+        self.validate(trace, 1)
+        # to stdout, the same; a killed run exports what it wrote, with a note
+        r = run(["export", "--format", "perfetto", self.db])
+        self.assertEqual(json.loads(r.stdout), trace | {"metadata": dict(
+            trace["metadata"], database=self.db)})
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE run SET status = 'running'")
+        con.commit()
+        con.close()
+        r = run(["export", "--format", "perfetto", self.db])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("never finished", r.stderr)
+        json.loads(r.stdout)
+
+    def test_refused_inputs(self):
+        scen = os.path.join(ROOT, "scenarios", "worked-example.lua")
+        foreign = os.path.join(self.tmp.name, "foreign.db")
+        con = sqlite3.connect(foreign)
+        con.execute("CREATE TABLE run (id INTEGER, status TEXT)")
+        con.commit()
+        con.close()
+        self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
+        out = os.path.join(self.tmp.name, "p.json")
+        for args, why in (([scen], "needs a trace database"),
+                          ([foreign], "not an nssim trace"),
+                          ([os.path.join(self.tmp.name, "none.db")], "cannot open"),
+                          (["--run", "7", self.db], "has no run 7"),
+                          (["--kernel", "6.18", self.db], "rerun a scenario"),
+                          (["--counters", "some", self.db], "ns or all")):
+            r = run(["export", "--format", "perfetto", "-o", out] + args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertTrue(r.stderr.startswith("nssim export: "), r.stderr)
+            self.assertIn(why, r.stderr)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+            self.assertFalse(os.path.exists(out), args)
+        r = run(["export", "--counters", "all", scen])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--counters is for --format perfetto", r.stderr)
+
+
 class Explore(Base):
     def test_no_time(self):
         # sequences for kernels without CONFIG_TIME_NS name no time namespace
@@ -1018,6 +1298,7 @@ class Tree(Base):
 
 
 if __name__ == "__main__":
-    NSSIM, ROOT = sys.argv[1], sys.argv[2]
+    # absolute: some tests run nssim from another directory
+    NSSIM, ROOT = os.path.abspath(sys.argv[1]), sys.argv[2]
     del sys.argv[1:3]
     unittest.main(verbosity=2)
