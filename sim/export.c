@@ -121,7 +121,7 @@ int cmd_export(int argc, char **argv)
 		{ "param", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &params, "Scenario parameter (repeatable)", "KEY=VALUE" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write here (default: stdout)", "FILE" },
 		{ "run", 0, 0, G_OPTION_ARG_INT64, &run, "With a database: the run's id (default: the last run)", "ID" },
-		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
+		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require() (default: $NSSIM_SCRIPTS, else nssim's own)", "DIR" },
 		{ "counters", 0, 0, G_OPTION_ARG_STRING, &counters, "With --format perfetto: ns (default): namespaces and CPU IPIs; all: every counted object", "WHICH" },
 		{ NULL },
 	};

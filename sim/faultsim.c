@@ -133,7 +133,7 @@ static void run_job(gpointer data, gpointer user_data)
 
 int cmd_faultsim(int argc, char **argv)
 {
-	g_autofree char *kernel = NULL, *glob = NULL;
+	g_autofree char *kernel = NULL, *glob = NULL, *scripts = NULL;
 	g_auto(GStrv) params = NULL;
 	gint64 seed = 1, max_per_site = 64;
 	gint jobs = 0;
@@ -144,6 +144,7 @@ int cmd_faultsim(int argc, char **argv)
 		{ "sites", 0, 0, G_OPTION_ARG_STRING, &glob, "Only the sites matching this glob (default: all, see nssim sites)", "GLOB" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs at a time (default: online CPUs)", "N" },
 		{ "max-per-site", 0, 0, G_OPTION_ARG_INT64, &max_per_site, "Fail at most the first N passes of each site (default 64)", "N" },
+		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require() (default: $NSSIM_SCRIPTS, else nssim's own)", "DIR" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
@@ -201,6 +202,8 @@ int cmd_faultsim(int argc, char **argv)
 		g_ptr_array_add(base, g_strdup_printf("--kernel=%s", kernel));
 	for (char **p = params; p && *p; p++)
 		g_ptr_array_add(base, g_strdup_printf("--param=%s", *p));
+	if (scripts)
+		g_ptr_array_add(base, g_strdup_printf("--scripts=%s", scripts));
 	g_ptr_array_add(base, g_strdup(argv[1]));
 
 	t0 = g_get_monotonic_time();

@@ -28,8 +28,11 @@ static void usage(FILE *out)
 		     "A discrete-event simulator of Linux namespace lifetimes (__ns_ref and\n"
 		     "__ns_ref_active) for kernels 6.18, 6.19-prefix, 6.19-nsset-bug, 6.19 and 7.1.\n\nCommands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "\nRun 'nssim COMMAND --help' for a command's options.\n");
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\nOptions:\n"
+		     "  -h, --help  Show this help\n"
+		     "  --version   Print nssim's version\n"
+		     "\nRun 'nssim COMMAND --help' for a command's options.\n");
 }
 
 int main(int argc, char **argv)

@@ -12,10 +12,6 @@
 #include <unistd.h>
 #include "sim.h"
 
-#ifndef NSSIM_SCRIPTS_DIR
-#define NSSIM_SCRIPTS_DIR "scripts"
-#endif
-
 void sim_publish_params(struct sim *s);
 
 static int msgh(lua_State *L)
@@ -273,7 +269,7 @@ int cmd_run(int argc, char **argv)
 		{ "max-events", 0, 0, G_OPTION_ARG_INT64, &max_events, "Stop the run (an error) once it made this many events (default 0: none)", "N" },
 		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Stop the run (an error) when virtual time would pass T (ns, or with a unit: 100ms, 2s)", "T" },
 		{ "max-time", 0, 0, G_OPTION_ARG_INT64, &max_time, "CPU time limit in seconds, also inside C calls and __gc finalizers (default 3600; 0: none)", "S" },
-		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require()", "DIR" },
+		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require() (default: $NSSIM_SCRIPTS, else nssim's own)", "DIR" },
 		/* nssim export's, not for users */
 		{ "vector-c", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &vector_c, NULL, NULL },
 		{ "fault-outcome", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &fault_outcome, NULL, NULL },
@@ -353,8 +349,7 @@ int cmd_run(int argc, char **argv)
 	s->quiet = (jsonl && !strcmp(jsonl, "-")) || export_quiet;
 	if (vector_c || fault_outcome)
 		sim_vec_attach(s);
-	s->scripts_dir = scripts ? scripts
-		       : g_getenv("NSSIM_SCRIPTS") ? g_getenv("NSSIM_SCRIPTS") : NSSIM_SCRIPTS_DIR;
+	s->scripts_dir = sim_scripts_dir(scripts);
 	s->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (char **p = params; p && *p; p++) {
 		const char *eq = strchr(*p, '=');

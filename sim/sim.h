@@ -171,6 +171,9 @@ void sim_clock_open(struct sim *s, lua_State *L);
 lua_State *sim_sandbox_new(struct sim *s);
 void sim_sandbox_env(struct sim *s, lua_State *L);
 
+/* datadir.c: --scripts DIR, else $NSSIM_SCRIPTS, else the build tree's or the installed scripts/ */
+const char *sim_scripts_dir(const char *option);
+
 /* commands */
 int cmd_run(int argc, char **argv);
 int cmd_tree(int argc, char **argv);

@@ -315,7 +315,7 @@ static void free_job(gpointer p)
 int cmd_sweep(int argc, char **argv)
 {
 	g_auto(GStrv) params = NULL;
-	g_autofree char *seeds = NULL, *db = NULL, *kernel = NULL;
+	g_autofree char *seeds = NULL, *db = NULL, *kernel = NULL, *scripts = NULL;
 	gint jobs = 0;
 	gboolean jobs_given = FALSE;
 	GOptionEntry entries[] = {
@@ -324,6 +324,7 @@ int cmd_sweep(int argc, char **argv)
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database all runs go into (required)", "FILE" },
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled, for every run", "V" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs at a time (default: online CPUs)", "N" },
+		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require() (default: $NSSIM_SCRIPTS, else nssim's own)", "DIR" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
@@ -400,6 +401,8 @@ int cmd_sweep(int argc, char **argv)
 			g_ptr_array_add(j->argv, g_strdup_printf("--seed=%" G_GINT64_FORMAT, seed));
 			if (kernel)
 				g_ptr_array_add(j->argv, g_strdup_printf("--kernel=%s", kernel));
+			if (scripts)
+				g_ptr_array_add(j->argv, g_strdup_printf("--scripts=%s", scripts));
 			for (guint i = axes->len; i-- > 0;) {
 				struct axis *a = axes->pdata[i];
 				guint n = g_strv_length(a->values);
