@@ -19,7 +19,7 @@ import sys
 VALUES = {
     "audit": ["off", "incremental", "full"],
     "lazy-tlb": ["refcount", "shootdown"],
-    ("export", "format"): ["c", "jsonl"],
+    ("export", "format"): ["c", "jsonl", "perfetto"],
     ("report", "format"): ["text", "json", "csv"],
 }
 KERNEL_RE = re.compile(r"\b\d+\.\d+(?:-[a-z][a-z-]*[a-z])?\b")
