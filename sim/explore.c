@@ -584,13 +584,79 @@ struct found {
 	double at_s;
 };
 
+/*
+ * Random search on several processes (pool.c): the parent draws every
+ * sequence from the one seeded stream, as a single process would, and
+ * hands it to a worker; it takes the answers back in the order it drew
+ * them and does with them what a single process does (count, compare,
+ * shrink).  So for a given seed the sequences, the bugs and their minimal
+ * scenarios are the same whatever --jobs is; only how many sequences fit
+ * in the time limit changes (--sequences fixes that too).
+ */
+struct seq_res {
+	uint64_t faults;
+	bool violated;
+	char rule[48];
+	char sig[64];
+};
+
+struct seq_ctx {
+	const char *kernel;
+	guint depth;
+};
+
+static bool bug_known(GArray *bugs, const char *rule, const char *sig)
+{
+	for (guint i = 0; i < bugs->len; i++) {
+		const struct found *b = &g_array_index(bugs, struct found, i);
+
+		if (!strcmp(b->rule, rule) && !strcmp(b->event_op, sig))
+			return true;
+	}
+	return false;
+}
+
+/* --emit: random sequence @nr as a scenario in @dir. */
+static bool emit_sequence(const char *kernel, gint64 seed, gint depth, guint64 nr,
+			  const struct op *ops, const char *dir, GError **error)
+{
+	struct runner w;
+	g_autofree char *path = g_strdup_printf("%s/seq-%04" G_GUINT64_FORMAT ".lua", dir, nr);
+	g_autofree char *text = NULL;
+
+	run_seq(kernel, ops, (guint)depth, &w, true);
+	text = g_strdup_printf("-- nssim explore --kernel %s --seed %" G_GINT64_FORMAT
+			       " --depth %d: random sequence %" G_GUINT64_FORMAT "\n"
+			       "scenario { name = \"explore sequence %" G_GUINT64_FORMAT
+			       "\", kernel = \"%s\", audit = \"full\" }\n\n%s",
+			       kernel, seed, depth, nr, nr, kernel, w.lua->str);
+	g_string_free(w.lua, TRUE);
+	return g_file_set_contents(path, text, -1, error);
+}
+
+static void seq_worker(const void *req, void *res, void *ctx)
+{
+	const struct seq_ctx *c = ctx;
+	struct seq_res *out = res;
+	struct runner r;
+
+	/* a request is the sequence's depth operations */
+	out->violated = run_seq(c->kernel, req, c->depth, &r, false);
+	out->faults = r.faults;
+	if (out->violated) {
+		g_strlcpy(out->rule, r.rule, sizeof(out->rule));
+		g_strlcpy(out->sig, r.sig, sizeof(out->sig));
+	}
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	g_autofree char *kernel = NULL, *out = NULL, *emit_dir = NULL;
 	gint emit_n = 0;
 	gint64 seed = 1;
 	gdouble time_limit = 10;
-	gint depth = 24, max_bugs = 4;
+	gint depth = 24, max_bugs = 4, jobs = -1;      /* -1: the online CPUs */
+	gint64 max_seqs = 0;
 	gboolean exhaustive = FALSE, no_faults = FALSE, no_time_opt = FALSE;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default 6.19)", "V" },
@@ -598,6 +664,8 @@ int cmd_explore(int argc, char **argv)
 		{ "time-limit", 't', 0, G_OPTION_ARG_DOUBLE, &time_limit, "Seconds to explore (default 10)", "S" },
 		{ "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "Operations per sequence (default 24)", "D" },
 		{ "bugs", 0, 0, G_OPTION_ARG_INT, &max_bugs, "Stop after this many distinct bugs (default 4)", "N" },
+		{ "sequences", 'n', 0, G_OPTION_ARG_INT64, &max_seqs, "Random search: stop after this many sequences (default 0: only the time limit); with it, the result does not depend on --jobs or the machine", "N" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Random search: worker processes (default: the online CPUs); the same seed gives the same sequences and bugs whatever N", "N" },
 		{ "exhaustive", 0, 0, G_OPTION_ARG_NONE, &exhaustive, "Every sequence up to --depth over a fixed alphabet, skipping states seen before", NULL },
 		{ "no-time", 0, 0, G_OPTION_ARG_NONE, &no_time_opt, "Random search: no time namespaces (for kernels without CONFIG_TIME_NS, such as the User-Mode Linux builds)", NULL },
 		{ "no-faults", 0, 0, G_OPTION_ARG_NONE, &no_faults, "Random search: never make a fallible site fail (default: 1 operation in 16 arms one)", NULL },
@@ -610,7 +678,6 @@ int cmd_explore(int argc, char **argv)
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) bugs = g_array_new(FALSE, TRUE, sizeof(struct found));
 	GRand *g;
-	struct op *ops;
 	gint64 t0 = g_get_monotonic_time();
 	guint64 seqs = 0, events = 0;
 	guint shrink_runs = 0;
@@ -633,6 +700,14 @@ int cmd_explore(int argc, char **argv)
 		g_printerr("nssim explore: bad --kernel, --depth, --time-limit or --seed\n");
 		return 2;
 	}
+	if ((jobs != -1 && (jobs < 1 || jobs > 1024)) || max_seqs < 0 ||
+	    (exhaustive && (jobs > 1 || max_seqs))) {
+		g_printerr("nssim explore: --jobs (1..1024) and --sequences (0 or more) are for the"
+			   " random search\n");
+		return 2;
+	}
+	if (jobs == -1)
+		jobs = exhaustive ? 1 : (gint)MIN(g_get_num_processors(), 1024);
 	if (emit_n < 0 || (emit_n > 0) != (emit_dir != NULL) || (emit_n && exhaustive)) {
 		g_printerr("nssim explore: --emit N and --emit-dir DIR go together, in random mode\n");
 		return 2;
@@ -645,7 +720,6 @@ int cmd_explore(int argc, char **argv)
 		no_faults = TRUE;   /* an injected fault has no userspace trigger */
 	no_time = no_time_opt;
 	g = g_rand_new_with_seed_array((guint32[]){ (guint32)seed, (guint32)(seed >> 32) }, 2);
-	ops = g_new(struct op, depth);
 	if (exhaustive) {
 		/*
 		 * Breadth first, so the first sequence found for a bug is a shortest
@@ -711,57 +785,83 @@ int cmd_explore(int argc, char **argv)
 		}
 		g_ptr_array_free(level, TRUE);
 	}
-	while (!exhaustive && (g_get_monotonic_time() - t0) / 1e6 < time_limit &&
-	       bugs->len < (guint)max_bugs) {
-		struct runner r;
-		bool known = false;
+	if (!exhaustive) {
+		struct seq_ctx sctx = { .kernel = kernel, .depth = (guint)depth };
+		size_t req_size = sizeof(struct op) * (size_t)depth;
+		struct sim_pool *pool = sim_pool_new((guint)jobs, req_size, sizeof(struct seq_res),
+						     seq_worker, &sctx, &err);
+		/* the drawn sequences not yet answered, oldest first */
+		g_autoptr(GQueue) drawn = g_queue_new();
+		guint64 submitted = 0;
+		bool drawing = true;
 
-		for (gint i = 0; i < depth; i++)
-			random_op(g, &ops[i], !no_faults);
-		seqs++;
-		events += depth;
-		if (seqs <= (guint64)emit_n) {
-			struct runner w;
-			g_autofree char *path = g_strdup_printf("%s/seq-%04" G_GUINT64_FORMAT ".lua",
-								 emit_dir, seqs);
-			g_autofree char *text = NULL;
+		if (!pool) {
+			g_printerr("nssim explore: %s\n", err->message);
+			return 2;
+		}
+		for (;;) {
+			struct seq_res res;
+			struct op *seq;
+			int rc;
 
-			run_seq(kernel, ops, depth, &w, true);
-			text = g_strdup_printf("-- nssim explore --kernel %s --seed %" G_GINT64_FORMAT
-					       " --depth %d: random sequence %" G_GUINT64_FORMAT "\n"
-					       "scenario { name = \"explore sequence %" G_GUINT64_FORMAT
-					       "\", kernel = \"%s\", audit = \"full\" }\n\n%s",
-					       kernel, seed, depth, seqs, seqs, kernel, w.lua->str);
-			g_string_free(w.lua, TRUE);
-			if (!g_file_set_contents(path, text, -1, &err)) {
-				g_printerr("nssim explore: %s\n", err->message);
+			while (drawing && sim_pool_can_submit(pool)) {
+				if ((g_get_monotonic_time() - t0) / 1e6 >= time_limit ||
+				    (max_seqs && submitted >= (guint64)max_seqs)) {
+					drawing = false;
+					break;
+				}
+				seq = g_new(struct op, depth);
+				for (gint i = 0; i < depth; i++)
+					random_op(g, &seq[i], !no_faults);
+				submitted++;
+				if (submitted <= (guint64)emit_n &&
+				    !emit_sequence(kernel, seed, depth, submitted, seq, emit_dir, &err)) {
+					g_printerr("nssim explore: %s\n", err->message);
+					sim_pool_free(pool);
+					return 2;
+				}
+				if (!sim_pool_submit(pool, seq)) {
+					g_printerr("nssim explore: a worker process is gone\n");
+					sim_pool_free(pool);
+					return 2;
+				}
+				g_queue_push_tail(drawn, seq);
+			}
+			rc = sim_pool_next(pool, &res);
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				g_printerr("nssim explore: a worker process died running sequence %"
+					   G_GUINT64_FORMAT " (seed %" G_GINT64_FORMAT ")\n",
+					   seqs + 1, seed);
+				sim_pool_free(pool);
 				return 2;
 			}
-		}
-		if (!run_seq(kernel, ops, depth, &r, false)) {
-			faults += r.faults;
-			continue;
-		}
-		faults += r.faults;
-		for (guint i = 0; i < bugs->len; i++) {
-			struct found *b = &g_array_index(bugs, struct found, i);
+			seq = g_queue_pop_head(drawn);
+			seqs++;
+			events += depth;
+			faults += res.faults;
+			if (res.violated && !bug_known(bugs, res.rule, res.sig)) {
+				struct found b = { .rule = g_strdup(res.rule), .event_op = g_strdup(res.sig),
+						   .orig_len = depth };
+				guint n = shrink(kernel, seq, depth, res.rule, res.sig, &shrink_runs);
+				struct runner w;
 
-			known |= !strcmp(b->rule, r.rule) && !strcmp(b->event_op, r.sig);
+				run_seq(kernel, seq, n, &w, true);
+				b.len = n;
+				b.at_s = (g_get_monotonic_time() - t0) / 1e6;
+				b.lua = g_string_free(w.lua, FALSE);
+				g_array_append_val(bugs, b);
+				/* what a single process would not have run is not counted */
+				if (bugs->len >= (guint)max_bugs) {
+					g_free(seq);
+					break;
+				}
+			}
+			g_free(seq);
 		}
-		if (known)
-			continue;
-		{
-			struct found b = { .rule = g_strdup(r.rule), .event_op = g_strdup(r.sig),
-					   .orig_len = depth };
-			guint n = shrink(kernel, ops, depth, r.rule, r.sig, &shrink_runs);
-			struct runner w;
-
-			run_seq(kernel, ops, n, &w, true);
-			b.len = n;
-			b.at_s = (g_get_monotonic_time() - t0) / 1e6;
-			b.lua = g_string_free(w.lua, FALSE);
-			g_array_append_val(bugs, b);
-		}
+		g_queue_free_full(g_steal_pointer(&drawn), g_free);
+		sim_pool_free(pool);
 	}
 	{
 		double dt = (g_get_monotonic_time() - t0) / 1e6;
@@ -797,7 +897,6 @@ int cmd_explore(int argc, char **argv)
 			" faults injected, %u shrink runs, %u distinct violation(s) in %.1f s\n",
 			kernel, seed, seqs, seqs / dt, events / dt, faults, shrink_runs, bugs->len, dt);
 	}
-	g_free(ops);
 	g_rand_free(g);
 	return bugs->len ? 1 : 0;
 }

@@ -175,6 +175,22 @@ void sim_sandbox_env(struct sim *s, lua_State *L);
 const char *sim_scripts_dir(const char *option);
 
 /* commands */
+/* pool.c: forked workers answering fixed-size requests, results in order */
+struct sim_pool;
+typedef void (*sim_pool_fn)(const void *req, void *res, void *ctx);
+/* @jobs 1: no process, each request answered when submitted */
+struct sim_pool *sim_pool_new(guint jobs, size_t req_size, size_t res_size, sim_pool_fn fn,
+			      void *ctx, GError **error);
+guint sim_pool_jobs(const struct sim_pool *p);
+/* Room for another request (a few outstanding per worker)? */
+bool sim_pool_can_submit(const struct sim_pool *p);
+guint64 sim_pool_outstanding(const struct sim_pool *p);
+bool sim_pool_submit(struct sim_pool *p, const void *req);
+/* The oldest outstanding result: 1, 0 if none is outstanding, -1 if its worker died. */
+int sim_pool_next(struct sim_pool *p, void *res);
+/* Stops the workers; outstanding results are dropped. */
+void sim_pool_free(struct sim_pool *p);
+
 int cmd_run(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

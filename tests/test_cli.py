@@ -1151,6 +1151,33 @@ class Explore(Base):
             self.assertEqual(run(["run", "--no-trace", "--kernel", "6.19-prefix", path]).returncode, 1, f)
             self.assertEqual(run(["run", "--no-trace", "--kernel", "6.19", path]).returncode, 0, f)
 
+    def test_jobs_do_not_change_the_result(self):
+        # the parent draws every sequence and takes the answers back in
+        # order: the same sequences, bugs and minimal scenarios for any -j
+        def strip(out):
+            out = re.sub(r"after [0-9.]+ s", "", out)
+            return re.sub(r"\(\d+/s, \d+ operations/s\).* in [0-9.]+ s", "", out)
+        outs = []
+        for j in ("1", "3"):
+            r = run(["explore", "--kernel", "6.19-prefix", "--seed", "3", "--sequences", "3000",
+                     "--jobs", j, "--time-limit", "300", "--bugs", "9"])
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn(": 3000 sequences", r.stdout)
+            outs.append(strip(r.stdout))
+        self.assertEqual(outs[0], outs[1])
+        self.assertIn("minimal scenario", outs[0])
+        # --bugs stops both at the same sequence
+        counts = set()
+        for j in ("1", "2"):
+            r = run(["explore", "--kernel", "6.19-prefix", "--seed", "3", "--jobs", j,
+                     "--time-limit", "300", "--bugs", "1"])
+            counts.add(re.search(r": (\d+) sequences", r.stdout).group(1))
+        self.assertEqual(len(counts), 1, counts)
+        for bad in (["--jobs", "0"], ["--jobs", "2", "--exhaustive"], ["--sequences", "-1"]):
+            r = run(["explore", "--time-limit", "1"] + bad)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
     def test_exhaustive(self):
         r = run(["explore", "--exhaustive", "--depth", "2", "--kernel", "6.19-prefix"])
         self.assertEqual(r.returncode, 1, r.stdout)
