@@ -2,13 +2,18 @@
 -- mm references?  Containers (user+pid+net+mnt) arrive and die on a machine
 -- whose CPUs idle a lot; every container's task execs, so its mm belongs to
 -- its user namespace, and the last CPU it ran on keeps that mm while idle.
--- Parameters (override with --param): cpus, lazy_tlb, rate (containers/s),
--- lifetime (ns), idle (mean idle period, ns), busy (mean busy period, ns),
--- duration (ns).  docs/what-if-lazy-tlb.md has the study and its sweep.
+-- Parameters: `nssim run scenarios/lazy-tlb-study.lua --help` lists them
+-- (and cpus, lazy_tlb as run settings).  docs/what-if-lazy-tlb.md has the
+-- study and its sweep.
 scenario {
   name = "lazy-TLB what-if", kernel = "6.19", cpus = 8, lazy_tlb = "refcount",
-  rate = 40, lifetime = 100000000, idle = 200000000, busy = 5000000,
-  duration = 2000000000,
+  params = {
+    rate = { 40, "container arrivals per second" },
+    lifetime = { "100ms", "mean container lifetime" },
+    idle = { "200ms", "mean idle period of a CPU" },
+    busy = { "5ms", "mean busy period of a CPU" },
+    duration = { "2s", "how long containers keep arriving" },
+  },
 }
 local wl = require "workloads"
 

@@ -720,6 +720,7 @@ int cmd_explore(int argc, char **argv)
 		no_faults = TRUE;   /* an injected fault has no userspace trigger */
 	no_time = no_time_opt;
 	g = g_rand_new_with_seed_array((guint32[]){ (guint32)seed, (guint32)(seed >> 32) }, 2);
+	sim_progress_begin();
 	if (exhaustive) {
 		/*
 		 * Breadth first, so the first sequence found for a bug is a shortest
@@ -743,6 +744,10 @@ int cmd_explore(int argc, char **argv)
 					seq[d - 1] = g_array_index(alpha, struct op, x);
 					seqs++;
 					events += d;
+					if (sim_progress_due())
+						sim_progress_show("explore: depth %d, prefix %u of %u, %"
+								  G_GUINT64_FORMAT " states, %u distinct bug(s)",
+								  d, p + 1, level->len, states, bugs->len);
 					if (run_seq(kernel, seq, d, &r, false)) {
 						bool known = false;
 
@@ -776,6 +781,7 @@ int cmd_explore(int argc, char **argv)
 			}
 			g_ptr_array_free(level, TRUE);
 			level = next;
+			sim_progress_end();
 			g_print("depth %d: %u new states (%" G_GUINT64_FORMAT " in all, %.0f states/s)\n",
 				d, level->len, states, states / ((g_get_monotonic_time() - t0) / 1e6));
 			if ((g_get_monotonic_time() - t0) / 1e6 >= time_limit) {
@@ -841,6 +847,17 @@ int cmd_explore(int argc, char **argv)
 			seqs++;
 			events += depth;
 			faults += res.faults;
+			if (sim_progress_due()) {
+				double dt = (g_get_monotonic_time() - t0) / 1e6;
+				char of[32] = "";
+
+				if (max_seqs)
+					g_snprintf(of, sizeof(of), " of %" G_GINT64_FORMAT, max_seqs);
+				sim_progress_show("explore: %" G_GUINT64_FORMAT " sequences%s (%.0f/s"
+						  " on %d jobs), %u distinct bug(s), %.0f of %.0f s",
+						  seqs, of, dt > 0 ? seqs / dt : 0.0, jobs, bugs->len, dt,
+						  time_limit);
+			}
 			if (res.violated && !bug_known(bugs, res.rule, res.sig)) {
 				struct found b = { .rule = g_strdup(res.rule), .event_op = g_strdup(res.sig),
 						   .orig_len = depth };
@@ -863,6 +880,7 @@ int cmd_explore(int argc, char **argv)
 		g_queue_free_full(g_steal_pointer(&drawn), g_free);
 		sim_pool_free(pool);
 	}
+	sim_progress_end();
 	{
 		double dt = (g_get_monotonic_time() - t0) / 1e6;
 

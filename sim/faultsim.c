@@ -123,12 +123,18 @@ static void free_job(gpointer p)
 	g_free(jb);
 }
 
+/* finished runs and the ones among them that broke an invariant, for the status line */
+static gint jobs_done, jobs_broken;
+
 static void run_job(gpointer data, gpointer user_data)
 {
 	struct job *jb = data;
 
 	(void)user_data;
 	run_one(jb->base, jb->fail, &jb->o, &jb->err);
+	if (jb->o.violations)
+		g_atomic_int_inc(&jobs_broken);
+	g_atomic_int_inc(&jobs_done);
 }
 
 int cmd_faultsim(int argc, char **argv)
@@ -240,6 +246,19 @@ int cmd_faultsim(int argc, char **argv)
 	pool = g_thread_pool_new(run_job, NULL, jobs, TRUE, NULL);
 	for (guint i = 0; i < all->len; i++)
 		g_thread_pool_push(pool, all->pdata[i], NULL);
+	sim_progress_begin();
+	while ((guint)g_atomic_int_get(&jobs_done) < all->len) {
+		if (sim_progress_due()) {
+			double secs = (g_get_monotonic_time() - t0) / 1e6;
+			guint done = (guint)g_atomic_int_get(&jobs_done);
+
+			sim_progress_show("faultsim: %u/%u faulted runs, %.0f runs/s, %d broke an"
+					  " invariant", done, all->len, secs > 0 ? done / secs : 0.0,
+					  g_atomic_int_get(&jobs_broken));
+		}
+		g_usleep(20000);
+	}
+	sim_progress_end();
 	g_thread_pool_free(pool, FALSE, TRUE);
 
 	for (guint k = 0; k < all->len; k++) {

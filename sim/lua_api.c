@@ -1966,21 +1966,10 @@ static int l_scenario(lua_State *L)
 		s->cfg.rcu_latency = g_ascii_strtoll(v, NULL, 10);
 	if ((v = field_str(L, 1, "work_latency")))
 		s->cfg.work_latency = g_ascii_strtoll(v, NULL, 10);
-	/* everything else is a parameter; --param wins */
-	lua_pushnil(L);
-	while (lua_next(L, 1)) {
-		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		bool is_known = false;
-
-		for (guint i = 0; k && i < G_N_ELEMENTS(known); i++)
-			is_known |= strcmp(k, known[i]) == 0;
-		if (k && !is_known && lua_type(L, -1) != LUA_TTABLE &&
-		    !g_hash_table_contains(s->params, k) && luaL_tolstring(L, -1, NULL)) {
-			g_hash_table_insert(s->params, g_strdup(k), g_strdup(lua_tostring(L, -1)));
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-	}
+	/* declared parameters and every other key: checked against --param */
+	sim_params_header(s, L, 1, known, G_N_ELEMENTS(known));
+	if (s->describe)
+		return luaL_error(L, "(describing the parameters)");
 	sim_publish_params(s);
 	sim_world(s);
 	return 0;

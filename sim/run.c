@@ -57,27 +57,6 @@ static gboolean parse_audit(const char *v, enum nss_audit *out)
 }
 
 /* "250", "100ms", "2s": nanoseconds, >= 0 */
-static gboolean parse_duration(const char *v, int64_t *out)
-{
-	static const struct { const char *unit; int64_t ns; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1 },
-	};
-	char *end;
-	gint64 n = g_ascii_strtoll(v, &end, 10);
-
-	if (end == v || n < 0)
-		return FALSE;
-	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			if (n > G_MAXINT64 / units[i].ns)
-				return FALSE;
-			*out = n * units[i].ns;
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
 static int G_GNUC_PRINTF(1, 2) usage_error(const char *fmt, ...)
 {
 	g_autofree char *msg = NULL;
@@ -233,6 +212,9 @@ static void sim_free(struct sim *s)
 	g_free(s->name);
 	g_free(s->error);
 	g_free(s->fail_site);
+	g_free(s->usage_error);
+	if (s->decls)
+		g_ptr_array_free(s->decls, TRUE);
 	sim_vec_free(s);
 }
 
@@ -288,11 +270,32 @@ int cmd_run(int argc, char **argv)
 	g_option_context_set_summary(ctx,
 		"Run a scenario: every event and every refcount transition goes to an SQLite trace.\n"
 		"Exit status: 0 ok; 1 an expectation failed or an invariant was violated;\n"
-		"2 usage or scenario error.  Options given here override the scenario{} header.");
+		"2 usage or scenario error.  Options given here override the scenario{} header.\n"
+		"'nssim run SCENARIO.lua --help' also lists the scenario's parameters.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	/* --cpus 0 must be refused, not mistaken for "not given" */
 	for (int i = 1; i < argc; i++)
 		cpus_given |= g_str_has_prefix(argv[i], "--cpus");
+	/*
+	 * SCENARIO --help: the options, then the scenario's parameters, which
+	 * only its header knows: run it up to scenario{} and stop there.
+	 */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") || !strcmp(argv[i], "-?")) {
+			for (int j = 1; j < argc; j++) {
+				if (j != i && g_str_has_suffix(argv[j], ".lua") &&
+				    g_file_test(argv[j], G_FILE_TEST_IS_REGULAR)) {
+					s->describe = true;
+					memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+					argc--;
+					break;
+				}
+			}
+			break;
+		}
+	}
 	if (!g_option_context_parse(ctx, &argc, &argv, &err))
 		return usage_error("%s", err->message);
 	if (argc != 2)
@@ -317,7 +320,7 @@ int cmd_run(int argc, char **argv)
 		return usage_error("--max-events %" G_GINT64_FORMAT ": must be >= 0 (0: none)", max_events);
 	s->max_events = (uint64_t)max_events;
 	s->until = -1;
-	if (until && !parse_duration(until, &s->until))
+	if (until && !sim_parse_duration(until, &s->until))
 		return usage_error("--until %s: a time in ns, or with a unit (ns, us, ms, s)", until);
 	if (max_time < 0 || max_time > G_MAXINT32)
 		return usage_error("--max-time %" G_GINT64_FORMAT ": must be 0..%d (0: no limit)",
@@ -418,6 +421,18 @@ int cmd_run(int argc, char **argv)
 	if (rc == LUA_OK) {
 		lua_pushcclosure(s->L, run_protected, 1);
 		rc = lua_pcall(s->L, 0, 0, 1);
+	}
+	if (s->describe) {
+		g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
+		g_autofree char *params_help = sim_params_describe(s);
+
+		g_print("%s%s", help, params_help);
+		return 0;
+	}
+	if (s->usage_error) {
+		/* a usage error: no run, nothing in the trace */
+		g_printerr("nssim run: %s (see nssim run %s --help)\n", s->usage_error, s->path);
+		return 2;
 	}
 	if (rc != LUA_OK) {
 		const struct nss_event *ev;

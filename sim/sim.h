@@ -79,7 +79,19 @@ struct sim {
 	bool ignore_expectations;   /* --ignore-expectations: faulted runs */
 	unsigned int exp_skipped;
 	struct vec *vec;            /* export --format c: the run as a test vector */
+
+	/* params.c */
+	GPtrArray *decls;           /* struct sim_param: declared and header parameters */
+	bool params_known;          /* a scenario{} header said what they are */
+	bool describe;              /* run SCENARIO --help: stop at the header */
+	char *usage_error;          /* a bad --param, found by the header: exit 2, no run */
 };
+
+/* params.c */
+gboolean sim_parse_duration(const char *v, int64_t *out);
+void sim_params_header(struct sim *s, lua_State *L, int t, const char *const *known,
+		       guint nknown);
+char *sim_params_describe(struct sim *s);
 
 /* jsonl.c */
 void sim_jsonl_attach(struct sim *s);
@@ -175,6 +187,12 @@ void sim_sandbox_env(struct sim *s, lua_State *L);
 const char *sim_scripts_dir(const char *option);
 
 /* commands */
+/* progress.c: a status line on a terminal (stderr), nothing otherwise */
+void sim_progress_begin(void);
+bool sim_progress_due(void);
+void sim_progress_show(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void sim_progress_end(void);
+
 /* pool.c: forked workers answering fixed-size requests, results in order */
 struct sim_pool;
 typedef void (*sim_pool_fn)(const void *req, void *res, void *ctx);

@@ -229,8 +229,68 @@ class BadInput(Base):
         r = run(["run", "--no-trace", path])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def test_declared_parameters(self):
+        path = self.scenario("""scenario {
+  params = {
+    rate = { 20, "container arrivals per second" },
+    lifetime = { "100ms", "mean container lifetime" },
+    ratio = { 0.5, "share of the mode" },
+    mode = { "fast", "how", choices = { "fast", "slow" } },
+    on = { true, "a switch" },
+  },
+  tasks = 3,
+}
+print(string.format("%s %s %s %s %s %s %s", sim.param.rate, math.type(sim.param.rate),
+  sim.param.lifetime, sim.param.ratio, sim.param.mode, tostring(sim.param.on), sim.param.tasks))
+""")
+        r = run(["run", "--no-trace", path])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[0], "20 integer 100000000 0.5 fast true 3")
+        r = run(["run", "--db", self.db, "-p", "lifetime=2s", "-p", "rate=7", "-p", "mode=slow",
+                 "-p", "on=false", "-p", "tasks=9", "-p", "lifetime=30us", path])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[0], "7 integer 30000 0.5 slow false 9")
+        # the run's config keeps the values sim.param saw, so a replay repeats them
+        self.assertEqual(json.loads(self.query("SELECT config FROM run")[0][0])["params"]["lifetime"],
+                         "30000")
+        for bad, msg in ((["rat=5"], "--param rat: %s has no such parameter (did you mean rate?)" % path),
+                         (["cpu=2"], "did you mean cpus?"),
+                         (["zzzzzz=1"], "has no such parameter (see"),
+                         (["rate=fast"], "--param rate=fast: must be an integer"),
+                         (["lifetime=5 ms"], "must be a duration"),
+                         (["mode=medium"], "must be one of fast, slow"),
+                         (["on=yes"], "must be true or false"),
+                         (["tasks=x"], "--param tasks=x: must be an integer")):
+            args = []
+            for b in bad:
+                args += ["-p", b]
+            r = run(["run", "--db", self.db] + args + [path])
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(msg, r.stderr)
+        # a bad --param is a usage error: no run in the trace
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(1,)])
+        r = run(["run", path, "--help"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("--param=KEY=VALUE", r.stdout)          # the options, then
+        self.assertRegex(r.stdout, r"\n  lifetime +duration +100ms +mean container lifetime\n")
+        self.assertRegex(r.stdout, r"\n  mode +string +fast +how \(one of fast, slow\)\n")
+        self.assertRegex(r.stdout, r"\n  tasks +integer +3 +\(a header key")
+        for decl, msg in (("x = { {}, 'd' }", "the first item is the default"),
+                          ("x = { 'abc', 'd', type = 'integer' }", "the default 'abc' is not an integer"),
+                          ("cpus = { 2, 'd' }", "'cpus' is a run setting"),
+                          ("x = { 1, 'd', type = 'float' }", "type is integer, number")):
+            p = self.scenario("scenario { params = { %s } }\n" % decl, "bad.lua")
+            r = run(["run", "--no-trace", p])
+            self.assertEqual(r.returncode, 2, decl)
+            self.assertIn(msg, r.stderr)
+        # no header: nothing to check against
+        p = self.scenario("print(sim.param.anything)\n", "free.lua")
+        r = run(["run", "--no-trace", "-p", "anything=1", p])
+        self.assertEqual((r.returncode, r.stdout.splitlines()[0]), (0, "1"))
+
     def test_utf8_names_and_unreadable_configs(self):
-        path = self.scenario("scenario { name = 'caf\u00e9 \u2615' }\nsim.init:clone {}\n")
+        path = self.scenario("scenario { name = 'caf\u00e9 \u2615', note = '' }\nsim.init:clone {}\n")
         r = run(["run", "--db", self.db, "-p", "note=caf\u00e9", path])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         (config,) = self.query("SELECT config FROM run")[0]
@@ -1177,6 +1237,29 @@ class Explore(Base):
             r = run(["explore", "--time-limit", "1"] + bad)
             self.assertEqual(r.returncode, 2, bad)
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+    def test_progress_only_on_a_terminal(self):
+        # a status line rewritten in place on a terminal; logs and pipes get none
+        import shlex
+        import shutil
+        cmd = [NSSIM, "explore", "--kernel", "6.19", "--time-limit", "1.5", "--jobs", "2"]
+        r = run(cmd[1:])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("\r", r.stdout + r.stderr)
+        if not shutil.which("script"):
+            self.skipTest("no script(1) for a pseudo-terminal")
+        def on_a_terminal(env=None):
+            # bytes: text mode would turn the carriage returns into newlines
+            t = subprocess.run(["script", "-qec", " ".join(map(shlex.quote, cmd)), "/dev/null"],
+                               capture_output=True, timeout=60, env=env)
+            self.assertEqual(t.returncode, 0, t.stdout)
+            return t.stdout.decode()
+        out = on_a_terminal()
+        self.assertRegex(out, r"\rexplore: \d+ sequences \(\d+/s on 2 jobs\), 0 distinct bug")
+        # cleared before the results: the summary starts on a clean line
+        self.assertRegex(out, r"\r\x1b\[Kexplore: kernel 6.19, seed 1: ")
+        out = on_a_terminal(dict(os.environ, NSSIM_NO_PROGRESS="1"))
+        self.assertNotIn("\r", out.replace("\r\n", "\n"))
 
     def test_exhaustive(self):
         r = run(["explore", "--exhaustive", "--depth", "2", "--kernel", "6.19-prefix"])
