@@ -1297,6 +1297,82 @@ class Tree(Base):
         self.assertEqual(run(["tree", os.path.join(self.tmp.name, "none.db")]).returncode, 2)
 
 
+class HoldersAt(Base):
+    """The view ns_holders_at against the transitions it sums."""
+    RUNS = [["scenarios/nscommon-diagrams.lua"], ["scenarios/socket-pin.lua"],
+            ["--kernel", "6.18", "scenarios/socket-pin.lua"],
+            ["scenarios/worked-example.lua"]]
+
+    def setUp(self):
+        super().setUp()
+        for args in self.RUNS:
+            args = args[:-1] + [os.path.join(ROOT, args[-1])]
+            r = run(["run", "--db", self.db] + args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def at(self, run_id, event):
+        """{(ns, counter, held_by): held} at @event, by the documented pattern,
+        which must give one row per holder kind"""
+        rows = self.query("SELECT ns, counter, held_by, held FROM ns_holders_at WHERE run = ?"
+                          " AND event <= ?2 AND (until_event IS NULL OR until_event > ?2)",
+                          run_id, event)
+        out = {(ns, c, h): held for ns, c, h, held in rows}
+        self.assertEqual(len(out), len(rows), (run_id, event))
+        return out
+
+    def recount(self, run_id, event):
+        """the same from the transitions, with the classification
+        docs/trace-schema.md states, written again"""
+        holder = dict(self.query("SELECT site, holder FROM site_holder"))
+        out = {}
+        for ns, typ, counter, site, delta in self.query(
+                "SELECT t.obj, n.type, t.counter, t.site, t.new - t.old FROM transition t"
+                " JOIN namespace n ON n.run = t.run AND n.id = t.obj"
+                " WHERE t.run = ? AND t.kind = 'ns' AND t.event <= ?", run_id, event):
+            if site == "__ns_common_init":
+                h = "cred" if typ == "user" else "nsproxy"
+            elif site == "copy_net_ns" and typ == "user":
+                h = "owned namespaces"
+            else:
+                h = holder.get(site, site)
+            out[(ns, counter, h)] = out.get((ns, counter, h), 0) + delta
+        return out
+
+    def test_end_equals_ns_holders(self):
+        for run_id, last in self.query("SELECT run, max(seq) FROM event GROUP BY run"):
+            at = {k: v for k, v in self.at(run_id, last).items() if v}
+            self.assertTrue(at)
+            holders = {(ns, c, h): held for ns, c, h, held in self.query(
+                "SELECT ns, counter, held_by, held FROM ns_holders WHERE run = ?", run_id)}
+            self.assertEqual(at, holders, run_id)
+            # a namespace freed before the end shows nothing at the end
+            freed = {i for (i,) in self.query("SELECT id FROM namespace WHERE run = ?"
+                                              " AND freed_event IS NOT NULL", run_id)}
+            self.assertFalse({k for k in at if k[0] in freed and k[1] == "active"})
+
+    def test_every_event(self):
+        for run_id, last in self.query("SELECT run, max(seq) FROM event GROUP BY run"):
+            made = [i for (i,) in self.query("SELECT id FROM namespace WHERE run = ?"
+                                             " AND initial = 0", run_id)]
+            seen = 0
+            for event in range(1, last + 1):
+                at = self.at(run_id, event)
+                self.assertEqual({k: v for k, v in at.items() if v},
+                                 {k: v for k, v in self.recount(run_id, event).items() if v},
+                                 (run_id, event))
+                for ns in made:
+                    counts = self.query("SELECT ref, active FROM ns_counts_at WHERE run = ?"
+                                        " AND ns = ? AND event <= ? ORDER BY event DESC"
+                                        " LIMIT 1", run_id, ns, event)
+                    for i, counter in enumerate(("ref", "active")):
+                        got = [v for k, v in at.items() if k[:2] == (ns, counter)]
+                        want = counts[0][i] if counts else None
+                        self.assertEqual(sum(got) if got else None, want,
+                                         (run_id, event, ns, counter))
+                        seen += want is not None and want > 0
+            self.assertGreater(seen, 0, run_id)
+
+
 if __name__ == "__main__":
     # absolute: some tests run nssim from another directory
     NSSIM, ROOT = os.path.abspath(sys.argv[1]), sys.argv[2]
