@@ -177,6 +177,7 @@ const char *sim_scripts_dir(const char *option);
 /* commands */
 int cmd_run(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
