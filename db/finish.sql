@@ -79,22 +79,39 @@ INSERT OR IGNORE INTO site_holder (site, holder) VALUES
   ('free_user_ns', 'owned namespaces'),
   ('listns', 'lookup'), ('validate_nsset', 'lookup');
 
--- Per namespace, counter and holder: what the holders of that kind still
--- hold at the end of the run (add "AND t.event <= N" for event N).  The
--- creation reference (__ns_common_init) belongs to the nsproxy slot, or for
--- a user namespace to its creator's cred; a user namespace's reference on
--- its parent is inherited from that cred without a transition, so it shows
--- as 'cred' until free_user_ns drops it as 'owned namespaces'.
+-- Per namespace, counter and holder kind: what the holders of that kind hold
+-- after each event that moved their share, from that event until before
+-- until_event (NULL: to the end of the run).  At event N a kind holds the
+-- held of its row with event <= N AND (until_event IS NULL OR until_event > N);
+-- a row with held 0 says the kind let go.  The holder kind is the site's in
+-- site_holder, with three exceptions the site alone cannot tell: the creation
+-- reference (__ns_common_init) belongs to the nsproxy slot, or for a user
+-- namespace to its creator's cred; copy_net_ns on a user namespace is the new
+-- net namespace's reference on its owner; a user namespace's reference on its
+-- parent is inherited from that cred without a transition, so it shows as
+-- 'cred' until free_user_ns drops it as 'owned namespaces'.  Sites without a
+-- site_holder row stand for themselves.
+CREATE VIEW IF NOT EXISTS ns_holders_at AS
+SELECT run, ns, counter, held_by, event,
+       sum(delta) OVER w AS held,
+       lead(event) OVER w AS until_event
+FROM (SELECT t.run, t.obj AS ns, t.counter,
+             CASE WHEN t.site = '__ns_common_init' THEN
+                       CASE WHEN n.type = 'user' THEN 'cred' ELSE 'nsproxy' END
+                  WHEN t.site = 'copy_net_ns' AND n.type = 'user' THEN 'owned namespaces'
+                  ELSE COALESCE(h.holder, t.site) END AS held_by,
+             t.event, sum(t.new - t.old) AS delta
+      FROM transition t
+      JOIN namespace n ON n.run = t.run AND n.id = t.obj
+      LEFT JOIN site_holder h ON h.site = t.site
+      WHERE t.kind = 'ns'
+      GROUP BY t.run, t.obj, t.counter, held_by, t.event)
+WINDOW w AS (PARTITION BY run, ns, counter, held_by ORDER BY event);
+
+-- Per namespace, counter and holder kind: what the holders of that kind
+-- still hold at the end of the run; ns_holders_at's last rows, so that the
+-- two cannot disagree.
 CREATE VIEW IF NOT EXISTS ns_holders AS
-SELECT t.run, t.obj AS ns, t.counter,
-       CASE WHEN t.site = '__ns_common_init' THEN
-                 CASE WHEN n.type = 'user' THEN 'cred' ELSE 'nsproxy' END
-            WHEN t.site = 'copy_net_ns' AND n.type = 'user' THEN 'owned namespaces'
-            ELSE COALESCE(h.holder, t.site) END AS held_by,
-       sum(t.new - t.old) AS held
-FROM transition t
-JOIN namespace n ON n.run = t.run AND n.id = t.obj
-LEFT JOIN site_holder h ON h.site = t.site
-WHERE t.kind = 'ns'
-GROUP BY t.run, t.obj, t.counter, held_by
-HAVING held != 0;
+SELECT run, ns, counter, held_by, held
+FROM ns_holders_at
+WHERE until_event IS NULL AND held != 0;

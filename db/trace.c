@@ -600,11 +600,14 @@ void nss_db_index(const char *path)
 
 	if (sqlite3_open_v2(path, &t.db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
 		sqlite3_busy_timeout(t.db, 10000);
-		/* the last index and the last view finish.sql makes */
+		/*
+		 * The last index and the newest view finish.sql makes: a trace
+		 * of an older nssim gets the views added since, too.
+		 */
 		if (nss_db_check(t.db, path, NULL) &&
 		    pragma_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
 				     " (type = 'index' AND name = 'violation_run') OR"
-				     " (type = 'view' AND name = 'ns_holders')") < 2)
+				     " (type = 'view' AND name IN ('ns_holders', 'ns_holders_at'))") < 3)
 			exec(&t, finish_sql, NULL);
 	}
 	sqlite3_close(t.db);

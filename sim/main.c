@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "Run a Lua scenario into an SQLite trace" },
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
+	{ "ls", cmd_ls, "List the namespaces alive at an event of a trace, with counts and holders" },
 	{ "sweep", cmd_sweep, "Run a scenario over parameter values and seeds, in parallel, into one database" },
 	{ "export", cmd_export, "Export a run as a C test vector for a real kernel, as JSON lines, or as a Perfetto trace" },
 	{ "explore", cmd_explore, "Search random operation sequences for invariant violations; shrink them" },

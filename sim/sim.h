@@ -211,6 +211,7 @@ void sim_pool_free(struct sim_pool *p);
 
 int cmd_run(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);

@@ -6,7 +6,8 @@
 - docs/trace-schema.md: builds the database its examples use (the three
   runs it lists) and runs every ```sql block, whose output must be the
   ``` block right after it (sqlite3 -header -column, trailing blanks
-  ignored).
+  ignored); and every block that starts with `$ build/sim/nssim tree` or
+  `ls trace.db ...`, whose output must be the rest of the block.
 - Every "seed=N fingerprint=HEX" line in docs/*.md and README.md that
   follows a "$ build/sim/nssim run ..." line of a shipped scenario in the
   same block: the command is run and must print that fingerprint.
@@ -44,6 +45,26 @@ def check_sql(nssim, root, tmp):
                             % (query.strip().splitlines()[0], norm(want), norm(r.stdout),
                                r.stderr))
     print("trace-schema.md: %d queries checked" % len(blocks))
+    return failures + check_readers(nssim, root, doc, db)
+
+
+def check_readers(nssim, root, doc, db):
+    """Every block that starts with `$ build/sim/nssim tree|ls trace.db ...`:
+    the rest of the block is what the command prints."""
+    failures = []
+    checked = 0
+    for block in fenced_blocks(doc):
+        first, _, want = block.partition("\n")
+        if not re.match(r"\$ build/sim/nssim (tree|ls) trace\.db( |$)", first):
+            continue
+        args = [db if a == "trace.db" else a for a in shlex.split(first)[2:]]
+        r = subprocess.run([nssim] + args, cwd=root, capture_output=True, text=True,
+                           timeout=60)
+        checked += 1
+        if r.returncode != 0 or norm(r.stdout) != norm(want):
+            failures.append("trace-schema.md: %s\n--- the doc says\n%s\n--- nssim says\n%s%s"
+                            % (first, norm(want), norm(r.stdout), r.stderr))
+    print("trace-schema.md: %d tree and ls outputs checked" % checked)
     return failures
 
 

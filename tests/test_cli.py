@@ -341,7 +341,8 @@ print(string.format("%s %s %s %s %s %s %s", sim.param.rate, math.type(sim.param.
         con.commit()
         con.close()
         for db, why in ((foreign, "not an nssim trace"), (newer, "written by a newer nssim")):
-            for cmd in (["run", "--db", db, scen], ["report", db], ["tree", db], ["export", db],
+            for cmd in (["run", "--db", db, scen], ["report", db], ["tree", db], ["ls", db],
+                        ["export", db],
                         ["sweep", scen, "--db", db]):
                 r = run(cmd)
                 self.assertEqual(r.returncode, 2, cmd)
@@ -534,6 +535,16 @@ end
         a, b = run(["tree", self.db]), run(["tree", other])
         self.assertEqual(b.returncode, 0, b.stderr)
         self.assertEqual(a.stdout, b.stdout)
+        # ls builds them too (it needs the view ns_holders_at)
+        third = os.path.join(self.tmp.name, "v.db")
+        self.assertEqual(run(["run", "--no-index", "--db", third, scen]).returncode, 0)
+        a, b = run(["ls", self.db, "--json"]), run(["ls", third, "--json"])
+        self.assertEqual(b.returncode, 0, b.stderr)
+        self.assertEqual(a.stdout, b.stdout)
+        con = sqlite3.connect(third)
+        self.assertEqual(con.execute("SELECT count(*) FROM sqlite_master WHERE name IN"
+                                     " ('transition_obj', 'ns_holders_at')").fetchone()[0], 2)
+        con.close()
         self.assertEqual(self.query("SELECT count(*) FROM sqlite_master WHERE name IN"
                                     " ('transition_obj', 'ns_holders')"), [(2,)])
         con = sqlite3.connect(other)
@@ -1405,6 +1416,217 @@ class Tree(Base):
         self.assertRegex(r.stdout, r"\n    `-- user 14 \(ref \d+, active 3\)\n")
         self.assertIn("\n        `-- net 16 (ref 2, active 1)\n", r.stdout)
         self.assertEqual(run(["tree", os.path.join(self.tmp.name, "none.db")]).returncode, 2)
+
+
+class HoldersAt(Base):
+    """The view ns_holders_at against the transitions it sums."""
+    RUNS = [["scenarios/nscommon-diagrams.lua"], ["scenarios/socket-pin.lua"],
+            ["--kernel", "6.18", "scenarios/socket-pin.lua"],
+            ["scenarios/worked-example.lua"]]
+
+    def setUp(self):
+        super().setUp()
+        for args in self.RUNS:
+            args = args[:-1] + [os.path.join(ROOT, args[-1])]
+            r = run(["run", "--db", self.db] + args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def at(self, run_id, event):
+        """{(ns, counter, held_by): held} at @event, by the documented pattern,
+        which must give one row per holder kind"""
+        rows = self.query("SELECT ns, counter, held_by, held FROM ns_holders_at WHERE run = ?"
+                          " AND event <= ?2 AND (until_event IS NULL OR until_event > ?2)",
+                          run_id, event)
+        out = {(ns, c, h): held for ns, c, h, held in rows}
+        self.assertEqual(len(out), len(rows), (run_id, event))
+        return out
+
+    def recount(self, run_id, event):
+        """the same from the transitions, with the classification
+        docs/trace-schema.md states, written again"""
+        holder = dict(self.query("SELECT site, holder FROM site_holder"))
+        out = {}
+        for ns, typ, counter, site, delta in self.query(
+                "SELECT t.obj, n.type, t.counter, t.site, t.new - t.old FROM transition t"
+                " JOIN namespace n ON n.run = t.run AND n.id = t.obj"
+                " WHERE t.run = ? AND t.kind = 'ns' AND t.event <= ?", run_id, event):
+            if site == "__ns_common_init":
+                h = "cred" if typ == "user" else "nsproxy"
+            elif site == "copy_net_ns" and typ == "user":
+                h = "owned namespaces"
+            else:
+                h = holder.get(site, site)
+            out[(ns, counter, h)] = out.get((ns, counter, h), 0) + delta
+        return out
+
+    def test_end_equals_ns_holders(self):
+        for run_id, last in self.query("SELECT run, max(seq) FROM event GROUP BY run"):
+            at = {k: v for k, v in self.at(run_id, last).items() if v}
+            self.assertTrue(at)
+            holders = {(ns, c, h): held for ns, c, h, held in self.query(
+                "SELECT ns, counter, held_by, held FROM ns_holders WHERE run = ?", run_id)}
+            self.assertEqual(at, holders, run_id)
+            # a namespace freed before the end shows nothing at the end
+            freed = {i for (i,) in self.query("SELECT id FROM namespace WHERE run = ?"
+                                              " AND freed_event IS NOT NULL", run_id)}
+            self.assertFalse({k for k in at if k[0] in freed and k[1] == "active"})
+
+    def test_every_event(self):
+        for run_id, last in self.query("SELECT run, max(seq) FROM event GROUP BY run"):
+            made = [i for (i,) in self.query("SELECT id FROM namespace WHERE run = ?"
+                                             " AND initial = 0", run_id)]
+            seen = 0
+            for event in range(1, last + 1):
+                at = self.at(run_id, event)
+                self.assertEqual({k: v for k, v in at.items() if v},
+                                 {k: v for k, v in self.recount(run_id, event).items() if v},
+                                 (run_id, event))
+                for ns in made:
+                    counts = self.query("SELECT ref, active FROM ns_counts_at WHERE run = ?"
+                                        " AND ns = ? AND event <= ? ORDER BY event DESC"
+                                        " LIMIT 1", run_id, ns, event)
+                    for i, counter in enumerate(("ref", "active")):
+                        got = [v for k, v in at.items() if k[:2] == (ns, counter)]
+                        want = counts[0][i] if counts else None
+                        self.assertEqual(sum(got) if got else None, want,
+                                         (run_id, event, ns, counter))
+                        seen += want is not None and want > 0
+            self.assertGreater(seen, 0, run_id)
+
+
+class Ls(Base):
+    """nssim ls against SQL on the trace it reads."""
+    RUNS = HoldersAt.RUNS[:3]   # runs 1, 2 (6.19) and 3 (6.18)
+
+    def setUp(self):
+        super().setUp()
+        for args in self.RUNS:
+            args = args[:-1] + [os.path.join(ROOT, args[-1])]
+            r = run(["run", "--db", self.db] + args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def ls(self, *args):
+        r = run(["ls", self.db] + [str(a) for a in args])
+        self.assertEqual((r.returncode, r.stderr), (0, ""), args)
+        return r.stdout
+
+    def expected(self, run_id, event, all_=False):
+        """{id: object} as ls --json must give it, from SQL"""
+        kernel = self.query("SELECT kernel FROM run WHERE id = ?", run_id)[0][0]
+        out = {}
+        for nid, typ, inum, owner, initial, created, freed in self.query(
+                "SELECT id, type, inum, owner, initial, created_event, freed_event"
+                " FROM namespace WHERE run = ?1 AND (created_event IS NULL OR created_event <= ?2)"
+                " AND (?3 OR freed_event IS NULL OR freed_event > ?2)", run_id, event, all_):
+            counts = self.query("SELECT ref, active FROM ns_counts_at WHERE run = ? AND ns = ?"
+                                " AND event <= ? ORDER BY event DESC LIMIT 1", run_id, nid, event)
+            ref, active = counts[0] if counts else (None, None)
+            if ref is None and initial and kernel == "6.19":
+                ref, active = 1, 1   # the initial namespaces never move on 6.19
+            held = {"ref": {}, "active": {}}
+            for counter, by, n in self.query(
+                    "SELECT counter, held_by, held FROM ns_holders_at WHERE run = ?1 AND ns = ?2"
+                    " AND event <= ?3 AND (until_event IS NULL OR until_event > ?3)"
+                    " AND held != 0", run_id, nid, event):
+                held[counter][by] = n
+            out[nid] = {"id": nid, "type": typ, "inum": inum, "owner": owner,
+                        "initial": bool(initial), "created_event": created,
+                        "freed_event": freed if freed is not None and freed <= event else None,
+                        "ref": ref, "active": None if kernel == "6.18" else active,
+                        "holders": held["ref"],
+                        "active_holders": None if kernel == "6.18" else held["active"],
+                        "since_boot": created is None}
+        return out
+
+    def events(self, run_id):
+        return self.query("SELECT max(seq) FROM event WHERE run = ?", run_id)[0][0]
+
+    def test_json(self):
+        numbers = 0
+        for run_id in (1, 2, 3):
+            last = self.events(run_id)
+            for event, args in ((last, []), (last // 2, ["--event", last // 2]),
+                                (0, ["--event", 0]), (last, ["--event", last, "--all"])):
+                got = json.loads(self.ls("--run", run_id, "--json", *args))
+                self.assertIsInstance(got, list)
+                want = self.expected(run_id, event, "--all" in args)
+                self.assertEqual([o["id"] for o in got], sorted(want), (run_id, event))
+                for o in got:
+                    self.assertEqual(o, want[o["id"]], (run_id, event))
+                    for k in ("id", "inum", "ref"):
+                        if o[k] is not None:
+                            self.assertIs(type(o[k]), int)
+                            numbers += 1
+                    # a namespace made during the run: its holders make up its ref
+                    if not o["since_boot"] and o["ref"] is not None:
+                        self.assertEqual(sum(o["holders"].values()), o["ref"], o)
+        self.assertGreater(numbers, 0)
+        # something worth looking at in the middle: socket-pin's net namespace
+        mid = json.loads(self.ls("--run", 2, "--json"))
+        self.assertTrue(any(o["holders"].get("socket") for o in mid), mid)
+        freed = json.loads(self.ls("--run", 1, "--all", "--json"))
+        self.assertTrue(any(o["freed_event"] for o in freed))
+        self.assertFalse(any(o["freed_event"] for o in json.loads(self.ls("--run", 1, "--json"))))
+        # the default is the last run
+        self.assertEqual(self.ls("--json"), self.ls("--json", "--run", 3))
+
+    def test_table(self):
+        for run_id in (1, 2, 3):
+            for args in ([], ["--event", self.events(run_id) // 2], ["--all"]):
+                objs = json.loads(self.ls("--run", run_id, "--json", *args))
+                lines = self.ls("--run", run_id, *args).splitlines()
+                head = ["ID", "TYPE", "INUM", "OWNER", "REF", "ACTIVE"] + \
+                    (["FREED"] if "--all" in args else []) + ["HOLDERS"]
+                self.assertEqual(lines[0].split(), head)
+                self.assertEqual(len(lines), 1 + len(objs), lines)
+                # aligned: each right-aligned column ends where its header does
+                ends = {h: lines[0].index(h) + len(h) for h in head if h not in ("TYPE", "HOLDERS")}
+                start = lines[0].index("HOLDERS")
+                for line, o in zip(lines[1:], objs):
+                    cells = line[:start].split()
+                    self.assertEqual(cells[:2], [str(o["id"]), o["type"]], line)
+                    for h, cell in zip(head[2:], cells[2:]):
+                        self.assertEqual(line[:ends[h]].split()[-1], cell, (h, line))
+                    want = [str(o["inum"]), "-" if o["owner"] is None else str(o["owner"]),
+                            "-" if o["ref"] is None else str(o["ref"]),
+                            "-" if o["active"] is None else str(o["active"])]
+                    self.assertEqual(cells[2:6], want, line)
+                    if run_id == 3:
+                        self.assertEqual(cells[5], "-", line)   # 6.18: no active count
+                    held = line[start:]
+                    for by, n in o["holders"].items():
+                        self.assertIn("%s %s%d" % (by, "+" if o["since_boot"] and n > 0 else "", n),
+                                      held)
+                    if not o["holders"]:
+                        self.assertEqual(held, "")
+
+    def test_bad_input(self):
+        foreign = os.path.join(self.tmp.name, "foreign.db")
+        con = sqlite3.connect(foreign)
+        con.execute("CREATE TABLE namespace (id INTEGER)")
+        con.commit()
+        con.close()
+        last = self.events(2)
+        for args, why in (([os.path.join(self.tmp.name, "none.db")], "cannot open"),
+                          ([self.tmp.name], "cannot open"),
+                          ([foreign], "not an nssim trace"),
+                          ([self.db, "--run", "4"], "has no run 4"),
+                          ([self.db, "--run", "2", "--event", last + 1], "events 0 to %d" % last),
+                          ([self.db, "--event", "-1"], "not -1"),
+                          ([self.db, "--event", "x"], "--event"),
+                          ([self.db, "--colour"], "--colour"),
+                          ([], "expected one database"),
+                          ([self.db, self.db], "expected one database")):
+            r = run(["ls"] + [str(a) for a in args])
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stdout, "", args)
+            self.assertTrue(r.stderr.startswith("nssim ls: "), r.stderr)
+            self.assertIn(why, r.stderr)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        con = sqlite3.connect(foreign)
+        self.assertEqual([r[0] for r in con.execute("SELECT name FROM sqlite_master")],
+                         ["namespace"])
+        con.close()
 
 
 if __name__ == "__main__":
