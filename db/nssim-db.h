@@ -53,6 +53,9 @@ struct nss_observer nss_trace_observer(struct nss_trace *t, struct world *w);
 /* What the simulation layer knows about the next event. */
 void nss_trace_set_context(struct nss_trace *t, int64_t time_ns, const char *src,
 			   const char *args);
+/* The text of a chunk the run executes (role "scenario" or "module"). */
+void nss_trace_add_source(struct nss_trace *t, const char *role, const char *name,
+			  const char *path, const char *text, size_t len);
 void nss_trace_expectation(struct nss_trace *t, uint64_t event, const char *src,
 			   bool ok, const char *message);
 

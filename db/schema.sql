@@ -98,6 +98,23 @@ CREATE TABLE IF NOT EXISTS expectation (
   message TEXT
 );
 
+-- The Lua text each run executed: its scenario and every module it
+-- required, so that export and replay need nothing but the database.  The
+-- text is stored once per content (a sweep's runs share it).
+CREATE TABLE IF NOT EXISTS source_blob (
+  sha256 TEXT PRIMARY KEY,
+  size   INTEGER NOT NULL,
+  text   BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_source (
+  run    INTEGER NOT NULL,
+  role   TEXT NOT NULL CHECK (role IN ('scenario', 'module')),
+  name   TEXT NOT NULL,                 -- the scenario's path as given, or the module name
+  path   TEXT NOT NULL,                 -- the file it was read from
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (run, role, name)
+);
+
 -- The runs a sweep merged, by job, so that a sweep killed part way through
 -- the merge resumes without merging a run twice (sim/sweep.c).
 CREATE TABLE IF NOT EXISTS sweep_run (

@@ -31,6 +31,8 @@ enum stmt {
 	ST_WARNING,
 	ST_EXPECTATION,
 	ST_TRANSITIONS,
+	ST_BLOB,
+	ST_RUN_SOURCE,
 	ST_NR,
 };
 
@@ -64,6 +66,9 @@ static const char *const stmt_sql[ST_NR] = {
 	[ST_EXPECTATION] = "INSERT INTO expectation (run, event, src, ok, message)"
 			   " VALUES (?, ?, ?, ?, ?)",
 	[ST_TRANSITIONS] = NULL,        /* built for TR_BATCH rows by nss_trace_open() */
+	[ST_BLOB] = "INSERT OR IGNORE INTO source_blob (sha256, size, text) VALUES (?, ?, ?)",
+	[ST_RUN_SOURCE] = "INSERT OR REPLACE INTO run_source (run, role, name, path, sha256)"
+			  " VALUES (?, ?, ?, ?, ?)",
 };
 
 struct nss_trace {
@@ -528,6 +533,26 @@ struct nss_observer nss_trace_observer(struct nss_trace *t, struct world *w)
 		.object = on_object,
 		.data = t,
 	};
+}
+
+void nss_trace_add_source(struct nss_trace *t, const char *role, const char *name,
+			  const char *path, const char *text, size_t len)
+{
+	g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+							   (const guchar *)text, len);
+	sqlite3_stmt *s = t->st[ST_BLOB];
+
+	sqlite3_bind_text(s, 1, sum, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)len);
+	sqlite3_bind_blob(s, 3, text, (int)len, SQLITE_STATIC);
+	step(t, s);
+	s = t->st[ST_RUN_SOURCE];
+	sqlite3_bind_int64(s, 1, t->run);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sum, -1, SQLITE_STATIC);
+	step(t, s);
 }
 
 void nss_trace_expectation(struct nss_trace *t, uint64_t event, const char *src,

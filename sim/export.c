@@ -101,6 +101,21 @@ static int run_args_from_db(const char *db, gint64 run, GPtrArray *args, char **
 	while (sqlite3_step(st) == SQLITE_ROW)
 		g_ptr_array_add(args, g_strdup_printf("--param=%s=%s", sqlite3_column_text(st, 0),
 						      sqlite3_column_text(st, 1)));
+	sqlite3_finalize(st);
+	st = NULL;
+	/*
+	 * The text the run executed, if the trace kept it (traces since
+	 * run_source): the export then needs neither the files nor the
+	 * directory they were run from, and the files may have changed since.
+	 */
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM run_source WHERE run = ?1 AND role = 'scenario'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, run);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
+			g_ptr_array_add(args, g_strdup_printf("--source-db=%s", db));
+			g_ptr_array_add(args, g_strdup_printf("--source-run=%" G_GINT64_FORMAT, run));
+		}
+	}
 	rc = 0;
 out:
 	sqlite3_finalize(st);
@@ -138,7 +153,8 @@ int cmd_export(int argc, char **argv)
 		"For c and jsonl the scenario is rerun with every invariant checked and its\n"
 		"expectations not evaluated: the vector asserts what the model does.  From a\n"
 		"database, the run's kernel, seed, parameters and injected fault are used, and\n"
-		"the rerun must reproduce the run's fingerprint.\n\n"
+		"the scenario and module texts the trace kept (no files needed); the rerun\n"
+		"must reproduce the run's fingerprint.\n\n"
 		"--format c writes one C program (libc and kernel headers only) that replays the\n"
 		"run on the running kernel with real syscalls as root, in forked children, and\n"
 		"prints KTAP; exit 0 pass, 1 fail, 4 skip (e.g. the kernel is not the variant's).\n\n"

@@ -168,6 +168,8 @@ struct world *sim_world(struct sim *s)
 
 			world_add_observer(s->w, &o);
 		}
+		/* what was loaded before the trace existed */
+		sim_source_flush(s);
 	}
 	world_add_observer(s->w, &me);
 	if (s->fail_site) {

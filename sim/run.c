@@ -213,6 +213,7 @@ static void sim_free(struct sim *s)
 	g_free(s->error);
 	g_free(s->fail_site);
 	g_free(s->usage_error);
+	sim_source_free(s);
 	if (s->decls)
 		g_ptr_array_free(s->decls, TRUE);
 	sim_vec_free(s);
@@ -229,6 +230,8 @@ int cmd_run(int argc, char **argv)
 	gint cpus = 0;
 	gboolean cpus_given = FALSE;
 	gboolean no_trace = FALSE, no_index = FALSE;
+	g_autofree char *source_db = NULL;
+	gint64 source_run = 0;
 	g_autofree char *jsonl = NULL, *fail = NULL;
 	gboolean count_sites = FALSE, ignore_exp = FALSE, export_quiet = FALSE;
 	g_autofree char *vector_c = NULL, *expect_fp = NULL, *fault_outcome = NULL;
@@ -257,6 +260,9 @@ int cmd_run(int argc, char **argv)
 		{ "fault-outcome", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &fault_outcome, NULL, NULL },
 		{ "expect-fingerprint", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &expect_fp, NULL, NULL },
 		{ "export-quiet", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &export_quiet, NULL, NULL },
+		/* export: the scenario and modules a trace kept, not the files */
+		{ "source-db", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &source_db, NULL, NULL },
+		{ "source-run", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &source_run, NULL, NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
@@ -304,8 +310,15 @@ int cmd_run(int argc, char **argv)
 	s->path = argv[1];
 	if (g_file_test(s->path, G_FILE_TEST_IS_DIR))
 		return usage_error("cannot read %s: a directory, not a scenario file", s->path);
-	if (access(s->path, R_OK))
+	if (source_db) {
+		if (!sim_source_from_db(s, source_db, source_run, &err))
+			return usage_error("%s", err->message);
+		if (!sim_source_stored(s, "scenario", s->path))
+			return usage_error("%s: run %" G_GINT64_FORMAT " has no stored text of %s",
+					   source_db, source_run, s->path);
+	} else if (access(s->path, R_OK)) {
 		return usage_error("cannot read %s: %s", s->path, g_strerror(errno));
+	}
 	s->cfg.kernel = g_strdup(kernel ? kernel : "6.19");
 	s->cfg.cli_kernel = kernel != NULL;
 	if (!nss_variant_lookup(s->cfg.kernel))
@@ -417,7 +430,7 @@ int cmd_run(int argc, char **argv)
 	sim_publish_params(s);
 
 	lua_pushcfunction(s->L, msgh);
-	rc = luaL_loadfilex(s->L, s->path, "t");
+	rc = sim_source_load(s, s->L, "scenario", s->path, s->path);
 	if (rc == LUA_OK) {
 		lua_pushcclosure(s->L, run_protected, 1);
 		rc = lua_pcall(s->L, 0, 0, 1);

@@ -223,7 +223,7 @@ static int l_require(lua_State *L)
 	/* dots in the module name are directories */
 	g_strdelimit(path + strlen(s->scripts_dir) + 1, ".", '/');
 	path[strlen(path) - 4] = '.';
-	if (luaL_loadfilex(L, path, "t") != LUA_OK)
+	if (sim_source_load(s, L, "module", name, path) != LUA_OK)
 		return luaL_error(L, "require '%s': %s", name, lua_tostring(L, -1));
 	lua_pushglobaltable(L);
 	lua_setupvalue(L, -2, 1);

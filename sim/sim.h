@@ -85,7 +85,19 @@ struct sim {
 	bool params_known;          /* a scenario{} header said what they are */
 	bool describe;              /* run SCENARIO --help: stop at the header */
 	char *usage_error;          /* a bad --param, found by the header: exit 2, no run */
+
+	/* source.c */
+	GPtrArray *sources;         /* struct sim_source: the chunks this run loaded */
+	GHashTable *stored;         /* --source-db: "role\tname" -> GBytes */
 };
+
+/* source.c */
+gboolean sim_source_from_db(struct sim *s, const char *db, gint64 run, GError **error);
+bool sim_source_stored(struct sim *s, const char *role, const char *name);
+int sim_source_load(struct sim *s, lua_State *L, const char *role, const char *name,
+		    const char *path);
+void sim_source_flush(struct sim *s);
+void sim_source_free(struct sim *s);
 
 /* params.c */
 gboolean sim_parse_duration(const char *v, int64_t *out);

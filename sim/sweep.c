@@ -63,11 +63,27 @@ static const char *run_option(const char *key)
 
 /* Copy one run of @src into the main database, under a new run id, and
  * record it as job @job of sweep @sweep in the same transaction. */
+/* Has the attached run database "src" this table? */
+static bool has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM src.sqlite_master WHERE type = 'table' AND name = ?1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		yes = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return yes;
+}
+
 static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint job,
 			  GError **err)
 {
 	static const char *const tables[] = {
 		"event", "transition", "namespace", "task", "violation", "warning", "expectation",
+		"run_source",
 	};
 	g_autofree char *q = g_strdup_printf("ATTACH DATABASE '%s' AS src", src);
 	char *msg = NULL;
@@ -82,6 +98,11 @@ static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint
 			 " fingerprint, events, transitions FROM src.run", NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	id = sqlite3_last_insert_rowid(db);
+	/* the runs' texts, once per content whatever the number of runs */
+	if (has_table(db, "source_blob") &&
+	    sqlite3_exec(db, "INSERT OR IGNORE INTO main.source_blob SELECT * FROM src.source_blob",
+			 NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
 	for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
 		g_autofree char *cols = NULL;
 		g_autofree char *ins = NULL;
@@ -89,6 +110,11 @@ static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint
 		sqlite3_stmt *st;
 		g_autofree char *pragma = g_strdup_printf("PRAGMA src.table_info(%s)", tables[i]);
 
+		/* a run database of an older nssim, left by an interrupted sweep */
+		if (!has_table(db, tables[i])) {
+			g_string_free(c, TRUE);
+			continue;
+		}
 		if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) {
 			g_string_free(c, TRUE);
 			goto fail_db;

@@ -553,6 +553,51 @@ end
         con.close()
 
 
+class SelfContained(Base):
+    def test_export_from_the_database_alone(self):
+        # the trace keeps the scenario and its modules: export works from
+        # another directory after both files changed or went away
+        work = os.path.join(self.tmp.name, "work")
+        mods = os.path.join(work, "mods")
+        os.makedirs(mods)
+        with open(os.path.join(mods, "helper.lua"), "w") as f:
+            f.write("local M = {}\nfunction M.churn(n)\n  for i = 1, n do\n"
+                    "    local c = sim.init:clone { 'newuser', 'newnet' }\n"
+                    "    c:exit(0); sim.init:wait(c)\n  end\nend\nreturn M\n")
+        with open(os.path.join(work, "s.lua"), "w") as f:
+            f.write("#!/usr/bin/env nssim\nscenario { n = 3 }\n"
+                    "require('helper').churn(sim.param.n)\nlocal c = sim.init:clone {}\n")
+        r = run(["run", "--db", self.db, "--scripts", "mods", "s.lua"], cwd=work)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = self.query("SELECT role, name, path FROM run_source ORDER BY role")
+        self.assertEqual(rows, [("module", "helper", "mods/helper.lua"), ("scenario", "s.lua", "s.lua")])
+        before = run(["export", "--format", "jsonl", self.db], cwd=work)
+        self.assertEqual(before.returncode, 0, before.stderr)
+        # the scenario changed, the module is gone, and we are elsewhere
+        with open(os.path.join(work, "s.lua"), "w") as f:
+            f.write("error('not this one')\n")
+        os.remove(os.path.join(mods, "helper.lua"))
+        after = run(["export", "--format", "jsonl", self.db], cwd=self.tmp.name)
+        self.assertEqual(after.returncode, 0, after.stderr)
+        self.assertEqual(after.stdout, before.stdout)
+        self.assertIn('"src": "s.lua:4"', after.stdout)     # the #! line still counts
+        c = run(["export", "--format", "c", self.db], cwd=self.tmp.name)
+        self.assertEqual(c.returncode, 0, c.stderr)
+        # a second run of the same text stores it once
+        os.makedirs(os.path.join(self.tmp.name, "again"))
+        path = os.path.join(self.tmp.name, "again", "t.lua")
+        with open(path, "w") as f:
+            f.write("sim.init:clone {}\n")
+        for _ in range(2):
+            self.assertEqual(run(["run", "--db", self.db, path]).returncode, 0)
+        self.assertEqual(self.query("SELECT count(*), count(DISTINCT sha256) FROM run_source"),
+                         [(4, 3)])
+        self.assertEqual(self.query("SELECT count(*) FROM source_blob"), [(3,)])
+        r = run(["run", "--no-trace", "--source-db", self.db, "--source-run", "2", "other.lua"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("has no stored text of other.lua", r.stderr)
+
+
 class Bench(Base):
     def test_bench_prints_lua_figures(self):
         # a measurement, not a timed test: the figures must be there and sane
@@ -901,6 +946,14 @@ class Export(Base):
         self.assertIn("has no run 7", r.stderr)
         with open(scen, "a") as f:
             f.write("sim.init:clone {}\n")
+        # the trace kept the text the run executed: the change does not matter
+        r = run(["export", self.db])
+        self.assertEqual((r.returncode, r.stdout), (0, a.stdout), r.stderr)
+        # a trace without it (an older nssim's) reruns the file, which changed
+        con = sqlite3.connect(self.db)
+        con.execute("DELETE FROM run_source")
+        con.commit()
+        con.close()
         r = run(["export", self.db])
         self.assertEqual(r.returncode, 2)
         self.assertIn("no longer reproduces", r.stderr)
