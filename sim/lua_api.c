@@ -137,6 +137,9 @@ struct world *sim_world(struct sim *s)
 
 	if (s->w)
 		return s->w;
+	/* run SCENARIO --help: no header came before the first simulation call */
+	if (s->describe)
+		sim_params_describe_exit(s);
 	cfg.variant = nss_variant_lookup(s->cfg.kernel);
 	cfg.cpus = s->cfg.cpus;
 	cfg.lazy_tlb = g_strcmp0(s->cfg.lazy_tlb, "shootdown") == 0 ? NSS_LAZY_TLB_SHOOTDOWN
@@ -1971,7 +1974,7 @@ static int l_scenario(lua_State *L)
 	/* declared parameters and every other key: checked against --param */
 	sim_params_header(s, L, 1, known, G_N_ELEMENTS(known));
 	if (s->describe)
-		return luaL_error(L, "(describing the parameters)");
+		sim_params_describe_exit(s);
 	sim_publish_params(s);
 	sim_world(s);
 	return 0;

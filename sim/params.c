@@ -20,6 +20,7 @@
  * usage error with the nearest known name, not a silently ignored value.
  */
 #include <string.h>
+#include <unistd.h>
 #include "sim.h"
 
 struct sim_param {
@@ -399,4 +400,21 @@ char *sim_params_describe(struct sim *s)
 	g_string_append(o, "Durations take ns, us, ms or s (a bare number is ns) and reach"
 			   " sim.param in nanoseconds.\n");
 	return g_string_free(o, FALSE);
+}
+
+/*
+ * run SCENARIO --help (and sweep's --check-params): what the header said,
+ * then out, before a world, a trace or a scenario line more.  _exit: the
+ * Lua state and the run are not torn down (no leak check on purpose).
+ */
+void sim_params_describe_exit(struct sim *s)
+{
+	if (!s->check_params) {
+		g_autofree char *text = sim_params_describe(s);
+
+		g_print("%s%s", s->describe_help ? s->describe_help : "", text);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	_exit(0);
 }

@@ -213,6 +213,7 @@ static void sim_free(struct sim *s)
 	g_free(s->error);
 	g_free(s->fail_site);
 	g_free(s->usage_error);
+	g_free(s->describe_help);
 	sim_source_free(s);
 	if (s->decls)
 		g_ptr_array_free(s->decls, TRUE);
@@ -232,6 +233,7 @@ int cmd_run(int argc, char **argv)
 	gboolean no_trace = FALSE, no_index = FALSE;
 	g_autofree char *source_db = NULL;
 	gint64 source_run = 0;
+	gboolean check_params = FALSE;
 	g_autofree char *jsonl = NULL, *fail = NULL;
 	gboolean count_sites = FALSE, ignore_exp = FALSE, export_quiet = FALSE;
 	g_autofree char *vector_c = NULL, *expect_fp = NULL, *fault_outcome = NULL;
@@ -263,6 +265,8 @@ int cmd_run(int argc, char **argv)
 		/* export: the scenario and modules a trace kept, not the files */
 		{ "source-db", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &source_db, NULL, NULL },
 		{ "source-run", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &source_run, NULL, NULL },
+		/* sweep: are these parameters the scenario's?  exit 0, or 2 with the reason */
+		{ "check-params", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &check_params, NULL, NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
@@ -308,6 +312,8 @@ int cmd_run(int argc, char **argv)
 		return usage_error("%s", argc < 2 ? "no scenario file given" : "more than one scenario file given");
 
 	s->path = argv[1];
+	if (check_params)
+		s->describe = s->check_params = true;
 	if (g_file_test(s->path, G_FILE_TEST_IS_DIR))
 		return usage_error("cannot read %s: a directory, not a scenario file", s->path);
 	if (source_db) {
@@ -429,19 +435,20 @@ int cmd_run(int argc, char **argv)
 	sim_lua_open(s);
 	sim_publish_params(s);
 
+	if (s->describe) {
+		/* nothing of the run leaves a trace: only the header is wanted */
+		s->describe_help = g_option_context_get_help(ctx, TRUE, NULL);
+		s->db_path = NULL;
+		s->jsonl_path = NULL;
+	}
 	lua_pushcfunction(s->L, msgh);
 	rc = sim_source_load(s, s->L, "scenario", s->path, s->path);
 	if (rc == LUA_OK) {
 		lua_pushcclosure(s->L, run_protected, 1);
 		rc = lua_pcall(s->L, 0, 0, 1);
 	}
-	if (s->describe) {
-		g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
-		g_autofree char *params_help = sim_params_describe(s);
-
-		g_print("%s%s", help, params_help);
-		return 0;
-	}
+	if (s->describe && !s->usage_error)
+		sim_params_describe_exit(s);    /* a scenario that made no call at all */
 	if (s->usage_error) {
 		/* a usage error: no run, nothing in the trace */
 		g_printerr("nssim run: %s (see nssim run %s --help)\n", s->usage_error, s->path);

@@ -84,6 +84,8 @@ struct sim {
 	GPtrArray *decls;           /* struct sim_param: declared and header parameters */
 	bool params_known;          /* a scenario{} header said what they are */
 	bool describe;              /* run SCENARIO --help: stop at the header */
+	bool check_params;          /* --check-params: only check, print nothing */
+	char *describe_help;        /* the options' help, printed before the parameters */
 	char *usage_error;          /* a bad --param, found by the header: exit 2, no run */
 
 	/* source.c */
@@ -104,6 +106,7 @@ gboolean sim_parse_duration(const char *v, int64_t *out);
 void sim_params_header(struct sim *s, lua_State *L, int t, const char *const *known,
 		       guint nknown);
 char *sim_params_describe(struct sim *s);
+G_GNUC_NORETURN void sim_params_describe_exit(struct sim *s);
 
 /* jsonl.c */
 void sim_jsonl_attach(struct sim *s);

@@ -78,6 +78,36 @@ static bool has_table(sqlite3 *db, const char *name)
 	return yes;
 }
 
+/*
+ * The scenario's header judges the parameters of a combination (nssim run
+ * --check-params stops at the header, writes nothing): FALSE, with its
+ * reason printed, if it refuses them.
+ */
+static bool check_params(const struct job *j)
+{
+	g_autoptr(GPtrArray) a = g_ptr_array_new();
+	g_autofree char *err_text = NULL;
+	g_autoptr(GError) err = NULL;
+	int status = 0;
+
+	for (guint k = 0; k < j->argv->len; k++) {
+		g_ptr_array_add(a, j->argv->pdata[k]);
+		if (k == 1)
+			g_ptr_array_add(a, "--check-params");
+	}
+	if (!g_spawn_sync(NULL, (char **)a->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+			  NULL, &err_text, &status, &err)) {
+		g_printerr("nssim sweep: %s\n", err->message);
+		return false;
+	}
+	if (g_spawn_check_wait_status(status, NULL))
+		return true;
+	g_strchomp(err_text);
+	g_printerr("nssim sweep: %s\n", g_str_has_prefix(err_text, "nssim run: ")
+		   ? err_text + strlen("nssim run: ") : err_text);
+	return false;
+}
+
 static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint job,
 			  GError **err)
 {
@@ -453,6 +483,10 @@ int cmd_sweep(int argc, char **argv)
 		}
 	}
 	plan = sweep_plan(argv[1], all);
+	/* a misspelt or mistyped --param: one line now, not N failed runs later */
+	for (guint k = 0; k < all->len; k += (guint)(hi - lo + 1))
+		if (!check_params(all->pdata[k]))
+			return 2;
 
 	if (!nss_trace_init_db(db, &err)) {
 		g_printerr("nssim sweep: %s\n", err->message);

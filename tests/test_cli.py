@@ -284,6 +284,15 @@ print(string.format("%s %s %s %s %s %s %s", sim.param.rate, math.type(sim.param.
             r = run(["run", "--no-trace", p])
             self.assertEqual(r.returncode, 2, decl)
             self.assertIn(msg, r.stderr)
+        # a sweep asks the header first: one line, nothing run, no database
+        out = os.path.join(self.tmp.name, "sweep.db")
+        r = run(["sweep", path, "--param", "rate=1,2", "--param", "lifetim=1s", "--seeds", "1..3",
+                 "--db", out])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip().splitlines(),
+                         ["nssim sweep: --param lifetim: %s has no such parameter (did you mean"
+                          " lifetime?) (see nssim run %s --help)" % (path, path)])
+        self.assertFalse(os.path.exists(out))
         # no header: nothing to check against
         p = self.scenario("print(sim.param.anything)\n", "free.lua")
         r = run(["run", "--no-trace", "-p", "anything=1", p])
