@@ -12,9 +12,11 @@
  * by handle on 6.18 but not on 6.19 over time (__ns_ref > 0, inactive);
  * shootdown IPIs.  Several runs (a sweep) come out side by side.
  */
+#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "sim.h"
 
 struct dist {
@@ -872,194 +874,575 @@ static void print_groups(GPtrArray *groups, char **by, const char *format)
 	g_string_free(o, TRUE);
 }
 
-/* ---- SVG ---------------------------------------------------------------- */
+/* ---- plots (gnuplot) ------------------------------------------------------ */
 
-#define W 720
-#define H 360
-#define ML 70
-#define MR 20
-#define MT 40
-#define MB 50
+/*
+ * `--plot DIR` writes one gnuplot script, DIR/report.gp, with the data
+ * inline, and runs gnuplot on it: every plot as PNG (pngcairo) and SVG.
+ * The script is the record of the plots: edit it and run `gnuplot
+ * report.gp` in DIR to redraw them.  Scales are shared by the plots of one
+ * kind (every run's counts have the same axes), ticks are round (1, 2 or 5
+ * times a power of ten; whole numbers for counts), legends sit outside the
+ * data, and a plot with nothing to show is not drawn.
+ */
 
-static void svg_open(GString *s, const char *title, const char *xl, const char *yl)
+#define PLOT_W 960
+#define PLOT_H 540
+
+/* The round step (1, 2 or 5 x 10^k) that cuts [0, max] into about @n ticks. */
+static double nice_step(double max, int n, bool integer)
 {
-	g_string_append_printf(s,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"font-family=\"sans-serif\" font-size=\"12\">\n"
-		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-		"<text x=\"%d\" y=\"22\" font-size=\"15\">%s</text>\n"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n"
-		"<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">%s</text>\n"
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n"
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
-		W, H, ML, title, ML + (W - ML - MR) / 2, H - 10, xl, MT + (H - MT - MB) / 2,
-		MT + (H - MT - MB) / 2, yl, ML, H - MB, W - MR, H - MB, ML, MT, ML, H - MB);
+	double raw = max > 0 ? max / n : 1, p = pow(10, floor(log10(raw))), f = raw / p;
+	double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+
+	return integer && step < 1 ? 1 : step;
 }
 
-static void svg_ticks(GString *s, double xmax, double ymax, bool logx, double xmin)
+/* The y axis from 0 to a round top above @max, ticks at round steps. */
+static void gp_yaxis(GString *o, double max, bool integer)
 {
-	for (int i = 0; i <= 4; i++) {
-		double fy = i / 4.0, fx = i / 4.0;
-		double xv = logx ? xmin * pow(xmax / xmin, fx) : xmax * fx;
+	double step = nice_step(max, 5, integer);
+	double top = MAX(step, ceil(max / step - 1e-9) * step);
 
-		g_string_append_printf(s, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n",
-				       ML - 6, H - MB - fy * (H - MT - MB) + 4, ymax * fy);
-		g_string_append_printf(s, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.3g</text>\n",
-				       ML + fx * (W - ML - MR), H - MB + 16, xv);
-	}
+	g_string_append_printf(o, "set yrange [0:%.10g]\nset ytics 0, %.10g\nset format y \"%s\"\n"
+			       "set mytics 1\n", top, step, integer ? "%.0f" : "%g");
 }
 
-static double sx(double x, double xmax)
+static void gp_xaxis(GString *o, double max)
 {
-	return ML + (xmax > 0 ? x / xmax : 0) * (W - ML - MR);
+	double step = nice_step(max, 8, false);
+	double top = MAX(step, ceil(max / step - 1e-9) * step);
+
+	g_string_append_printf(o, "set xrange [0:%.10g]\nset xtics 0, %.10g\nset format x \"%%g\"\n"
+			       "set mxtics 1\n", top, step);
 }
 
-static double sy(double y, double ymax)
+/* A gnuplot string literal: double-quoted, so that a line break is \n. */
+static void gp_str(GString *o, const char *s)
 {
-	return H - MB - (ymax > 0 ? y / ymax : 0) * (H - MT - MB);
-}
-
-static gboolean svg_write(const char *dir, const char *name, GString *s, GError **err)
-{
-	g_autofree char *path = g_build_filename(dir, name, NULL);
-
-	g_string_append(s, "</svg>\n");
-	return g_file_set_contents(path, s->str, (gssize)s->len, err);
-}
-
-/* Counts over time: exposed, active and alive namespaces (step lines). */
-static gboolean svg_counts(const char *dir, struct run_stats *r, GError **err)
-{
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *name = g_strdup_printf("counts-run%" G_GINT64_FORMAT ".svg", r->id);
-	g_autofree char *title = g_strdup_printf("Run %" G_GINT64_FORMAT ": namespaces over time "
-						 "(cpus %" G_GINT64_FORMAT ", %s)", r->id, r->cpus, r->lazy);
-	static const char *const color[] = { "#d62728", "#1f77b4", "#7f7f7f" };
-	static const char *const label[] = {
-		"in memory but invisible (reachable by handle on 6.18 only)", "active (visible)",
-		"in memory",
-	};
-	double xmax = r->end_ns / 1e6;
-	unsigned int ymax = 1;
-
-	for (guint i = 0; i < r->series->len; i++)
-		ymax = MAX(ymax, g_array_index(r->series, struct point, i).alive);
-	svg_open(s, title, "virtual time (ms)", "namespaces");
-	svg_ticks(s, xmax, ymax, false, 0);
-	for (int k = 0; k < 3; k++) {
-		double prev = 0;
-
-		g_string_append_printf(s, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%.1f,%.1f",
-				       color[k], sx(0, xmax), sy(0, ymax));
-		for (guint i = 0; i < r->series->len; i++) {
-			struct point *p = &g_array_index(r->series, struct point, i);
-			double v = k == 0 ? p->exposed : k == 1 ? p->active : p->alive;
-
-			g_string_append_printf(s, " %.1f,%.1f %.1f,%.1f", sx(p->t_ms, xmax), sy(prev, ymax),
-					       sx(p->t_ms, xmax), sy(v, ymax));
-			prev = v;
+	g_string_append_c(o, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\n') {
+			g_string_append(o, "\\n");
+			continue;
 		}
-		g_string_append_printf(s, " %.1f,%.1f\"/>\n", sx(xmax, xmax), sy(prev, ymax));
-		g_string_append_printf(s, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-				       "<text x=\"%d\" y=\"%d\">%s</text>\n", ML + 10, MT + 6 + 16 * k,
-				       color[k], ML + 28, MT + 10 + 16 * k, label[k]);
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(o, '\\');
+		g_string_append_c(o, *p);
 	}
-	return svg_write(dir, name, s, err);
+	g_string_append_c(o, '"');
 }
 
-/* A histogram of how long user namespaces stayed invisible in memory. */
-static gboolean svg_lingering(const char *dir, struct run_stats *r, GError **err)
+/* The start of one plot, for each format in turn; gp_end closes it. */
+static void gp_begin(GString *o, const char *name, int w, int h)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *name = g_strdup_printf("lingering-run%" G_GINT64_FORMAT ".svg", r->id);
-	g_autofree char *title = g_strdup_printf("Run %" G_GINT64_FORMAT ": user namespaces alive "
-						 "but invisible (cpus %" G_GINT64_FORMAT ", %s)",
-						 r->id, r->cpus, r->lazy);
-	GArray *v = r->linger_user.v;
-	double xmax = v->len ? pct(v, 100) : 1;
-	unsigned int bins[20] = { 0 }, ymax = 1;
-
-	if (xmax <= 0)
-		xmax = 1;
-	for (guint i = 0; i < v->len; i++) {
-		int b = (int)(g_array_index(v, double, i) / xmax * 20);
-
-		bins[MIN(b, 19)]++;
-	}
-	for (int b = 0; b < 20; b++)
-		ymax = MAX(ymax, bins[b]);
-	svg_open(s, title, "time in memory after the last active reference (ms)", "user namespaces");
-	svg_ticks(s, xmax, ymax, false, 0);
-	for (int b = 0; b < 20; b++)
-		g_string_append_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				       "fill=\"#1f77b4\" stroke=\"white\"/>\n", sx(b * xmax / 20, xmax),
-				       sy(bins[b], ymax), (W - ML - MR) / 20.0,
-				       (H - MB) - sy(bins[b], ymax));
-	return svg_write(dir, name, s, err);
+	g_string_append_printf(o, "\n# ---- %s\ndo for [fmt in \"png svg\"] {\n"
+			       "reset\neval(sprintf(fmt eq \"png\" ? PNG : SVG, %d, %d))\n"
+			       "set output '%s.'.fmt\n", name, w, h, name);
+	g_string_append(o, "set border 3\nset tics nomirror out\nset grid ytics lc rgb '#dddddd'\n");
 }
 
-/* Pin durations against CPU count, one line per lazy-TLB mode and statistic. */
-static gboolean svg_pins(const char *dir, struct run_stats *runs, guint n, GError **err)
+static void gp_end(GString *o, bool multiplot)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-	static const char *const modes[] = { "refcount", "shootdown" };
-	static const char *const color[] = { "#d62728", "#1f77b4" };
-	double xmin = 1e18, xmax = 1, ymax = 1e-3;
+	g_string_append_printf(o, "%sset output\n}\n", multiplot ? "unset multiplot\n" : "");
+}
+
+/* The parameters that differ between @runs (seed apart), by name. */
+static GPtrArray *swept_params(struct run_stats *runs, guint n)
+{
+	GPtrArray *all = param_names(runs, n);
+	GPtrArray *swept = g_ptr_array_new();
+	static const char *const fixed[] = { "kernel", "cpus", "lazy_tlb" };
+
+	for (guint k = 0; k < G_N_ELEMENTS(fixed) + all->len; k++) {
+		const char *name = k < G_N_ELEMENTS(fixed) ? fixed[k]
+							   : all->pdata[k - G_N_ELEMENTS(fixed)];
+
+		for (guint i = 1; i < n; i++)
+			if (cmp_value(run_param(&runs[0], name), run_param(&runs[i], name))) {
+				g_ptr_array_add(swept, (gpointer)name);
+				break;
+			}
+	}
+	g_ptr_array_free(all, TRUE);
+	g_ptr_array_sort(swept, cmp_str_ptr);
+	return swept;
+}
+
+/* "cpus=8 lazy_tlb=refcount seed=2": the swept parameters of a run, and its seed */
+static char *run_label(const struct run_stats *r, GPtrArray *swept)
+{
+	GString *o = g_string_new(NULL);
+
+	for (guint k = 0; k < swept->len; k++) {
+		const struct param *v = run_param(r, swept->pdata[k]);
+
+		g_string_append_printf(o, "%s=%s ", (char *)swept->pdata[k], v ? v->text : "(none)");
+	}
+	if (!swept->len)
+		g_string_append_printf(o, "kernel %s, cpus %" G_GINT64_FORMAT ", lazy_tlb %s, ",
+				       r->kernel, r->cpus, r->lazy);
+	g_string_append_printf(o, "seed=%" G_GINT64_FORMAT, r->seed);
+	return g_string_free(o, FALSE);
+}
+
+/* Namespaces over time, one plot per run, on the axes of the longest and fullest run. */
+static guint gp_counts(GString *o, struct run_stats *runs, guint n, GPtrArray *swept)
+{
+	static const char *const label[] = {
+		"inactive, in memory", "active (visible)", "in memory",
+	};
+	static const char *const color[] = { "#d62728", "#1f77b4", "#7f7f7f" };
+	double xmax = 0, ymax = 1;
+	guint drawn = 0;
 
 	for (guint i = 0; i < n; i++) {
-		xmin = MIN(xmin, runs[i].cpus);
-		xmax = MAX(xmax, runs[i].cpus);
-		if (runs[i].pins.v->len)
-			ymax = MAX(ymax, pct(runs[i].pins.v, 90));
+		xmax = MAX(xmax, runs[i].end_ns / 1e6);
+		for (guint k = 0; k < runs[i].series->len; k++)
+			ymax = MAX(ymax, g_array_index(runs[i].series, struct point, k).alive);
 	}
-	if (xmin >= xmax)
-		xmin = xmax / 2;
-	svg_open(s, "Lazy-TLB pin duration (p50 solid, p90 dashed) against CPU count",
-		 "CPUs (log scale)", "ms from the last mm user to __mmdrop");
-	svg_ticks(s, xmax, ymax, true, xmin);
-	for (int m = 0; m < 2; m++) {
-		for (int q = 0; q < 2; q++) {
-			GString *pts = g_string_new(NULL);
-			/* average over runs (seeds) with the same CPU count, ascending */
-			g_autoptr(GArray) xs = g_array_new(FALSE, FALSE, sizeof(double));
+	for (guint i = 0; i < n; i++) {
+		struct run_stats *r = &runs[i];
+		g_autofree char *name = g_strdup_printf("counts-run%" G_GINT64_FORMAT, r->id);
+		g_autofree char *block = g_strdelimit(g_strdup(name), "-", '_');
+		g_autofree char *what = run_label(r, swept);
+		g_autofree char *title = g_strdup_printf("Run %" G_GINT64_FORMAT " (%s): non-initial"
+							 " namespaces over time\ninactive, in memory:"
+							 " reachable by handle on 6.18, not on 6.19",
+							 r->id, what);
 
-			for (guint i = 0; i < n; i++) {
-				double c = runs[i].cpus;
-				bool seen = false;
+		if (!r->series->len)
+			continue;       /* no namespace but the initial ones: nothing to draw */
+		drawn++;
+		g_string_append_printf(o, "\n$%s << EOD\n", block);
+		for (guint k = 0; k < r->series->len; k++) {
+			struct point *p = &g_array_index(r->series, struct point, k);
 
-				if (strcmp(runs[i].lazy, modes[m]))
-					continue;
-				for (guint j = 0; j < xs->len; j++)
-					seen |= g_array_index(xs, double, j) == c;
-				if (!seen)
-					g_array_append_val(xs, c);
-			}
-			g_array_sort(xs, cmp_double);
-			for (guint j = 0; j < xs->len; j++) {
-				double c = g_array_index(xs, double, j), sum = 0;
-				int cnt = 0;
-
-				for (guint i = 0; i < n; i++)
-					if (runs[i].cpus == c && !strcmp(runs[i].lazy, modes[m]) &&
-					    runs[i].pins.v->len) {
-						sum += pct(runs[i].pins.v, q ? 90 : 50);
-						cnt++;
-					}
-				if (cnt)
-					g_string_append_printf(pts, "%.1f,%.1f ",
-						ML + log(c / xmin) / log(xmax / xmin) * (W - ML - MR),
-						sy(sum / cnt, ymax));
-			}
-			if (pts->len)
-				g_string_append_printf(s, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>\n",
-						       color[m], q ? " stroke-dasharray=\"6,4\"" : "", pts->str);
-			g_string_free(pts, TRUE);
+			g_string_append_printf(o, "%.6f %u %u %u\n", p->t_ms, p->exposed, p->active,
+					       p->alive);
 		}
-		g_string_append_printf(s, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-				       "<text x=\"%d\" y=\"%d\">%s</text>\n", ML + 10, MT + 6 + 16 * m,
-				       color[m], ML + 28, MT + 10 + 16 * m, modes[m]);
+		{
+			struct point *p = &g_array_index(r->series, struct point, r->series->len - 1);
+
+			g_string_append_printf(o, "%.6f %u %u %u\nEOD\n", r->end_ns / 1e6, p->exposed,
+					       p->active, p->alive);
+		}
+		gp_begin(o, name, PLOT_W, PLOT_H);
+		g_string_append(o, "set title ");
+		gp_str(o, title);
+		g_string_append(o, "\nset xlabel 'virtual time (ms)'\nset ylabel 'namespaces'\n"
+			       "set bmargin 6\nset key at screen 0.5, 0.035 center center horizontal"
+			       " maxrows 1 samplen 2\n");
+		gp_xaxis(o, xmax);
+		gp_yaxis(o, ymax, true);
+		g_string_append(o, "plot ");
+		for (int k = 2; k >= 0; k--) {
+			g_string_append_printf(o, "$%s using 1:%d with steps lw 2 lc rgb '%s' title ",
+					       block, k + 2, color[k]);
+			gp_str(o, label[k]);
+			g_string_append(o, k ? ", \\\n     " : "\n");
+		}
+		gp_end(o, false);
 	}
-	return svg_write(dir, "pins-vs-cpus.svg", s, err);
+	return drawn;
+}
+
+/* How long user namespaces stayed invisible in memory: one histogram per run, shared bins. */
+static guint gp_lingering(GString *o, struct run_stats *runs, guint n, GPtrArray *swept)
+{
+	double xmax = 0, width, top;
+	unsigned int ymax = 1;
+	guint nbins, drawn = 0;
+
+	for (guint i = 0; i < n; i++)
+		if (runs[i].linger_user.v->len)
+			xmax = MAX(xmax, pct(runs[i].linger_user.v, 100));
+	width = nice_step(xmax, 20, false);
+	top = MAX(width, ceil(xmax / width + 1e-9) * width);
+	nbins = (guint)llround(top / width);
+	for (guint pass = 0; pass < 2; pass++) {
+		for (guint i = 0; i < n; i++) {
+			struct run_stats *r = &runs[i];
+			GArray *v = r->linger_user.v;
+			g_autofree unsigned int *bins = g_new0(unsigned int, nbins);
+			g_autofree char *name = NULL, *block = NULL, *what = NULL, *title = NULL;
+
+			if (!v->len)
+				continue;
+			for (guint k = 0; k < v->len; k++) {
+				guint b = (guint)(g_array_index(v, double, k) / width);
+
+				bins[MIN(b, nbins - 1)]++;
+			}
+			if (!pass) {
+				for (guint b = 0; b < nbins; b++)
+					ymax = MAX(ymax, bins[b]);
+				continue;
+			}
+			drawn++;
+			name = g_strdup_printf("lingering-run%" G_GINT64_FORMAT, r->id);
+			block = g_strdelimit(g_strdup(name), "-", '_');
+			what = run_label(r, swept);
+			title = g_strdup_printf("Run %" G_GINT64_FORMAT " (%s): user namespaces alive but"
+						" invisible (%u)", r->id, what, v->len);
+			g_string_append_printf(o, "\n$%s << EOD\n", block);
+			for (guint b = 0; b < nbins; b++)
+				g_string_append_printf(o, "%.10g %u\n", (b + 0.5) * width, bins[b]);
+			g_string_append(o, "EOD\n");
+			gp_begin(o, name, PLOT_W, PLOT_H);
+			g_string_append(o, "set title ");
+			gp_str(o, title);
+			g_string_append_printf(o, "\nset xlabel 'time in memory after the last active"
+					       " reference (ms), bins of %g ms'\nset ylabel 'user namespaces'\n"
+					       "unset key\nset style fill solid 0.8 border rgb 'white'\n"
+					       "set boxwidth %.10g absolute\n", width, width);
+			gp_xaxis(o, top);
+			gp_yaxis(o, ymax, true);
+			g_string_append_printf(o, "plot $%s using 1:2 with boxes lc rgb '#1f77b4'\n", block);
+			gp_end(o, false);
+		}
+	}
+	return drawn;
+}
+
+/* One colour and marker per series (a value of the second parameter). */
+static const char *const series_color[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+};
+static const unsigned int series_point[] = { 7, 5, 9, 13, 11, 15, 7, 5 };
+
+/* The metrics drawn against the swept parameters. */
+static const struct {
+	const char *metric, *title, *ylabel;
+} summary_plots[] = {
+	{ "lazy_pin_ms_p50", "Lazy-TLB pin of a namespace's mm: median of each run", "ms" },
+	{ "lazy_pin_ms_p90", "Lazy-TLB pin of a namespace's mm: p90 of each run", "ms" },
+	{ "user_inactive_ms_p90", "User namespaces alive but invisible: p90 of each run", "ms" },
+	{ "user_mm_pin", "User namespaces whose last holder was a lazy-TLB pin", "user namespaces" },
+	{ "exposure_total_s", "Reachable by handle on 6.18 only: total of each run", "namespace-seconds" },
+	{ "exposure_peak", "Reachable by handle on 6.18 only: peak of each run", "namespaces" },
+	{ "ipis", "Lazy-TLB shootdown IPIs of each run", "IPIs" },
+};
+
+static guint metric_index(const char *name)
+{
+	for (guint k = 0; k < NMETRIC; k++)
+		if (!strcmp(metrics[k].name, name))
+			return k;
+	g_assert_not_reached();
+}
+
+static bool param_numeric(struct run_stats *runs, guint n, const char *name)
+{
+	for (guint i = 0; i < n; i++) {
+		const struct param *v = run_param(&runs[i], name);
+
+		if (!v || (v->type != SQLITE_INTEGER && v->type != SQLITE_FLOAT))
+			return false;
+	}
+	return true;
+}
+
+/* The distinct values of @name in @runs, in value order (struct param *). */
+static GPtrArray *param_values(struct run_stats *runs, guint n, const char *name)
+{
+	GPtrArray *vals = g_ptr_array_new();
+
+	for (guint i = 0; i < n; i++) {
+		const struct param *v = run_param(&runs[i], name);
+		guint k = 0;
+
+		while (k < vals->len && cmp_value(vals->pdata[k], v) < 0)
+			k++;
+		if (k == vals->len || cmp_value(vals->pdata[k], v))
+			g_ptr_array_insert(vals, (gint)k, (gpointer)v);
+	}
+	return vals;
+}
+
+static bool same_value(const struct run_stats *r, const char *name, const struct param *v)
+{
+	return !cmp_value(run_param(r, name), v);
+}
+
+/*
+ * Each metric against the first numeric swept parameter (x), one line per
+ * value of the next (series), one panel per combination of the rest
+ * (facets): the mean over the runs of a point (the seeds), bars from the
+ * smallest to the largest.
+ */
+static guint gp_summary(GString *o, struct run_stats *runs, guint n, GPtrArray *dims)
+{
+	g_autoptr(GPtrArray) order = g_ptr_array_new();
+	g_autoptr(GPtrArray) xs = NULL, ss = NULL;
+	g_autoptr(GPtrArray) facets = g_ptr_array_new();   /* struct run_stats *: one run per facet */
+	GPtrArray *groups;
+	g_autofree char **by = NULL;
+	const char *x, *series = NULL;
+	bool xnum, logx = false;
+	double xmin = 0, xmax = 0;
+	guint drawn = 0, seeds_min = G_MAXUINT, seeds_max = 0, nf, cols, rows;
+	GString *fdims = g_string_new(NULL);
+
+	if (!dims->len)
+		return 0;
+	/* x: the first numeric parameter */
+	for (guint k = 0; k < dims->len && order->len == 0; k++)
+		if (param_numeric(runs, n, dims->pdata[k]))
+			g_ptr_array_add(order, dims->pdata[k]);
+	if (!order->len)
+		g_ptr_array_add(order, dims->pdata[0]);
+	/* series: a parameter of names (lazy_tlb, kernel) reads best as lines */
+	for (guint k = 0; k < dims->len && order->len == 1; k++)
+		if (dims->pdata[k] != order->pdata[0] && !param_numeric(runs, n, dims->pdata[k]))
+			g_ptr_array_add(order, dims->pdata[k]);
+	for (guint k = 0; k < dims->len; k++)
+		if (dims->pdata[k] != order->pdata[0] && (order->len < 2 || dims->pdata[k] != order->pdata[1]))
+			g_ptr_array_add(order, dims->pdata[k]);
+	x = order->pdata[0];
+	series = order->len > 1 ? order->pdata[1] : NULL;
+	xnum = param_numeric(runs, n, x);
+	xs = param_values(runs, n, x);
+	ss = series ? param_values(runs, n, series) : NULL;
+	by = g_new0(char *, order->len + 1);
+	for (guint k = 0; k < order->len; k++)
+		by[k] = order->pdata[k];
+	/* the facets: every combination of the parameters after x and series that occurs */
+	for (guint k = 2; k < order->len; k++)
+		g_string_append_printf(fdims, "%s%s", k > 2 ? ", " : "", (char *)order->pdata[k]);
+	for (guint i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (guint f = 0; f < facets->len && !seen; f++) {
+			seen = true;
+			for (guint k = 2; k < order->len; k++)
+				seen &= same_value(facets->pdata[f], order->pdata[k],
+						   run_param(&runs[i], order->pdata[k]));
+		}
+		if (!seen)
+			g_ptr_array_add(facets, &runs[i]);
+	}
+	{
+		/* facets in value order: sort by their group key over the facet parameters */
+		char **saved = group_by;
+
+		group_by = by + 2;
+		g_ptr_array_sort(facets, cmp_runs_grouped);
+		group_by = saved;
+	}
+	groups = make_groups(runs, n, by);
+	for (guint g = 0; g < groups->len; g++) {
+		guint len = ((struct group *)groups->pdata[g])->runs->len;
+
+		seeds_min = MIN(seeds_min, len);
+		seeds_max = MAX(seeds_max, len);
+	}
+	if (xnum) {
+		xmin = ((struct param *)xs->pdata[0])->num;
+		xmax = ((struct param *)xs->pdata[xs->len - 1])->num;
+		logx = xmin > 0 && xmax / xmin >= 16;
+	}
+	nf = facets->len;
+	cols = nf <= 1 ? 1 : nf <= 4 ? 2 : 3;
+	rows = (nf + cols - 1) / cols;
+	for (guint p = 0; p < G_N_ELEMENTS(summary_plots); p++) {
+		guint m = metric_index(summary_plots[p].metric);
+		double ymax = 0;
+		bool any = false;
+		g_autofree char *name = g_strdup_printf("sweep-%s", summary_plots[p].metric);
+		g_autofree char *block = g_strdelimit(g_strdup(name), "-", '_');
+		GString *title = g_string_new(summary_plots[p].title);
+		int w = cols == 1 ? PLOT_W : 560 * cols, h = rows == 1 ? PLOT_H : 380 * rows + 120;
+
+		for (guint g = 0; g < groups->len; g++) {
+			struct group *gr = groups->pdata[g];
+
+			if (gr->stat[m][0] > 0 && gr->stat[m][5] != 0)
+				any = true;
+			if (gr->stat[m][0] > 0)
+				ymax = MAX(ymax, gr->stat[m][5]);
+		}
+		if (!any) {     /* no sample, or 0 in every run: nothing to see */
+			g_string_free(title, TRUE);
+			continue;
+		}
+		drawn++;
+		g_string_append_printf(title, "\nagainst %s%s%s%s%s; mean over %u", x,
+				       series ? ", by " : "", series ? series : "",
+				       nf > 1 ? "; a panel per " : "", nf > 1 ? fdims->str : "", seeds_min);
+		if (seeds_max != seeds_min)
+			g_string_append_printf(title, " to %u", seeds_max);
+		g_string_append(title, " runs (seeds), bars min to max");
+		/* the data: one block per facet, one data set per series in it */
+		g_string_append_printf(o, "\n$%s << EOD\n", block);
+		for (guint f = 0; f < nf; f++) {
+			for (guint s = 0; s < (ss ? ss->len : 1); s++) {
+				g_string_append_printf(o, "# facet %u series %u\n", f, s);
+				for (guint g = 0; g < groups->len; g++) {
+					struct group *gr = groups->pdata[g];
+					struct run_stats *r0 = gr->runs->pdata[0];
+					bool in = true;
+					double xv;
+					guint xi = 0;
+
+					for (guint k = 2; k < order->len; k++)
+						in &= same_value(r0, order->pdata[k],
+								 run_param(facets->pdata[f], order->pdata[k]));
+					if (ss)
+						in &= same_value(r0, series, ss->pdata[s]);
+					if (!in || gr->stat[m][0] == 0)
+						continue;
+					while (xi < xs->len && !same_value(r0, x, xs->pdata[xi]))
+						xi++;
+					/* side by side when several series share an x */
+					xv = xnum ? ((struct param *)xs->pdata[xi])->num : xi;
+					if (ss && ss->len > 1) {
+						double off = (s - (ss->len - 1) / 2.0) * 0.06;
+
+						xv = logx ? xv * pow(xmax / xmin, off / 4)
+						     : xv + off * (xnum && xs->len > 1 ? (xmax - xmin) / (xs->len - 1) : 1);
+					}
+					g_string_append_printf(o, "%.10g %.10g %.10g %.10g\n", xv,
+							       gr->stat[m][1], gr->stat[m][4], gr->stat[m][5]);
+				}
+				g_string_append(o, "\n\n");
+			}
+		}
+		g_string_append(o, "EOD\n");
+		gp_begin(o, name, w, h);
+		g_string_append(o, "set key off\n");
+		if (nf > 1 || ss) {
+			/* the legend once, under the panels; margins leave it room */
+			g_string_append_printf(o, "set multiplot layout %u,%u margins 0.08,0.97,%.3f,%.3f"
+					       " spacing 0.07,0.12 title ", rows, cols,
+					       (ss ? 110.0 : 60.0) / h, 1 - (nf > 1 ? 100.0 : 70.0) / h);
+			gp_str(o, title->str);
+			g_string_append(o, "\n");
+		} else {
+			g_string_append(o, "set title ");
+			gp_str(o, title->str);
+			g_string_append(o, "\n");
+		}
+		g_string_append_printf(o, "set ylabel '%s'\nset xlabel ", summary_plots[p].ylabel);
+		gp_str(o, x);      /* a parameter's name is the scenario's: any text */
+		g_string_append_c(o, '\n');
+		gp_yaxis(o, ymax, metrics[m].integer);
+		/* x: a tick at every value the runs took */
+		if (logx)
+			g_string_append(o, "set logscale x 2\n");
+		g_string_append(o, "set xtics (");
+		for (guint k = 0; k < xs->len; k++) {
+			const struct param *v = xs->pdata[k];
+
+			if (k)
+				g_string_append(o, ", ");
+			gp_str(o, v ? v->text : "(none)");
+			g_string_append_printf(o, " %.10g", xnum ? v->num : (double)k);
+		}
+		g_string_append(o, ")\n");
+		if (xnum && logx)
+			g_string_append_printf(o, "set xrange [%.10g:%.10g]\n", xmin / 1.5, xmax * 1.5);
+		else if (xnum)
+			g_string_append_printf(o, "set xrange [%.10g:%.10g]\n",
+					       xmin - MAX(xmax - xmin, 1) * 0.08, xmax + MAX(xmax - xmin, 1) * 0.08);
+		else
+			g_string_append_printf(o, "set xrange [-0.5:%g]\n", xs->len - 0.5);
+		for (guint f = 0; f < nf; f++) {
+			if (nf > 1) {
+				GString *ft = g_string_new(NULL);
+
+				for (guint k = 2; k < order->len; k++) {
+					const struct param *v = run_param(facets->pdata[f], order->pdata[k]);
+
+					g_string_append_printf(ft, "%s%s=%s", k > 2 ? ", " : "",
+							       (char *)order->pdata[k], v ? v->text : "(none)");
+				}
+				g_string_append(o, "set title ");
+				gp_str(o, ft->str);
+				g_string_append(o, "\n");
+				g_string_free(ft, TRUE);
+			}
+			if (ss && f == 0)
+				g_string_append_printf(o, "set key at screen 0.5, %.3f center center horizontal"
+						       " box lc rgb '#bbbbbb' title ", 24.0 / h);
+			if (ss && f == 0)
+				gp_str(o, series);
+			if (ss && f == 0)
+				g_string_append(o, "\n");
+			if (ss && f == 1)
+				g_string_append(o, "set key off\n");
+			g_string_append(o, "plot ");
+			for (guint s = 0; s < (ss ? ss->len : 1); s++) {
+				const struct param *sv = ss ? ss->pdata[s] : NULL;
+				const char *st = !ss ? "mean" : sv ? sv->text : "(none)";
+
+				/* lines only between numbers: categories are not a scale */
+				g_string_append_printf(o, "%s$%s index %u using 1:2:3:4 with %s lw 2"
+						       " pt %u ps 1.3 lc rgb '%s' title ", s ? ", \\\n     " : "",
+						       block, f * (ss ? ss->len : 1) + s, xnum ? "yerrorlines" : "yerrorbars",
+						       series_point[s % G_N_ELEMENTS(series_point)],
+						       series_color[s % G_N_ELEMENTS(series_color)]);
+				gp_str(o, st);
+			}
+			g_string_append(o, "\n");
+		}
+		gp_end(o, nf > 1 || ss);
+		g_string_free(title, TRUE);
+	}
+	free_groups(groups);
+	g_string_free(fdims, TRUE);
+	return drawn;
+}
+
+/* `--plot DIR`: the script, then gnuplot on it.  FALSE with @err set. */
+static gboolean write_plots(const char *dir, const char *db, struct run_stats *runs, guint n,
+			    char **group, GError **err)
+{
+	g_autoptr(GString) o = g_string_new(NULL);
+	g_autoptr(GPtrArray) swept = swept_params(runs, n);
+	g_autoptr(GPtrArray) dims = g_ptr_array_new();
+	g_autofree char *script = g_build_filename(dir, "report.gp", NULL);
+	g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+	g_autofree char *errout = NULL;
+	char *argv[] = { gnuplot, (char *)"report.gp", NULL };
+	guint drawn;
+	int status = 0;
+
+	for (char **p = group; p && *p; p++)
+		g_ptr_array_add(dims, *p);
+	if (!group)
+		for (guint k = 0; k < swept->len; k++)
+			g_ptr_array_add(dims, swept->pdata[k]);
+	g_string_append_printf(o, "# nssim report --plot: %u run(s) of %s.\n"
+			       "# Draw again with `gnuplot report.gp` in this directory.\n", n, db);
+	g_string_append(o, "PNG = \"set terminal pngcairo size %d,%d font 'DejaVu Sans,11' noenhanced"
+			   " background rgb 'white'\"\n"
+			   "SVG = \"set terminal svg size %d,%d font 'DejaVu Sans,11' noenhanced"
+			   " background rgb 'white'\"\n");
+	drawn = gp_summary(o, runs, n, dims);
+	drawn += gp_counts(o, runs, n, swept);
+	drawn += gp_lingering(o, runs, n, swept);
+	if (g_mkdir_with_parents(dir, 0755) != 0) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot create %s: %s",
+			    dir, g_strerror(errno));
+		return FALSE;
+	}
+	if (!g_file_set_contents(script, o->str, (gssize)o->len, err))
+		return FALSE;
+	if (!drawn)
+		return TRUE;
+	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &errout,
+			  &status, err))
+		return FALSE;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		/* its last line says what and where ("report.gp" line N: ...) */
+		char *last = errout ? strrchr(g_strstrip(errout), '\n') : NULL;
+
+		g_set_error(err, G_SPAWN_ERROR, 1, "gnuplot failed on %s: %s", script,
+			    last ? last + 1 : errout && *errout ? errout : "no message");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static bool has_schema_object(sqlite3 *db, const char *sql)
@@ -1156,7 +1539,7 @@ static gboolean check_group_by(char **by, struct run_stats *runs, guint n, GErro
 int cmd_report(int argc, char **argv)
 {
 	gint64 run = 0;
-	g_autofree char *format = NULL, *svg = NULL, *sweep = NULL, *group = NULL;
+	g_autofree char *format = NULL, *plot = NULL, *svg = NULL, *sweep = NULL, *group = NULL;
 	g_autofree char *sweep_id = NULL, *select = NULL;
 	g_auto(GStrv) by = NULL;
 	GOptionEntry entries[] = {
@@ -1164,7 +1547,9 @@ int cmd_report(int argc, char **argv)
 		{ "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "The runs of one sweep (its id, or the start of it, as nssim sweep prints it)", "ID" },
 		{ "group-by", 'g', 0, G_OPTION_ARG_STRING, &group, "One row per combination of these parameters' values: mean, p50, p90, min and max of each metric over its runs", "P[,P...]" },
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default), json or csv", "F" },
-		{ "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write plots into this directory", "DIR" },
+		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot, "Plots into DIR with gnuplot (needed for this only), each as PNG and SVG, and DIR/report.gp that draws them: the metrics against the swept (or --group-by) parameters, mean and range over the seeds; each run's namespaces over time and its user-namespace lifetimes on shared axes. A plot with nothing to show is left out", "DIR" },
+		/* the old name of --plot */
+		{ "svg", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &svg, NULL, NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("DB");
@@ -1194,6 +1579,17 @@ int cmd_report(int argc, char **argv)
 	}
 	if (group)
 		by = g_strsplit(group, ",", -1);
+	if (svg && !plot)
+		plot = g_steal_pointer(&svg);
+	if (plot) {
+		g_autofree char *gp = g_find_program_in_path("gnuplot");
+
+		if (!gp) {
+			g_printerr("nssim report: --plot needs gnuplot, which is not installed"
+				   " (Debian: gnuplot-nox)\n");
+			return 2;
+		}
+	}
 	if (g_file_test(argv[1], G_FILE_TEST_IS_REGULAR))
 		nss_db_index(argv[1]);
 	if (!g_file_test(argv[1], G_FILE_TEST_IS_REGULAR) ||
@@ -1280,18 +1676,9 @@ int cmd_report(int argc, char **argv)
 	} else {
 		print_csv(runs, n);
 	}
-	if (svg && !rc) {
-		if (g_mkdir_with_parents(svg, 0755) != 0) {
-			g_printerr("nssim report: cannot create %s\n", svg);
-			rc = 2;
-		}
-		for (guint i = 0; !rc && i < n; i++)
-			if (!svg_counts(svg, &runs[i], &err) || !svg_lingering(svg, &runs[i], &err))
-				rc = 2;
-		if (!rc && !svg_pins(svg, runs, n, &err))
-			rc = 2;
-		if (rc && err)
-			g_printerr("nssim report: %s\n", err->message);
+	if (plot && !rc && !write_plots(plot, argv[1], runs, n, by, &err)) {
+		g_printerr("nssim report: %s\n", err->message);
+		rc = 2;
 	}
 	for (guint i = 0; i < n; i++)
 		free_run(&runs[i]);

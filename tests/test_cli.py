@@ -5,8 +5,10 @@ transition chains, and a run killed with SIGKILL.
 Usage: test_cli.py NSSIM SOURCE_ROOT
 """
 import json
+import math
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -649,8 +651,6 @@ class Resurrection(Base):
 
 class SweepReport(Base):
     def test_small_sweep(self):
-        import json
-        import xml.etree.ElementTree as ET
         scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
         r = run(["sweep", scen, "--param", "cpus=2,4", "--param", "lazy_tlb=refcount,shootdown",
                  "--seeds", "1..2", "--param", "duration=300000000", "--db", self.db, "--jobs", "2"])
@@ -663,8 +663,7 @@ class SweepReport(Base):
                           (2, "shootdown", 2), (4, "refcount", 1), (4, "refcount", 2),
                           (4, "shootdown", 1), (4, "shootdown", 2)])
         self.assertTrue(all(st == "ok" for _, st, _, _, _ in rows))
-        svg = os.path.join(self.tmp.name, "svg")
-        rep = run(["report", self.db, "--format", "json", "--svg", svg])
+        rep = run(["report", self.db, "--format", "json"])
         self.assertEqual(rep.returncode, 0, rep.stderr)
         runs = json.loads(rep.stdout)
         self.assertEqual(len(runs), 8)
@@ -680,14 +679,10 @@ class SweepReport(Base):
             else:
                 self.assertEqual(x["ipis"], 0)
         self.assertTrue(any(x["ipis"] > 0 for x in runs if x["lazy_tlb"] == "shootdown"))
-        files = sorted(os.listdir(svg))
-        self.assertIn("pins-vs-cpus.svg", files)
-        self.assertEqual(len(files), 1 + 2 * 8)
-        for f in files:
-            ET.parse(os.path.join(svg, f))     # well-formed
         csv = run(["report", self.db, "--format", "csv", "--run", "3"]).stdout.splitlines()
         self.assertEqual(len(csv), 2)
         self.assertTrue(csv[1].startswith("3,6.19,2,shootdown,1,"))
+        self.assertIn(",duration,", csv[0])
         self.assertEqual(run(["report", self.db, "--run", "99"]).returncode, 2)
         self.assertEqual(run(["report", self.db, "--format", "xml"]).returncode, 2)
 
@@ -939,6 +934,124 @@ class SweepData(Base):
         g = run(["report", self.db, "-f", "csv", "-g", "n"])
         self.assertEqual(len(g.stdout.splitlines()), 3, g.stdout + g.stderr)
         self.assertEqual(run(["tree", self.db, "--run", "1"]).returncode, 0)
+
+
+@unittest.skipUnless(shutil.which("gnuplot"), "no gnuplot (.ci/setup installs gnuplot-nox)")
+class Plots(Base):
+    """report --plot: gnuplot's PNG and SVG, and the script that drew them."""
+    PNG = b"\x89PNG\r\n\x1a\n"
+
+    def blocks(self, script, prefix):
+        """Each plot's settings in report.gp: name -> its text."""
+        parts = re.split(r"^# ---- (\S+)\n", script, flags=re.M)
+        return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)
+                if parts[i].startswith(prefix)}
+
+    def test_plots(self):
+        import xml.etree.ElementTree as ET
+        scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
+        r = run(["sweep", scen, "--param", "cpus=2,4", "--param", "lazy_tlb=refcount,shootdown",
+                 "--seeds", "1..2", "--param", "duration=300000000", "--db", self.db, "-j", "2"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # a run with no namespace but the initial ones: nothing to draw for it
+        empty = self.scenario("sim.init:clone {}\n")
+        self.assertEqual(run(["run", "--db", self.db, empty]).returncode, 0)
+        none = os.path.join(self.tmp.name, "none")
+        r = run(["report", self.db, "--run", "9", "--plot", none])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.listdir(none), ["report.gp"])
+        out = os.path.join(self.tmp.name, "plots")
+        r = run(["report", self.db, "--sweep", self.sweep_id(), "--plot", out])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        files = set(os.listdir(out))
+        names = {f.rsplit(".", 1)[0] for f in files if f != "report.gp"}
+        for n in names:         # every plot in both formats, PNGs that are pictures
+            self.assertIn(n + ".svg", files)
+            with open(os.path.join(out, n + ".png"), "rb") as f:
+                data = f.read()
+            self.assertEqual(data[:8], self.PNG, n)
+            self.assertGreater(len(data), 8000, n)
+            ET.parse(os.path.join(out, n + ".svg"))         # well-formed
+        runs = ["run%d" % i for i in range(1, 9)]
+        self.assertEqual({n for n in names if n.startswith("counts-")}, {"counts-" + x for x in runs})
+        self.assertEqual({n for n in names if n.startswith("lingering-")},
+                         {"lingering-" + x for x in runs})
+        with open(os.path.join(out, "report.gp")) as f:
+            script = f.read()
+        self.assertIn("set terminal pngcairo", script)
+        self.assertIn("set terminal svg", script)
+        # the sweep: a metric against cpus, a line per lazy_tlb, markers and bars over seeds
+        sweep = self.blocks(script, "sweep-")
+        self.assertIn("sweep-lazy_pin_ms_p90", sweep)
+        self.assertIn("sweep-ipis", sweep)
+        pin = sweep["sweep-lazy_pin_ms_p90"]
+        self.assertIn('against cpus, by lazy_tlb; mean over 2 runs (seeds), bars min to max', pin)
+        self.assertIn('set xtics ("2" 2, "4" 4)', pin)
+        self.assertRegex(pin, r"with yerrorlines lw 2 pt \d+ .* title \"refcount\"")
+        self.assertIn('title "shootdown"', pin)
+        self.assertIn("set key at screen", pin)          # outside the data
+        ipis = sweep["sweep-ipis"]
+        self.assertIn('set format y "%.0f"', ipis)       # a count: whole ticks
+        step = float(re.search(r"set ytics 0, ([\d.e+]+)", ipis).group(1))
+        self.assertEqual(step, int(step))
+        # one axis for every run's counts; whole, round ticks
+        counts = self.blocks(script, "counts-")
+        axes = {tuple(re.findall(r"^set [xy](?:range|tics) .*$", b, re.M)) for b in counts.values()}
+        self.assertEqual(len(axes), 1, axes)
+        axis = "\n".join(axes.pop())
+        for xy in "xy":
+            top = float(re.search(r"set %srange \[0:([\d.]+)\]" % xy, axis).group(1))
+            step = float(re.search(r"set %stics 0, ([\d.]+)" % xy, axis).group(1))
+            mant = step / 10 ** math.floor(math.log10(step))
+            self.assertIn(round(mant, 9), (1, 2, 5), axis)      # round ticks
+            self.assertAlmostEqual(top / step, round(top / step), msg=axis)
+            if xy == "y":
+                self.assertEqual(step, int(step))                   # whole namespaces
+        for b in counts.values():
+            self.assertIn('set format y "%.0f"', b)
+            self.assertRegex(b, r"Run \d \(cpus=\d lazy_tlb=\w+ seed=\d\): non-initial namespaces")
+        # --group-by names the parameters of the plots: lazy_tlb along x
+        r = run(["report", self.db, "--sweep", self.sweep_id(), "--plot", out + "2",
+                 "--group-by", "lazy_tlb", "--format", "csv"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out + "2", "report.gp")) as f:
+            by = self.blocks(f.read(), "sweep-")["sweep-lazy_pin_ms_p90"]
+        self.assertIn("against lazy_tlb; mean over 4 runs", by)
+        self.assertIn('set xtics ("refcount" 0, "shootdown" 1)', by)
+        self.assertIn("with yerrorbars", by)        # categories: no line between them
+        # refcount only: no shootdown in any legend, no plot of IPIs that are all 0
+        only = os.path.join(self.tmp.name, "refcount")
+        con = sqlite3.connect(self.db)
+        con.execute("DELETE FROM run WHERE id = 9 OR id IN (SELECT run FROM run_param"
+                    " WHERE name = 'lazy_tlb' AND value = 'shootdown')")
+        con.commit()
+        con.close()
+        r = run(["report", self.db, "--plot", only])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(only, "report.gp")) as f:
+            script = f.read()
+        self.assertNotIn("shootdown", script)
+        self.assertNotIn("sweep-ipis.png", os.listdir(only))
+        self.assertIn("sweep-lazy_pin_ms_p90.png", os.listdir(only))
+        self.assertIn("against cpus;", script)
+
+    def sweep_id(self):
+        return self.query("SELECT id FROM sweep")[0][0]
+
+
+
+class NoGnuplot(Base):
+    def test_no_gnuplot(self):
+        scen = self.scenario("sim.init:clone {'newuser'}\n")
+        self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
+        env = dict(os.environ, PATH=self.tmp.name)
+        out = os.path.join(self.tmp.name, "plots")
+        r = run(["report", self.db, "--plot", out], env=env)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertIn("gnuplot", r.stderr)
+        self.assertFalse(os.path.exists(out))
 
 
 class Jsonl(Base):
