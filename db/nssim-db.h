@@ -20,15 +20,28 @@ G_BEGIN_DECLS
 GQuark nss_db_error_quark(void);
 
 /* Every trace says it is nssim's: PRAGMA application_id ("nsSm") and
- * user_version, the trace schema (2: sweep_run, indexes made at close). */
+ * user_version, the trace schema (2: sweep_run, indexes made at close;
+ * 3: run_param, sweep, run.sweep). */
 #define NSS_DB_APPLICATION_ID 0x6e73536d
-#define NSS_DB_SCHEMA_VERSION 2
+#define NSS_DB_SCHEMA_VERSION 3
 
 typedef struct sqlite3 sqlite3;
 /* Refuse a foreign SQLite file or a newer trace schema, with the reason. */
 gboolean nss_db_check(sqlite3 *db, const char *path, GError **error);
 
 struct nss_trace;
+
+/* params.c: a run's parameters as rows, typed. */
+typedef struct sqlite3_stmt sqlite3_stmt;
+/* SQLITE_INTEGER (*i), SQLITE_FLOAT (*d) when @text is a decimal number, else SQLITE_TEXT. */
+int nss_param_parse(const char *text, int64_t *i, double *d);
+/* Bind @text as INTEGER or REAL when it is a decimal number, else as TEXT. */
+void nss_param_bind(sqlite3_stmt *st, int col, const char *text);
+/* The run_param rows of @run: config's params, cpus, lazy_tlb, then kernel and seed. */
+gboolean nss_db_run_params(sqlite3 *db, int64_t run, const char *kernel, int64_t seed,
+			   const char *config, GError **error);
+/* Bring an older trace to NSS_DB_SCHEMA_VERSION (after schema.sql); idempotent. */
+gboolean nss_db_upgrade(sqlite3 *db, GError **error);
 
 struct nss_run_info {
 	const char *scenario;

@@ -14,7 +14,27 @@ CREATE TABLE IF NOT EXISTS run (
   error       TEXT,
   fingerprint TEXT,                     -- FNV-1a 64 of the ordered transition stream
   events      INTEGER,
-  transitions INTEGER
+  transitions INTEGER,
+  sweep       TEXT                      -- the sweep that made it (sweep.id); NULL for nssim run
+);
+
+-- Every parameter of every run, one row each: the scenario's (config.params)
+-- and cpus, lazy_tlb, kernel, seed.  value is INTEGER or REAL when its text is
+-- a decimal number, else TEXT (kernel always TEXT): db/params.c.
+CREATE TABLE IF NOT EXISTS run_param (
+  run   INTEGER NOT NULL,
+  name  TEXT NOT NULL,
+  value,
+  PRIMARY KEY (run, name)
+);
+
+-- One row per nssim sweep.
+CREATE TABLE IF NOT EXISTS sweep (
+  id          TEXT PRIMARY KEY,
+  scenario    TEXT NOT NULL,
+  started_at  TEXT,
+  finished_at TEXT,                     -- NULL until every run is merged
+  plan        TEXT                      -- JSON: parameters and their values, seeds, kernel, runs
 );
 
 -- One row per event: a scenario call or a piece of deferred kernel work.

@@ -168,8 +168,12 @@ struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *in
 
 		sqlite3_exec(t->db, pragma, NULL, NULL, NULL);
 	}
-	if (!nss_db_check(t->db, path, error) || !exec(t, schema_sql, error) || !stamp(t, error) ||
+	if (!nss_db_check(t->db, path, error) || !exec(t, schema_sql, error) ||
+	    !nss_db_upgrade(t->db, error) || !stamp(t, error) ||
 	    !exec(t, "PRAGMA synchronous = NORMAL", error))
+		goto fail;
+	/* the run row and its parameters at once (db/params.c) */
+	if (!exec(t, "BEGIN", error))
 		goto fail;
 	if (sqlite3_prepare_v2(t->db,
 			       "INSERT INTO run (scenario, kernel, seed, config, started_at, status)"
@@ -189,6 +193,9 @@ struct nss_trace *nss_trace_open(const char *path, const struct nss_run_info *in
 	}
 	sqlite3_finalize(s);
 	t->run = sqlite3_last_insert_rowid(t->db);
+	if (!nss_db_run_params(t->db, t->run, info->kernel, (int64_t)info->seed, info->config,
+			       error) || !exec(t, "COMMIT", error))
+		goto fail;
 	for (int i = 0; i < ST_NR; i++) {
 		g_autoptr(GString) sql = g_string_new(stmt_sql[i]);
 
@@ -277,8 +284,8 @@ gboolean nss_trace_init_db(const char *path, GError **error)
 		return FALSE;
 	}
 	sqlite3_busy_timeout(t.db, 10000);
-	ok = nss_db_check(t.db, path, error) && exec(&t, schema_sql, error) && stamp(&t, error) &&
-	     exec(&t, finish_sql, error);
+	ok = nss_db_check(t.db, path, error) && exec(&t, schema_sql, error) &&
+	     nss_db_upgrade(t.db, error) && stamp(&t, error) && exec(&t, finish_sql, error);
 	sqlite3_close(t.db);
 	return ok;
 }

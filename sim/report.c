@@ -12,9 +12,11 @@
  * by handle on 6.18 but not on 6.19 over time (__ns_ref > 0, inactive);
  * shootdown IPIs.  Several runs (a sweep) come out side by side.
  */
+#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "sim.h"
 
 struct dist {
@@ -22,9 +24,19 @@ struct dist {
 	unsigned int censored;
 };
 
+/* One parameter of a run (run_param): typed as stored. */
+struct param {
+	char *name;
+	int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_NULL */
+	char *text;             /* as SQLite prints it */
+	double num;
+};
+
 struct run_stats {
 	int64_t id;
-	char *scenario, *kernel, *lazy, *params;
+	char *scenario, *kernel, *lazy, *params, *sweep;
+	GPtrArray *pv;           /* struct param, by name */
+	unsigned int user_mm_pin; /* user namespaces whose last holder was the lazy-TLB pin */
 	int64_t seed, cpus, end_ns;
 	unsigned int created, freed, user_created;
 	struct dist linger_all, linger_user, pins;
@@ -153,6 +165,8 @@ static void count_holder(struct run_stats *r, const char *h, double ms)
 		g_hash_table_insert(r->holders_ms, g_strdup(h), t);
 	}
 	*t += ms;
+	if (!strcmp(h, "mm pin (lazy TLB)"))
+		r->user_mm_pin++;
 }
 
 /* Replay every namespace counter in order: who is exposed, active, alive. */
@@ -203,21 +217,72 @@ static void exposure(sqlite3 *db, struct run_stats *r)
 	r->exposure_avg = r->end_ns > 0 ? area / (r->end_ns / 1e6) : 0;
 }
 
-static bool load_run(sqlite3 *db, int64_t id, struct run_stats *r)
+static void free_param(gpointer p)
 {
+	struct param *v = p;
+
+	g_free(v->name);
+	g_free(v->text);
+	g_free(v);
+}
+
+static gint cmp_param_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(struct param *const *)a)->name, (*(struct param *const *)b)->name);
+}
+
+static const struct param *run_param(const struct run_stats *r, const char *name)
+{
+	for (guint i = 0; i < r->pv->len; i++) {
+		const struct param *v = r->pv->pdata[i];
+
+		if (!strcmp(v->name, name))
+			return v;
+	}
+	return NULL;
+}
+
+/* The run's parameters, from run_param (a temp copy for an old trace). */
+static void load_params(sqlite3 *db, struct run_stats *r)
+{
+	sqlite3_stmt *st;
+
+	r->pv = g_ptr_array_new_with_free_func(free_param);
+	if (sqlite3_prepare_v2(db, "SELECT name, value FROM run_param WHERE run = ?1 ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, r->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct param *v = g_new0(struct param, 1);
+
+		v->name = g_strdup((const char *)sqlite3_column_text(st, 0));
+		v->type = sqlite3_column_type(st, 1);
+		v->num = sqlite3_column_double(st, 1);
+		v->text = g_strdup(v->type == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 1));
+		g_ptr_array_add(r->pv, v);
+	}
+	sqlite3_finalize(st);
+	g_ptr_array_sort(r->pv, cmp_param_name);
+}
+
+static bool load_run(sqlite3 *db, int64_t id, const char *sweep_expr, struct run_stats *r)
+{
+	g_autofree char *sql = NULL;
 	sqlite3_stmt *st;
 
 	memset(r, 0, sizeof(*r));
 	r->id = id;
-	if (sqlite3_prepare_v2(db,
+	load_params(db, r);
+	sql = g_strdup_printf(
 		"SELECT scenario, kernel, seed,"
 		" CASE WHEN json_valid(config) THEN COALESCE(json_extract(config, '$.cpus'), 1) END,"
 		" CASE WHEN json_valid(config) THEN COALESCE(json_extract(config, '$.lazy_tlb'),"
 		"   'refcount') ELSE '?' END,"
 		" CASE WHEN json_valid(config) THEN COALESCE(json_extract(config, '$.params'), '{}')"
 		"   ELSE '(unreadable config)' END,"
-		" (SELECT COALESCE(max(time_ns), 0) FROM event WHERE run = ?1) FROM run WHERE id = ?1",
-		-1, &st, NULL) != SQLITE_OK)
+		" (SELECT COALESCE(max(time_ns), 0) FROM event WHERE run = ?1), %s"
+		" FROM run r WHERE id = ?1", sweep_expr);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -231,6 +296,7 @@ static bool load_run(sqlite3 *db, int64_t id, struct run_stats *r)
 	r->lazy = g_strdup((const char *)sqlite3_column_text(st, 4));
 	r->params = g_strdup((const char *)sqlite3_column_text(st, 5));
 	r->end_ns = sqlite3_column_int64(st, 6);
+	r->sweep = g_strdup((const char *)sqlite3_column_text(st, 7));
 	sqlite3_finalize(st);
 
 	dist_init(&r->linger_all);
@@ -306,6 +372,9 @@ static void free_run(struct run_stats *r)
 	g_free(r->kernel);
 	g_free(r->lazy);
 	g_free(r->params);
+	g_free(r->sweep);
+	if (r->pv)
+		g_ptr_array_free(r->pv, TRUE);
 	/* a run whose loading stopped part way has some of these only */
 	if (r->linger_all.v)
 		g_array_free(r->linger_all.v, TRUE);
@@ -322,6 +391,8 @@ static void free_run(struct run_stats *r)
 }
 
 /* ---- output ------------------------------------------------------------ */
+
+static void json_param_value(GString *o, const struct param *v);
 
 static void text_dist(const char *name, const struct dist *d)
 {
@@ -395,237 +466,1107 @@ static void print_json(struct run_stats *r, bool last)
 		g_string_append_printf(o, "%s\"%s\": %u", l == keys ? "" : ", ", (char *)l->data,
 				       GPOINTER_TO_UINT(g_hash_table_lookup(r->holders, l->data)));
 	g_string_append_printf(o, "}, \"exposure_peak\": %u, \"exposure_avg\": %.6f, "
-			       "\"exposure_total_s\": %.6f, \"ipis\": %" G_GINT64_FORMAT "}",
-			       r->exposure_peak, r->exposure_avg, r->exposure_total_s, r->ipis);
+			       "\"exposure_total_s\": %.6f, \"ipis\": %" G_GINT64_FORMAT
+			       ", \"user_mm_pin\": %u, \"end_ms\": %.6f, \"sweep\": ",
+			       r->exposure_peak, r->exposure_avg, r->exposure_total_s, r->ipis,
+			       r->user_mm_pin, r->end_ns / 1e6);
+	if (r->sweep)
+		sim_json_str(o, r->sweep);
+	else
+		g_string_append(o, "null");
+	g_string_append(o, ", \"parameters\": {");
+	for (guint k = 0; k < r->pv->len; k++) {
+		const struct param *v = r->pv->pdata[k];
+
+		if (k)
+			g_string_append(o, ", ");
+		sim_json_str(o, v->name);
+		g_string_append(o, ": ");
+		json_param_value(o, v);
+	}
+	g_string_append(o, "}}");
 	g_print("%s%s\n", o->str, last ? "" : ",");
 	g_string_free(o, TRUE);
 }
 
-static void print_csv_row(struct run_stats *r)
+/* ---- metrics and parameters --------------------------------------------- */
+
+/*
+ * Every number the report gives per run, in the CSV's order: what
+ * --group-by summarizes over the runs of a group.  A distribution with no
+ * sample has no percentile (NaN): such a run is left out of that metric's
+ * group statistics.
+ */
+static const struct {
+	const char *name;
+	bool integer;
+} metrics[] = {
+	{ "created", true }, { "freed", true }, { "user_created", true },
+	{ "inactive_ms_count", true }, { "inactive_ms_p50", false }, { "inactive_ms_p90", false },
+	{ "inactive_ms_p99", false }, { "inactive_ms_max", false },
+	{ "user_inactive_ms_count", true }, { "user_inactive_ms_p50", false },
+	{ "user_inactive_ms_p90", false }, { "user_inactive_ms_p99", false },
+	{ "user_inactive_ms_max", false },
+	{ "lazy_pin_ms_count", true }, { "lazy_pin_ms_p50", false }, { "lazy_pin_ms_p90", false },
+	{ "lazy_pin_ms_p99", false }, { "lazy_pin_ms_max", false },
+	{ "exposure_peak", true }, { "exposure_avg", false }, { "exposure_total_s", false },
+	{ "ipis", true }, { "user_mm_pin", true }, { "end_ms", false },
+};
+#define NMETRIC G_N_ELEMENTS(metrics)
+
+static void run_metrics(const struct run_stats *r, double *m)
 {
 	const struct dist *ds[] = { &r->linger_all, &r->linger_user, &r->pins };
+	int k = 0;
 
-	g_print("%" G_GINT64_FORMAT ",%s,%" G_GINT64_FORMAT ",%s,%" G_GINT64_FORMAT ",%u,%u,%u",
-		r->id, r->kernel, r->cpus, r->lazy, r->seed, r->created, r->freed, r->user_created);
-	for (guint i = 0; i < G_N_ELEMENTS(ds); i++)
-		g_print(",%u,%.6f,%.6f,%.6f,%.6f", ds[i]->v->len, pct(ds[i]->v, 50),
-			pct(ds[i]->v, 90), pct(ds[i]->v, 99), pct(ds[i]->v, 100));
-	g_print(",%u,%.6f,%.6f,%" G_GINT64_FORMAT "\n", r->exposure_peak, r->exposure_avg,
-		r->exposure_total_s, r->ipis);
-}
-
-/* ---- SVG ---------------------------------------------------------------- */
-
-#define W 720
-#define H 360
-#define ML 70
-#define MR 20
-#define MT 40
-#define MB 50
-
-static void svg_open(GString *s, const char *title, const char *xl, const char *yl)
-{
-	g_string_append_printf(s,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"font-family=\"sans-serif\" font-size=\"12\">\n"
-		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-		"<text x=\"%d\" y=\"22\" font-size=\"15\">%s</text>\n"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n"
-		"<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">%s</text>\n"
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n"
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
-		W, H, ML, title, ML + (W - ML - MR) / 2, H - 10, xl, MT + (H - MT - MB) / 2,
-		MT + (H - MT - MB) / 2, yl, ML, H - MB, W - MR, H - MB, ML, MT, ML, H - MB);
-}
-
-static void svg_ticks(GString *s, double xmax, double ymax, bool logx, double xmin)
-{
-	for (int i = 0; i <= 4; i++) {
-		double fy = i / 4.0, fx = i / 4.0;
-		double xv = logx ? xmin * pow(xmax / xmin, fx) : xmax * fx;
-
-		g_string_append_printf(s, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n",
-				       ML - 6, H - MB - fy * (H - MT - MB) + 4, ymax * fy);
-		g_string_append_printf(s, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.3g</text>\n",
-				       ML + fx * (W - ML - MR), H - MB + 16, xv);
+	m[k++] = r->created;
+	m[k++] = r->freed;
+	m[k++] = r->user_created;
+	for (guint i = 0; i < G_N_ELEMENTS(ds); i++) {
+		m[k++] = ds[i]->v->len;
+		m[k++] = pct(ds[i]->v, 50);
+		m[k++] = pct(ds[i]->v, 90);
+		m[k++] = pct(ds[i]->v, 99);
+		m[k++] = pct(ds[i]->v, 100);
 	}
+	m[k++] = r->exposure_peak;
+	m[k++] = r->exposure_avg;
+	m[k++] = r->exposure_total_s;
+	m[k++] = (double)r->ipis;
+	m[k++] = r->user_mm_pin;
+	m[k++] = r->end_ns / 1e6;
+	g_assert(k == (int)NMETRIC);
 }
 
-static double sx(double x, double xmax)
+static void csv_number(GString *o, double v, bool integer)
 {
-	return ML + (xmax > 0 ? x / xmax : 0) * (W - ML - MR);
+	if (isnan(v))
+		g_string_append(o, ",nan");
+	else if (integer)
+		g_string_append_printf(o, ",%.0f", v);
+	else
+		g_string_append_printf(o, ",%.6f", v);
 }
 
-static double sy(double y, double ymax)
+/* RFC 4180: quoted when it holds a comma, a quote or a line break */
+static void csv_field(GString *o, const char *v)
 {
-	return H - MB - (ymax > 0 ? y / ymax : 0) * (H - MT - MB);
+	g_string_append_c(o, ',');
+	if (!strpbrk(v, ",\"\r\n")) {
+		g_string_append(o, v);
+		return;
+	}
+	g_string_append_c(o, '"');
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			g_string_append_c(o, '"');
+		g_string_append_c(o, *p);
+	}
+	g_string_append_c(o, '"');
 }
 
-static gboolean svg_write(const char *dir, const char *name, GString *s, GError **err)
+static void json_param_value(GString *o, const struct param *v)
 {
-	g_autofree char *path = g_build_filename(dir, name, NULL);
-
-	g_string_append(s, "</svg>\n");
-	return g_file_set_contents(path, s->str, (gssize)s->len, err);
+	if (!v || v->type == SQLITE_NULL)
+		g_string_append(o, "null");
+	else if (v->type == SQLITE_INTEGER)
+		g_string_append(o, v->text);
+	else if (v->type == SQLITE_FLOAT)
+		g_string_append_printf(o, "%.17g", v->num);
+	else
+		sim_json_str(o, v->text);
 }
 
-/* Counts over time: exposed, active and alive namespaces (step lines). */
-static gboolean svg_counts(const char *dir, struct run_stats *r, GError **err)
+static void json_number(GString *o, double v)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *name = g_strdup_printf("counts-run%" G_GINT64_FORMAT ".svg", r->id);
-	g_autofree char *title = g_strdup_printf("Run %" G_GINT64_FORMAT ": namespaces over time "
-						 "(cpus %" G_GINT64_FORMAT ", %s)", r->id, r->cpus, r->lazy);
-	static const char *const color[] = { "#d62728", "#1f77b4", "#7f7f7f" };
-	static const char *const label[] = {
-		"in memory but invisible (reachable by handle on 6.18 only)", "active (visible)",
-		"in memory",
-	};
-	double xmax = r->end_ns / 1e6;
-	unsigned int ymax = 1;
+	if (isnan(v))
+		g_string_append(o, "null");
+	else
+		g_string_append_printf(o, "%.6f", v);
+}
 
-	for (guint i = 0; i < r->series->len; i++)
-		ymax = MAX(ymax, g_array_index(r->series, struct point, i).alive);
-	svg_open(s, title, "virtual time (ms)", "namespaces");
-	svg_ticks(s, xmax, ymax, false, 0);
-	for (int k = 0; k < 3; k++) {
-		double prev = 0;
+/* The columns named after a run's fixed fields come first; a parameter of the same name is param:NAME. */
+static const char *const fixed_cols[] = { "run", "kernel", "cpus", "lazy_tlb", "seed", "sweep", "runs",
+					  "run_ids" };
 
-		g_string_append_printf(s, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%.1f,%.1f",
-				       color[k], sx(0, xmax), sy(0, ymax));
-		for (guint i = 0; i < r->series->len; i++) {
-			struct point *p = &g_array_index(r->series, struct point, i);
-			double v = k == 0 ? p->exposed : k == 1 ? p->active : p->alive;
+static bool is_fixed_col(const char *name)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(fixed_cols); i++)
+		if (!strcmp(fixed_cols[i], name))
+			return true;
+	for (guint i = 0; i < NMETRIC; i++)
+		if (g_str_has_prefix(name, metrics[i].name))
+			return true;
+	return false;
+}
 
-			g_string_append_printf(s, " %.1f,%.1f %.1f,%.1f", sx(p->t_ms, xmax), sy(prev, ymax),
-					       sx(p->t_ms, xmax), sy(v, ymax));
-			prev = v;
+static void csv_param_header(GString *o, const char *name)
+{
+	g_autofree char *col = is_fixed_col(name) ? g_strconcat("param:", name, NULL) : g_strdup(name);
+
+	csv_field(o, col);
+}
+
+static gint cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every parameter name of these runs but the fixed four, sorted. */
+static GPtrArray *param_names(struct run_stats *runs, guint n)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *names = g_ptr_array_new();
+
+	for (guint i = 0; i < n; i++)
+		for (guint k = 0; k < runs[i].pv->len; k++) {
+			const char *name = ((struct param *)runs[i].pv->pdata[k])->name;
+
+			if (!strcmp(name, "kernel") || !strcmp(name, "cpus") ||
+			    !strcmp(name, "lazy_tlb") || !strcmp(name, "seed") ||
+			    !g_hash_table_add(seen, (gpointer)name))
+				continue;
+			g_ptr_array_add(names, (gpointer)name);
 		}
-		g_string_append_printf(s, " %.1f,%.1f\"/>\n", sx(xmax, xmax), sy(prev, ymax));
-		g_string_append_printf(s, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-				       "<text x=\"%d\" y=\"%d\">%s</text>\n", ML + 10, MT + 6 + 16 * k,
-				       color[k], ML + 28, MT + 10 + 16 * k, label[k]);
-	}
-	return svg_write(dir, name, s, err);
+	g_ptr_array_sort(names, cmp_str_ptr);
+	return names;
 }
 
-/* A histogram of how long user namespaces stayed invisible in memory. */
-static gboolean svg_lingering(const char *dir, struct run_stats *r, GError **err)
+static void print_csv(struct run_stats *runs, guint n)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *name = g_strdup_printf("lingering-run%" G_GINT64_FORMAT ".svg", r->id);
-	g_autofree char *title = g_strdup_printf("Run %" G_GINT64_FORMAT ": user namespaces alive "
-						 "but invisible (cpus %" G_GINT64_FORMAT ", %s)",
-						 r->id, r->cpus, r->lazy);
-	GArray *v = r->linger_user.v;
-	double xmax = v->len ? pct(v, 100) : 1;
-	unsigned int bins[20] = { 0 }, ymax = 1;
+	g_autoptr(GPtrArray) names = param_names(runs, n);
+	GString *o = g_string_new("run,kernel,cpus,lazy_tlb,seed");
 
-	if (xmax <= 0)
-		xmax = 1;
-	for (guint i = 0; i < v->len; i++) {
-		int b = (int)(g_array_index(v, double, i) / xmax * 20);
+	for (guint k = 0; k < names->len; k++)
+		csv_param_header(o, names->pdata[k]);
+	for (guint m = 0; m < NMETRIC; m++)
+		g_string_append_printf(o, ",%s", metrics[m].name);
+	g_string_append(o, ",sweep\n");
+	for (guint i = 0; i < n; i++) {
+		struct run_stats *r = &runs[i];
+		double m[NMETRIC];
 
-		bins[MIN(b, 19)]++;
+		g_string_append_printf(o, "%" G_GINT64_FORMAT ",%s,%" G_GINT64_FORMAT ",%s,%"
+				       G_GINT64_FORMAT, r->id, r->kernel, r->cpus, r->lazy, r->seed);
+		for (guint k = 0; k < names->len; k++) {
+			const struct param *v = run_param(r, names->pdata[k]);
+
+			csv_field(o, v ? v->text : "");
+		}
+		run_metrics(r, m);
+		for (guint k = 0; k < NMETRIC; k++)
+			csv_number(o, m[k], metrics[k].integer);
+		csv_field(o, r->sweep ? r->sweep : "");
+		g_string_append_c(o, '\n');
 	}
-	for (int b = 0; b < 20; b++)
-		ymax = MAX(ymax, bins[b]);
-	svg_open(s, title, "time in memory after the last active reference (ms)", "user namespaces");
-	svg_ticks(s, xmax, ymax, false, 0);
-	for (int b = 0; b < 20; b++)
-		g_string_append_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				       "fill=\"#1f77b4\" stroke=\"white\"/>\n", sx(b * xmax / 20, xmax),
-				       sy(bins[b], ymax), (W - ML - MR) / 20.0,
-				       (H - MB) - sy(bins[b], ymax));
-	return svg_write(dir, name, s, err);
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
 }
 
-/* Pin durations against CPU count, one line per lazy-TLB mode and statistic. */
-static gboolean svg_pins(const char *dir, struct run_stats *runs, guint n, GError **err)
+/* ---- --group-by ---------------------------------------------------------- */
+
+struct group {
+	GPtrArray *runs;        /* struct run_stats *, by id */
+	double stat[NMETRIC][6];  /* n, mean, p50, p90, min, max */
+};
+
+static const char *const stat_names[] = { "n", "mean", "p50", "p90", "min", "max" };
+
+/* missing < numbers (by value) < text (by bytes) */
+static int cmp_value(const struct param *a, const struct param *b)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-	static const char *const modes[] = { "refcount", "shootdown" };
-	static const char *const color[] = { "#d62728", "#1f77b4" };
-	double xmin = 1e18, xmax = 1, ymax = 1e-3;
+	int ta = !a || a->type == SQLITE_NULL ? 0 : a->type == SQLITE_TEXT || a->type == SQLITE_BLOB ? 2 : 1;
+	int tb = !b || b->type == SQLITE_NULL ? 0 : b->type == SQLITE_TEXT || b->type == SQLITE_BLOB ? 2 : 1;
+
+	if (ta != tb)
+		return ta - tb;
+	if (ta == 1)
+		return a->num < b->num ? -1 : a->num > b->num;
+	return ta == 2 ? strcmp(a->text, b->text) : 0;
+}
+
+static char **group_by;         /* for the sort below */
+
+static int cmp_group_key(const struct run_stats *a, const struct run_stats *b)
+{
+	for (char **g = group_by; *g; g++) {
+		int c = cmp_value(run_param(a, *g), run_param(b, *g));
+
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static gint cmp_runs_grouped(gconstpointer pa, gconstpointer pb)
+{
+	const struct run_stats *a = *(struct run_stats *const *)pa, *b = *(struct run_stats *const *)pb;
+	int c = cmp_group_key(a, b);
+
+	return c ? c : a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void group_stats(struct group *g)
+{
+	g_autoptr(GArray) v = g_array_new(FALSE, FALSE, sizeof(double));
+
+	for (guint k = 0; k < NMETRIC; k++) {
+		double sum = 0;
+
+		g_array_set_size(v, 0);
+		for (guint i = 0; i < g->runs->len; i++) {
+			double m[NMETRIC];
+
+			run_metrics(g->runs->pdata[i], m);
+			if (!isnan(m[k])) {
+				g_array_append_val(v, m[k]);
+				sum += m[k];
+			}
+		}
+		g_array_sort(v, cmp_double);
+		g->stat[k][0] = v->len;
+		g->stat[k][1] = v->len ? sum / v->len : NAN;
+		g->stat[k][2] = pct(v, 50);
+		g->stat[k][3] = pct(v, 90);
+		g->stat[k][4] = pct(v, 0);
+		g->stat[k][5] = pct(v, 100);
+	}
+}
+
+/* The runs in groups of equal values of @by, groups in value order. */
+static GPtrArray *make_groups(struct run_stats *runs, guint n, char **by)
+{
+	g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+	GPtrArray *groups = g_ptr_array_new();
+	struct group *g = NULL;
+
+	for (guint i = 0; i < n; i++)
+		g_ptr_array_add(sorted, &runs[i]);
+	group_by = by;
+	g_ptr_array_sort(sorted, cmp_runs_grouped);
+	for (guint i = 0; i < sorted->len; i++) {
+		if (!g || cmp_group_key(g->runs->pdata[0], sorted->pdata[i])) {
+			g = g_new0(struct group, 1);
+			g->runs = g_ptr_array_new();
+			g_ptr_array_add(groups, g);
+		}
+		g_ptr_array_add(g->runs, sorted->pdata[i]);
+	}
+	for (guint i = 0; i < groups->len; i++)
+		group_stats(groups->pdata[i]);
+	return groups;
+}
+
+static void free_groups(GPtrArray *groups)
+{
+	for (guint i = 0; i < groups->len; i++) {
+		struct group *g = groups->pdata[i];
+
+		g_ptr_array_free(g->runs, TRUE);
+		g_free(g);
+	}
+	g_ptr_array_free(groups, TRUE);
+}
+
+static char *group_label(const struct group *g, char **by)
+{
+	GString *o = g_string_new(NULL);
+
+	for (char **p = by; *p; p++) {
+		const struct param *v = run_param(g->runs->pdata[0], *p);
+
+		g_string_append_printf(o, "%s%s=%s", p == by ? "" : " ", *p, v ? v->text : "(none)");
+	}
+	return g_string_free(o, FALSE);
+}
+
+static void print_groups(GPtrArray *groups, char **by, const char *format)
+{
+	GString *o = g_string_new(NULL);
+
+	if (!strcmp(format, "csv")) {
+		for (char **p = by; *p; p++) {
+			if (p != by)
+				g_string_append_c(o, ',');
+			if (is_fixed_col(*p) && strcmp(*p, "kernel") && strcmp(*p, "cpus") &&
+			    strcmp(*p, "lazy_tlb") && strcmp(*p, "seed"))
+				g_string_append(o, "param:");
+			g_string_append(o, *p);
+		}
+		g_string_append(o, ",runs,run_ids");
+		for (guint k = 0; k < NMETRIC; k++)
+			for (guint s = 1; s < G_N_ELEMENTS(stat_names); s++)
+				g_string_append_printf(o, ",%s_%s", metrics[k].name, stat_names[s]);
+		g_string_append_c(o, '\n');
+	}
+	if (!strcmp(format, "json"))
+		g_string_append(o, "[\n");
+	for (guint i = 0; i < groups->len; i++) {
+		struct group *g = groups->pdata[i];
+		struct run_stats *r0 = g->runs->pdata[0];
+		GString *ids = g_string_new(NULL);
+
+		for (guint k = 0; k < g->runs->len; k++)
+			g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, k ? " " : "",
+					       ((struct run_stats *)g->runs->pdata[k])->id);
+		if (!strcmp(format, "csv")) {
+			GString *row = g_string_new(NULL);
+
+			for (char **p = by; *p; p++) {
+				const struct param *v = run_param(r0, *p);
+
+				csv_field(row, v ? v->text : "");
+			}
+			g_string_append_printf(row, ",%u,%s", g->runs->len, ids->str);
+			for (guint k = 0; k < NMETRIC; k++)
+				for (guint s = 1; s < G_N_ELEMENTS(stat_names); s++)
+					csv_number(row, g->stat[k][s], false);
+			/* every field came with its comma */
+			g_string_append_printf(o, "%s\n", row->str + 1);
+			g_string_free(row, TRUE);
+		} else if (!strcmp(format, "json")) {
+			g_string_append(o, "{\"group\": {");
+			for (char **p = by; *p; p++) {
+				if (p != by)
+					g_string_append(o, ", ");
+				sim_json_str(o, *p);
+				g_string_append(o, ": ");
+				json_param_value(o, run_param(r0, *p));
+			}
+			g_string_append(o, "}, \"runs\": [");
+			for (guint k = 0; k < g->runs->len; k++)
+				g_string_append_printf(o, "%s%" G_GINT64_FORMAT, k ? ", " : "",
+						       ((struct run_stats *)g->runs->pdata[k])->id);
+			g_string_append(o, "], \"metrics\": {");
+			for (guint k = 0; k < NMETRIC; k++) {
+				g_string_append_printf(o, "%s\"%s\": {\"n\": %.0f", k ? ", " : "",
+						       metrics[k].name, g->stat[k][0]);
+				for (guint s = 1; s < G_N_ELEMENTS(stat_names); s++) {
+					g_string_append_printf(o, ", \"%s\": ", stat_names[s]);
+					json_number(o, g->stat[k][s]);
+				}
+				g_string_append_c(o, '}');
+			}
+			g_string_append_printf(o, "}}%s\n", i + 1 < groups->len ? "," : "");
+		} else {
+			g_autofree char *label = group_label(g, by);
+
+			g_string_append_printf(o, "group %s: %u run%s (%s)\n", label, g->runs->len,
+					       g->runs->len == 1 ? "" : "s", ids->str);
+			g_string_append_printf(o, "  %-24s %4s %12s %12s %12s %12s %12s\n", "over the runs",
+					       "n", "mean", "p50", "p90", "min", "max");
+			for (guint k = 0; k < NMETRIC; k++) {
+				g_string_append_printf(o, "  %-24s %4.0f", metrics[k].name, g->stat[k][0]);
+				for (guint s = 1; s < G_N_ELEMENTS(stat_names); s++) {
+					if (isnan(g->stat[k][s]))
+						g_string_append_printf(o, " %12s", "-");
+					else
+						g_string_append_printf(o, " %12.3f", g->stat[k][s]);
+				}
+				g_string_append_c(o, '\n');
+			}
+		}
+		g_string_free(ids, TRUE);
+	}
+	if (!strcmp(format, "json"))
+		g_string_append(o, "]\n");
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
+}
+
+/* ---- plots (gnuplot) ------------------------------------------------------ */
+
+/*
+ * `--plot DIR` writes one gnuplot script, DIR/report.gp, with the data
+ * inline, and runs gnuplot on it: every plot as PNG (pngcairo) and SVG.
+ * The script is the record of the plots: edit it and run `gnuplot
+ * report.gp` in DIR to redraw them.  Scales are shared by the plots of one
+ * kind (every run's counts have the same axes), ticks are round (1, 2 or 5
+ * times a power of ten; whole numbers for counts), legends sit outside the
+ * data, and a plot with nothing to show is not drawn.
+ */
+
+#define PLOT_W 960
+#define PLOT_H 540
+
+/* The round step (1, 2 or 5 x 10^k) that cuts [0, max] into about @n ticks. */
+static double nice_step(double max, int n, bool integer)
+{
+	double raw = max > 0 ? max / n : 1, p = pow(10, floor(log10(raw))), f = raw / p;
+	double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+
+	return integer && step < 1 ? 1 : step;
+}
+
+/* The y axis from 0 to a round top above @max, ticks at round steps. */
+static void gp_yaxis(GString *o, double max, bool integer)
+{
+	double step = nice_step(max, 5, integer);
+	double top = MAX(step, ceil(max / step - 1e-9) * step);
+
+	g_string_append_printf(o, "set yrange [0:%.10g]\nset ytics 0, %.10g\nset format y \"%s\"\n"
+			       "set mytics 1\n", top, step, integer ? "%.0f" : "%g");
+}
+
+static void gp_xaxis(GString *o, double max)
+{
+	double step = nice_step(max, 8, false);
+	double top = MAX(step, ceil(max / step - 1e-9) * step);
+
+	g_string_append_printf(o, "set xrange [0:%.10g]\nset xtics 0, %.10g\nset format x \"%%g\"\n"
+			       "set mxtics 1\n", top, step);
+}
+
+/* A gnuplot string literal: double-quoted, so that a line break is \n. */
+static void gp_str(GString *o, const char *s)
+{
+	g_string_append_c(o, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\n') {
+			g_string_append(o, "\\n");
+			continue;
+		}
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(o, '\\');
+		g_string_append_c(o, *p);
+	}
+	g_string_append_c(o, '"');
+}
+
+/* The start of one plot, for each format in turn; gp_end closes it. */
+static void gp_begin(GString *o, const char *name, int w, int h)
+{
+	g_string_append_printf(o, "\n# ---- %s\ndo for [fmt in \"png svg\"] {\n"
+			       "reset\neval(sprintf(fmt eq \"png\" ? PNG : SVG, %d, %d))\n"
+			       "set output '%s.'.fmt\n", name, w, h, name);
+	g_string_append(o, "set border 3\nset tics nomirror out\nset grid ytics lc rgb '#dddddd'\n");
+}
+
+static void gp_end(GString *o, bool multiplot)
+{
+	g_string_append_printf(o, "%sset output\n}\n", multiplot ? "unset multiplot\n" : "");
+}
+
+/* The parameters that differ between @runs (seed apart), by name. */
+static GPtrArray *swept_params(struct run_stats *runs, guint n)
+{
+	GPtrArray *all = param_names(runs, n);
+	GPtrArray *swept = g_ptr_array_new();
+	static const char *const fixed[] = { "kernel", "cpus", "lazy_tlb" };
+
+	for (guint k = 0; k < G_N_ELEMENTS(fixed) + all->len; k++) {
+		const char *name = k < G_N_ELEMENTS(fixed) ? fixed[k]
+							   : all->pdata[k - G_N_ELEMENTS(fixed)];
+
+		for (guint i = 1; i < n; i++)
+			if (cmp_value(run_param(&runs[0], name), run_param(&runs[i], name))) {
+				g_ptr_array_add(swept, (gpointer)name);
+				break;
+			}
+	}
+	g_ptr_array_free(all, TRUE);
+	g_ptr_array_sort(swept, cmp_str_ptr);
+	return swept;
+}
+
+/* "cpus=8 lazy_tlb=refcount seed=2": the swept parameters of a run, and its seed */
+static char *run_label(const struct run_stats *r, GPtrArray *swept)
+{
+	GString *o = g_string_new(NULL);
+
+	for (guint k = 0; k < swept->len; k++) {
+		const struct param *v = run_param(r, swept->pdata[k]);
+
+		g_string_append_printf(o, "%s=%s ", (char *)swept->pdata[k], v ? v->text : "(none)");
+	}
+	if (!swept->len)
+		g_string_append_printf(o, "kernel %s, cpus %" G_GINT64_FORMAT ", lazy_tlb %s, ",
+				       r->kernel, r->cpus, r->lazy);
+	g_string_append_printf(o, "seed=%" G_GINT64_FORMAT, r->seed);
+	return g_string_free(o, FALSE);
+}
+
+/* Namespaces over time, one plot per run, on the axes of the longest and fullest run. */
+static guint gp_counts(GString *o, struct run_stats *runs, guint n, GPtrArray *swept)
+{
+	static const char *const label[] = {
+		"inactive, in memory", "active (visible)", "in memory",
+	};
+	static const char *const color[] = { "#d62728", "#1f77b4", "#7f7f7f" };
+	double xmax = 0, ymax = 1;
+	guint drawn = 0;
 
 	for (guint i = 0; i < n; i++) {
-		xmin = MIN(xmin, runs[i].cpus);
-		xmax = MAX(xmax, runs[i].cpus);
-		if (runs[i].pins.v->len)
-			ymax = MAX(ymax, pct(runs[i].pins.v, 90));
+		xmax = MAX(xmax, runs[i].end_ns / 1e6);
+		for (guint k = 0; k < runs[i].series->len; k++)
+			ymax = MAX(ymax, g_array_index(runs[i].series, struct point, k).alive);
 	}
-	if (xmin >= xmax)
-		xmin = xmax / 2;
-	svg_open(s, "Lazy-TLB pin duration (p50 solid, p90 dashed) against CPU count",
-		 "CPUs (log scale)", "ms from the last mm user to __mmdrop");
-	svg_ticks(s, xmax, ymax, true, xmin);
-	for (int m = 0; m < 2; m++) {
-		for (int q = 0; q < 2; q++) {
-			GString *pts = g_string_new(NULL);
-			/* average over runs (seeds) with the same CPU count, ascending */
-			g_autoptr(GArray) xs = g_array_new(FALSE, FALSE, sizeof(double));
+	for (guint i = 0; i < n; i++) {
+		struct run_stats *r = &runs[i];
+		g_autofree char *name = g_strdup_printf("counts-run%" G_GINT64_FORMAT, r->id);
+		g_autofree char *block = g_strdelimit(g_strdup(name), "-", '_');
+		g_autofree char *what = run_label(r, swept);
+		g_autofree char *title = g_strdup_printf("Run %" G_GINT64_FORMAT " (%s): non-initial"
+							 " namespaces over time\ninactive, in memory:"
+							 " reachable by handle on 6.18, not on 6.19",
+							 r->id, what);
 
-			for (guint i = 0; i < n; i++) {
-				double c = runs[i].cpus;
-				bool seen = false;
+		if (!r->series->len)
+			continue;       /* no namespace but the initial ones: nothing to draw */
+		drawn++;
+		g_string_append_printf(o, "\n$%s << EOD\n", block);
+		for (guint k = 0; k < r->series->len; k++) {
+			struct point *p = &g_array_index(r->series, struct point, k);
 
-				if (strcmp(runs[i].lazy, modes[m]))
-					continue;
-				for (guint j = 0; j < xs->len; j++)
-					seen |= g_array_index(xs, double, j) == c;
-				if (!seen)
-					g_array_append_val(xs, c);
-			}
-			g_array_sort(xs, cmp_double);
-			for (guint j = 0; j < xs->len; j++) {
-				double c = g_array_index(xs, double, j), sum = 0;
-				int cnt = 0;
-
-				for (guint i = 0; i < n; i++)
-					if (runs[i].cpus == c && !strcmp(runs[i].lazy, modes[m]) &&
-					    runs[i].pins.v->len) {
-						sum += pct(runs[i].pins.v, q ? 90 : 50);
-						cnt++;
-					}
-				if (cnt)
-					g_string_append_printf(pts, "%.1f,%.1f ",
-						ML + log(c / xmin) / log(xmax / xmin) * (W - ML - MR),
-						sy(sum / cnt, ymax));
-			}
-			if (pts->len)
-				g_string_append_printf(s, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>\n",
-						       color[m], q ? " stroke-dasharray=\"6,4\"" : "", pts->str);
-			g_string_free(pts, TRUE);
+			g_string_append_printf(o, "%.6f %u %u %u\n", p->t_ms, p->exposed, p->active,
+					       p->alive);
 		}
-		g_string_append_printf(s, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-				       "<text x=\"%d\" y=\"%d\">%s</text>\n", ML + 10, MT + 6 + 16 * m,
-				       color[m], ML + 28, MT + 10 + 16 * m, modes[m]);
+		{
+			struct point *p = &g_array_index(r->series, struct point, r->series->len - 1);
+
+			g_string_append_printf(o, "%.6f %u %u %u\nEOD\n", r->end_ns / 1e6, p->exposed,
+					       p->active, p->alive);
+		}
+		gp_begin(o, name, PLOT_W, PLOT_H);
+		g_string_append(o, "set title ");
+		gp_str(o, title);
+		g_string_append(o, "\nset xlabel 'virtual time (ms)'\nset ylabel 'namespaces'\n"
+			       "set bmargin 6\nset key at screen 0.5, 0.035 center center horizontal"
+			       " maxrows 1 samplen 2\n");
+		gp_xaxis(o, xmax);
+		gp_yaxis(o, ymax, true);
+		g_string_append(o, "plot ");
+		for (int k = 2; k >= 0; k--) {
+			g_string_append_printf(o, "$%s using 1:%d with steps lw 2 lc rgb '%s' title ",
+					       block, k + 2, color[k]);
+			gp_str(o, label[k]);
+			g_string_append(o, k ? ", \\\n     " : "\n");
+		}
+		gp_end(o, false);
 	}
-	return svg_write(dir, "pins-vs-cpus.svg", s, err);
+	return drawn;
+}
+
+/* How long user namespaces stayed invisible in memory: one histogram per run, shared bins. */
+static guint gp_lingering(GString *o, struct run_stats *runs, guint n, GPtrArray *swept)
+{
+	double xmax = 0, width, top;
+	unsigned int ymax = 1;
+	guint nbins, drawn = 0;
+
+	for (guint i = 0; i < n; i++)
+		if (runs[i].linger_user.v->len)
+			xmax = MAX(xmax, pct(runs[i].linger_user.v, 100));
+	width = nice_step(xmax, 20, false);
+	top = MAX(width, ceil(xmax / width + 1e-9) * width);
+	nbins = (guint)llround(top / width);
+	for (guint pass = 0; pass < 2; pass++) {
+		for (guint i = 0; i < n; i++) {
+			struct run_stats *r = &runs[i];
+			GArray *v = r->linger_user.v;
+			g_autofree unsigned int *bins = g_new0(unsigned int, nbins);
+			g_autofree char *name = NULL, *block = NULL, *what = NULL, *title = NULL;
+
+			if (!v->len)
+				continue;
+			for (guint k = 0; k < v->len; k++) {
+				guint b = (guint)(g_array_index(v, double, k) / width);
+
+				bins[MIN(b, nbins - 1)]++;
+			}
+			if (!pass) {
+				for (guint b = 0; b < nbins; b++)
+					ymax = MAX(ymax, bins[b]);
+				continue;
+			}
+			drawn++;
+			name = g_strdup_printf("lingering-run%" G_GINT64_FORMAT, r->id);
+			block = g_strdelimit(g_strdup(name), "-", '_');
+			what = run_label(r, swept);
+			title = g_strdup_printf("Run %" G_GINT64_FORMAT " (%s): user namespaces alive but"
+						" invisible (%u)", r->id, what, v->len);
+			g_string_append_printf(o, "\n$%s << EOD\n", block);
+			for (guint b = 0; b < nbins; b++)
+				g_string_append_printf(o, "%.10g %u\n", (b + 0.5) * width, bins[b]);
+			g_string_append(o, "EOD\n");
+			gp_begin(o, name, PLOT_W, PLOT_H);
+			g_string_append(o, "set title ");
+			gp_str(o, title);
+			g_string_append_printf(o, "\nset xlabel 'time in memory after the last active"
+					       " reference (ms), bins of %g ms'\nset ylabel 'user namespaces'\n"
+					       "unset key\nset style fill solid 0.8 border rgb 'white'\n"
+					       "set boxwidth %.10g absolute\n", width, width);
+			gp_xaxis(o, top);
+			gp_yaxis(o, ymax, true);
+			g_string_append_printf(o, "plot $%s using 1:2 with boxes lc rgb '#1f77b4'\n", block);
+			gp_end(o, false);
+		}
+	}
+	return drawn;
+}
+
+/* One colour and marker per series (a value of the second parameter). */
+static const char *const series_color[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+};
+static const unsigned int series_point[] = { 7, 5, 9, 13, 11, 15, 7, 5 };
+
+/* The metrics drawn against the swept parameters. */
+static const struct {
+	const char *metric, *title, *ylabel;
+} summary_plots[] = {
+	{ "lazy_pin_ms_p50", "Lazy-TLB pin of a namespace's mm: median of each run", "ms" },
+	{ "lazy_pin_ms_p90", "Lazy-TLB pin of a namespace's mm: p90 of each run", "ms" },
+	{ "user_inactive_ms_p90", "User namespaces alive but invisible: p90 of each run", "ms" },
+	{ "user_mm_pin", "User namespaces whose last holder was a lazy-TLB pin", "user namespaces" },
+	{ "exposure_total_s", "Reachable by handle on 6.18 only: total of each run", "namespace-seconds" },
+	{ "exposure_peak", "Reachable by handle on 6.18 only: peak of each run", "namespaces" },
+	{ "ipis", "Lazy-TLB shootdown IPIs of each run", "IPIs" },
+};
+
+static guint metric_index(const char *name)
+{
+	for (guint k = 0; k < NMETRIC; k++)
+		if (!strcmp(metrics[k].name, name))
+			return k;
+	g_assert_not_reached();
+}
+
+static bool param_numeric(struct run_stats *runs, guint n, const char *name)
+{
+	for (guint i = 0; i < n; i++) {
+		const struct param *v = run_param(&runs[i], name);
+
+		if (!v || (v->type != SQLITE_INTEGER && v->type != SQLITE_FLOAT))
+			return false;
+	}
+	return true;
+}
+
+/* The distinct values of @name in @runs, in value order (struct param *). */
+static GPtrArray *param_values(struct run_stats *runs, guint n, const char *name)
+{
+	GPtrArray *vals = g_ptr_array_new();
+
+	for (guint i = 0; i < n; i++) {
+		const struct param *v = run_param(&runs[i], name);
+		guint k = 0;
+
+		while (k < vals->len && cmp_value(vals->pdata[k], v) < 0)
+			k++;
+		if (k == vals->len || cmp_value(vals->pdata[k], v))
+			g_ptr_array_insert(vals, (gint)k, (gpointer)v);
+	}
+	return vals;
+}
+
+static bool same_value(const struct run_stats *r, const char *name, const struct param *v)
+{
+	return !cmp_value(run_param(r, name), v);
+}
+
+/*
+ * Each metric against the first numeric swept parameter (x), one line per
+ * value of the next (series), one panel per combination of the rest
+ * (facets): the mean over the runs of a point (the seeds), bars from the
+ * smallest to the largest.
+ */
+static guint gp_summary(GString *o, struct run_stats *runs, guint n, GPtrArray *dims)
+{
+	g_autoptr(GPtrArray) order = g_ptr_array_new();
+	g_autoptr(GPtrArray) xs = NULL, ss = NULL;
+	g_autoptr(GPtrArray) facets = g_ptr_array_new();   /* struct run_stats *: one run per facet */
+	GPtrArray *groups;
+	g_autofree char **by = NULL;
+	const char *x, *series = NULL;
+	bool xnum, logx = false;
+	double xmin = 0, xmax = 0;
+	guint drawn = 0, seeds_min = G_MAXUINT, seeds_max = 0, nf, cols, rows;
+	GString *fdims = g_string_new(NULL);
+
+	if (!dims->len)
+		return 0;
+	/* x: the first numeric parameter */
+	for (guint k = 0; k < dims->len && order->len == 0; k++)
+		if (param_numeric(runs, n, dims->pdata[k]))
+			g_ptr_array_add(order, dims->pdata[k]);
+	if (!order->len)
+		g_ptr_array_add(order, dims->pdata[0]);
+	/* series: a parameter of names (lazy_tlb, kernel) reads best as lines */
+	for (guint k = 0; k < dims->len && order->len == 1; k++)
+		if (dims->pdata[k] != order->pdata[0] && !param_numeric(runs, n, dims->pdata[k]))
+			g_ptr_array_add(order, dims->pdata[k]);
+	for (guint k = 0; k < dims->len; k++)
+		if (dims->pdata[k] != order->pdata[0] && (order->len < 2 || dims->pdata[k] != order->pdata[1]))
+			g_ptr_array_add(order, dims->pdata[k]);
+	x = order->pdata[0];
+	series = order->len > 1 ? order->pdata[1] : NULL;
+	xnum = param_numeric(runs, n, x);
+	xs = param_values(runs, n, x);
+	ss = series ? param_values(runs, n, series) : NULL;
+	by = g_new0(char *, order->len + 1);
+	for (guint k = 0; k < order->len; k++)
+		by[k] = order->pdata[k];
+	/* the facets: every combination of the parameters after x and series that occurs */
+	for (guint k = 2; k < order->len; k++)
+		g_string_append_printf(fdims, "%s%s", k > 2 ? ", " : "", (char *)order->pdata[k]);
+	for (guint i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (guint f = 0; f < facets->len && !seen; f++) {
+			seen = true;
+			for (guint k = 2; k < order->len; k++)
+				seen &= same_value(facets->pdata[f], order->pdata[k],
+						   run_param(&runs[i], order->pdata[k]));
+		}
+		if (!seen)
+			g_ptr_array_add(facets, &runs[i]);
+	}
+	{
+		/* facets in value order: sort by their group key over the facet parameters */
+		char **saved = group_by;
+
+		group_by = by + 2;
+		g_ptr_array_sort(facets, cmp_runs_grouped);
+		group_by = saved;
+	}
+	groups = make_groups(runs, n, by);
+	for (guint g = 0; g < groups->len; g++) {
+		guint len = ((struct group *)groups->pdata[g])->runs->len;
+
+		seeds_min = MIN(seeds_min, len);
+		seeds_max = MAX(seeds_max, len);
+	}
+	if (xnum) {
+		xmin = ((struct param *)xs->pdata[0])->num;
+		xmax = ((struct param *)xs->pdata[xs->len - 1])->num;
+		logx = xmin > 0 && xmax / xmin >= 16;
+	}
+	nf = facets->len;
+	cols = nf <= 1 ? 1 : nf <= 4 ? 2 : 3;
+	rows = (nf + cols - 1) / cols;
+	for (guint p = 0; p < G_N_ELEMENTS(summary_plots); p++) {
+		guint m = metric_index(summary_plots[p].metric);
+		double ymax = 0;
+		bool any = false;
+		g_autofree char *name = g_strdup_printf("sweep-%s", summary_plots[p].metric);
+		g_autofree char *block = g_strdelimit(g_strdup(name), "-", '_');
+		GString *title = g_string_new(summary_plots[p].title);
+		int w = cols == 1 ? PLOT_W : 560 * cols, h = rows == 1 ? PLOT_H : 380 * rows + 120;
+
+		for (guint g = 0; g < groups->len; g++) {
+			struct group *gr = groups->pdata[g];
+
+			if (gr->stat[m][0] > 0 && gr->stat[m][5] != 0)
+				any = true;
+			if (gr->stat[m][0] > 0)
+				ymax = MAX(ymax, gr->stat[m][5]);
+		}
+		if (!any) {     /* no sample, or 0 in every run: nothing to see */
+			g_string_free(title, TRUE);
+			continue;
+		}
+		drawn++;
+		g_string_append_printf(title, "\nagainst %s%s%s%s%s; mean over %u", x,
+				       series ? ", by " : "", series ? series : "",
+				       nf > 1 ? "; a panel per " : "", nf > 1 ? fdims->str : "", seeds_min);
+		if (seeds_max != seeds_min)
+			g_string_append_printf(title, " to %u", seeds_max);
+		g_string_append(title, " runs (seeds), bars min to max");
+		/* the data: one block per facet, one data set per series in it */
+		g_string_append_printf(o, "\n$%s << EOD\n", block);
+		for (guint f = 0; f < nf; f++) {
+			for (guint s = 0; s < (ss ? ss->len : 1); s++) {
+				g_string_append_printf(o, "# facet %u series %u\n", f, s);
+				for (guint g = 0; g < groups->len; g++) {
+					struct group *gr = groups->pdata[g];
+					struct run_stats *r0 = gr->runs->pdata[0];
+					bool in = true;
+					double xv;
+					guint xi = 0;
+
+					for (guint k = 2; k < order->len; k++)
+						in &= same_value(r0, order->pdata[k],
+								 run_param(facets->pdata[f], order->pdata[k]));
+					if (ss)
+						in &= same_value(r0, series, ss->pdata[s]);
+					if (!in || gr->stat[m][0] == 0)
+						continue;
+					while (xi < xs->len && !same_value(r0, x, xs->pdata[xi]))
+						xi++;
+					/* side by side when several series share an x */
+					xv = xnum ? ((struct param *)xs->pdata[xi])->num : xi;
+					if (ss && ss->len > 1) {
+						double off = (s - (ss->len - 1) / 2.0) * 0.06;
+
+						xv = logx ? xv * pow(xmax / xmin, off / 4)
+						     : xv + off * (xnum && xs->len > 1 ? (xmax - xmin) / (xs->len - 1) : 1);
+					}
+					g_string_append_printf(o, "%.10g %.10g %.10g %.10g\n", xv,
+							       gr->stat[m][1], gr->stat[m][4], gr->stat[m][5]);
+				}
+				g_string_append(o, "\n\n");
+			}
+		}
+		g_string_append(o, "EOD\n");
+		gp_begin(o, name, w, h);
+		g_string_append(o, "set key off\n");
+		if (nf > 1 || ss) {
+			/* the legend once, under the panels; margins leave it room */
+			g_string_append_printf(o, "set multiplot layout %u,%u margins 0.08,0.97,%.3f,%.3f"
+					       " spacing 0.07,0.12 title ", rows, cols,
+					       (ss ? 110.0 : 60.0) / h, 1 - (nf > 1 ? 100.0 : 70.0) / h);
+			gp_str(o, title->str);
+			g_string_append(o, "\n");
+		} else {
+			g_string_append(o, "set title ");
+			gp_str(o, title->str);
+			g_string_append(o, "\n");
+		}
+		g_string_append_printf(o, "set ylabel '%s'\nset xlabel ", summary_plots[p].ylabel);
+		gp_str(o, x);      /* a parameter's name is the scenario's: any text */
+		g_string_append_c(o, '\n');
+		gp_yaxis(o, ymax, metrics[m].integer);
+		/* x: a tick at every value the runs took */
+		if (logx)
+			g_string_append(o, "set logscale x 2\n");
+		g_string_append(o, "set xtics (");
+		for (guint k = 0; k < xs->len; k++) {
+			const struct param *v = xs->pdata[k];
+
+			if (k)
+				g_string_append(o, ", ");
+			gp_str(o, v ? v->text : "(none)");
+			g_string_append_printf(o, " %.10g", xnum ? v->num : (double)k);
+		}
+		g_string_append(o, ")\n");
+		if (xnum && logx)
+			g_string_append_printf(o, "set xrange [%.10g:%.10g]\n", xmin / 1.5, xmax * 1.5);
+		else if (xnum)
+			g_string_append_printf(o, "set xrange [%.10g:%.10g]\n",
+					       xmin - MAX(xmax - xmin, 1) * 0.08, xmax + MAX(xmax - xmin, 1) * 0.08);
+		else
+			g_string_append_printf(o, "set xrange [-0.5:%g]\n", xs->len - 0.5);
+		for (guint f = 0; f < nf; f++) {
+			if (nf > 1) {
+				GString *ft = g_string_new(NULL);
+
+				for (guint k = 2; k < order->len; k++) {
+					const struct param *v = run_param(facets->pdata[f], order->pdata[k]);
+
+					g_string_append_printf(ft, "%s%s=%s", k > 2 ? ", " : "",
+							       (char *)order->pdata[k], v ? v->text : "(none)");
+				}
+				g_string_append(o, "set title ");
+				gp_str(o, ft->str);
+				g_string_append(o, "\n");
+				g_string_free(ft, TRUE);
+			}
+			if (ss && f == 0)
+				g_string_append_printf(o, "set key at screen 0.5, %.3f center center horizontal"
+						       " box lc rgb '#bbbbbb' title ", 24.0 / h);
+			if (ss && f == 0)
+				gp_str(o, series);
+			if (ss && f == 0)
+				g_string_append(o, "\n");
+			if (ss && f == 1)
+				g_string_append(o, "set key off\n");
+			g_string_append(o, "plot ");
+			for (guint s = 0; s < (ss ? ss->len : 1); s++) {
+				const struct param *sv = ss ? ss->pdata[s] : NULL;
+				const char *st = !ss ? "mean" : sv ? sv->text : "(none)";
+
+				/* lines only between numbers: categories are not a scale */
+				g_string_append_printf(o, "%s$%s index %u using 1:2:3:4 with %s lw 2"
+						       " pt %u ps 1.3 lc rgb '%s' title ", s ? ", \\\n     " : "",
+						       block, f * (ss ? ss->len : 1) + s, xnum ? "yerrorlines" : "yerrorbars",
+						       series_point[s % G_N_ELEMENTS(series_point)],
+						       series_color[s % G_N_ELEMENTS(series_color)]);
+				gp_str(o, st);
+			}
+			g_string_append(o, "\n");
+		}
+		gp_end(o, nf > 1 || ss);
+		g_string_free(title, TRUE);
+	}
+	free_groups(groups);
+	g_string_free(fdims, TRUE);
+	return drawn;
+}
+
+/* `--plot DIR`: the script, then gnuplot on it.  FALSE with @err set. */
+static gboolean write_plots(const char *dir, const char *db, struct run_stats *runs, guint n,
+			    char **group, GError **err)
+{
+	g_autoptr(GString) o = g_string_new(NULL);
+	g_autoptr(GPtrArray) swept = swept_params(runs, n);
+	g_autoptr(GPtrArray) dims = g_ptr_array_new();
+	g_autofree char *script = g_build_filename(dir, "report.gp", NULL);
+	g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+	g_autofree char *errout = NULL;
+	char *argv[] = { gnuplot, (char *)"report.gp", NULL };
+	guint drawn;
+	int status = 0;
+
+	for (char **p = group; p && *p; p++)
+		g_ptr_array_add(dims, *p);
+	if (!group)
+		for (guint k = 0; k < swept->len; k++)
+			g_ptr_array_add(dims, swept->pdata[k]);
+	g_string_append_printf(o, "# nssim report --plot: %u run(s) of %s.\n"
+			       "# Draw again with `gnuplot report.gp` in this directory.\n", n, db);
+	g_string_append(o, "PNG = \"set terminal pngcairo size %d,%d font 'DejaVu Sans,11' noenhanced"
+			   " background rgb 'white'\"\n"
+			   "SVG = \"set terminal svg size %d,%d font 'DejaVu Sans,11' noenhanced"
+			   " background rgb 'white'\"\n");
+	drawn = gp_summary(o, runs, n, dims);
+	drawn += gp_counts(o, runs, n, swept);
+	drawn += gp_lingering(o, runs, n, swept);
+	if (g_mkdir_with_parents(dir, 0755) != 0) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot create %s: %s",
+			    dir, g_strerror(errno));
+		return FALSE;
+	}
+	if (!g_file_set_contents(script, o->str, (gssize)o->len, err))
+		return FALSE;
+	if (!drawn)
+		return TRUE;
+	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &errout,
+			  &status, err))
+		return FALSE;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		/* its last line says what and where ("report.gp" line N: ...) */
+		char *last = errout ? strrchr(g_strstrip(errout), '\n') : NULL;
+
+		g_set_error(err, G_SPAWN_ERROR, 1, "gnuplot failed on %s: %s", script,
+			    last ? last + 1 : errout && *errout ? errout : "no message");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static bool has_schema_object(sqlite3 *db, const char *sql)
+{
+	return q1(db, sql, 0, 0) > 0;
+}
+
+/*
+ * A trace of schema 2 or older, read as it is: its runs' parameters come
+ * from their config into a temporary run_param (the upgrade writes the same
+ * rows when a run is added to it), its sweeps from sweep_run.
+ */
+static gboolean old_trace_params(sqlite3 *db, GError **err)
+{
+	sqlite3_stmt *st;
+	gboolean ok = TRUE;
+
+	if (sqlite3_exec(db, "CREATE TEMP TABLE run_param (run INTEGER NOT NULL, name TEXT NOT NULL,"
+			 " value, PRIMARY KEY (run, name))", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT id, kernel, seed, config FROM main.run", -1, &st,
+			       NULL) != SQLITE_OK) {
+		g_set_error(err, NSS_DB_ERROR, 1, "%s", sqlite3_errmsg(db));
+		return FALSE;
+	}
+	while (ok && sqlite3_step(st) == SQLITE_ROW)
+		ok = nss_db_run_params(db, sqlite3_column_int64(st, 0),
+				       (const char *)sqlite3_column_text(st, 1),
+				       sqlite3_column_int64(st, 2),
+				       (const char *)sqlite3_column_text(st, 3), err);
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* --sweep: the one sweep whose id is @want or starts with it. */
+static char *find_sweep(sqlite3 *db, const char *sweep_expr, const char *want, GError **err)
+{
+	g_autofree char *sql = g_strdup_printf("SELECT DISTINCT %s AS s FROM run r WHERE"
+					       " substr(s, 1, length(?1)) = ?1 ORDER BY s", sweep_expr);
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		g_set_error(err, NSS_DB_ERROR, 1, "%s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_ptr_array_add(found, g_strdup((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	for (guint i = 0; i < found->len; i++)
+		if (!strcmp(found->pdata[i], want))
+			return g_strdup(want);
+	if (found->len != 1) {
+		g_set_error(err, NSS_DB_ERROR, 1, "--sweep %s: %s", want,
+			    found->len ? "more than one sweep has an id that starts so"
+				       : "no run of this database belongs to that sweep");
+		return NULL;
+	}
+	return g_strdup(found->pdata[0]);
+}
+
+/* --group-by: names of parameters some run has, no repeats. */
+static gboolean check_group_by(char **by, struct run_stats *runs, guint n, GError **err)
+{
+	for (char **p = by; *p; p++) {
+		bool known = false;
+
+		if (!**p) {
+			g_set_error(err, NSS_DB_ERROR, 1, "--group-by: an empty parameter name");
+			return FALSE;
+		}
+		for (char **q = by; q < p; q++)
+			if (!strcmp(*q, *p)) {
+				g_set_error(err, NSS_DB_ERROR, 1, "--group-by: %s twice", *p);
+				return FALSE;
+			}
+		for (guint i = 0; i < n && !known; i++)
+			known = run_param(&runs[i], *p) != NULL;
+		if (!known) {
+			g_autoptr(GPtrArray) names = param_names(runs, n);
+			GString *list = g_string_new("kernel, cpus, lazy_tlb, seed");
+
+			for (guint k = 0; k < names->len; k++)
+				g_string_append_printf(list, ", %s", (char *)names->pdata[k]);
+			g_set_error(err, NSS_DB_ERROR, 1, "--group-by %s: no such parameter in these runs"
+				    " (they have: %s)", *p, list->str);
+			g_string_free(list, TRUE);
+			return FALSE;
+		}
+	}
+	return TRUE;
 }
 
 int cmd_report(int argc, char **argv)
 {
 	gint64 run = 0;
-	g_autofree char *format = NULL, *svg = NULL;
+	g_autofree char *format = NULL, *plot = NULL, *svg = NULL, *sweep = NULL, *group = NULL;
+	g_autofree char *sweep_id = NULL, *select = NULL;
+	g_auto(GStrv) by = NULL;
 	GOptionEntry entries[] = {
-		{ "run", 'r', 0, G_OPTION_ARG_INT64, &run, "One run (default: every run)", "N" },
+		{ "run", 'r', 0, G_OPTION_ARG_INT64, &run, "One run (default: every finished run)", "N" },
+		{ "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "The runs of one sweep (its id, or the start of it, as nssim sweep prints it)", "ID" },
+		{ "group-by", 'g', 0, G_OPTION_ARG_STRING, &group, "One row per combination of these parameters' values: mean, p50, p90, min and max of each metric over its runs", "P[,P...]" },
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default), json or csv", "F" },
-		{ "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write plots into this directory", "DIR" },
+		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot, "Plots into DIR with gnuplot (needed for this only), each as PNG and SVG, and DIR/report.gp that draws them: the metrics against the swept (or --group-by) parameters, mean and range over the seeds; each run's namespaces over time and its user-namespace lifetimes on shared axes. A plot with nothing to show is left out", "DIR" },
+		/* the old name of --plot */
+		{ "svg", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &svg, NULL, NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("DB");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	struct run_stats *runs;
+	const char *sweep_expr;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st;
+	guint n;
 	int rc = 0;
 
 	g_option_context_set_summary(ctx,
 		"Namespace lifetimes in a trace: how long namespaces stayed in memory while\n"
 		"invisible and what held them, lazy-TLB pin durations, the 6.18-only exposure,\n"
-		"shootdown IPIs; runs side by side.");
+		"shootdown IPIs; runs side by side, with every parameter of each run, or\n"
+		"grouped by parameters (statistics over the seeds of a sweep).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 2) {
 		g_printerr("nssim report: %s (see nssim report --help)\n",
@@ -635,6 +1576,19 @@ int cmd_report(int argc, char **argv)
 	if (format && strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv")) {
 		g_printerr("nssim report: --format %s: text, json or csv\n", format);
 		return 2;
+	}
+	if (group)
+		by = g_strsplit(group, ",", -1);
+	if (svg && !plot)
+		plot = g_steal_pointer(&svg);
+	if (plot) {
+		g_autofree char *gp = g_find_program_in_path("gnuplot");
+
+		if (!gp) {
+			g_printerr("nssim report: --plot needs gnuplot, which is not installed"
+				   " (Debian: gnuplot-nox)\n");
+			return 2;
+		}
 	}
 	if (g_file_test(argv[1], G_FILE_TEST_IS_REGULAR))
 		nss_db_index(argv[1]);
@@ -649,14 +1603,32 @@ int cmd_report(int argc, char **argv)
 		sqlite3_close(db);
 		return 2;
 	}
-	if (sqlite3_prepare_v2(db, run ? "SELECT id FROM run WHERE id = ?1 AND status != 'running'"
-				       : "SELECT id FROM run WHERE status != 'running' ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	sweep_expr = has_schema_object(db, "SELECT count(*) FROM pragma_table_info('run')"
+					   " WHERE name = 'sweep'")
+		     ? "r.sweep"
+		     : has_schema_object(db, "SELECT count(*) FROM sqlite_master WHERE name = 'sweep_run'")
+		     ? "(SELECT w.sweep FROM sweep_run w WHERE w.run = r.id)" : "NULL";
+	if (!has_schema_object(db, "SELECT count(*) FROM sqlite_master WHERE name = 'run_param'") &&
+	    !old_trace_params(db, &err)) {
+		g_printerr("nssim report: %s: %s\n", argv[1], err->message);
+		sqlite3_close(db);
+		return 2;
+	}
+	if (sweep && !(sweep_id = find_sweep(db, sweep_expr, sweep, &err))) {
+		g_printerr("nssim report: %s: %s\n", argv[1], err->message);
+		sqlite3_close(db);
+		return 2;
+	}
+	select = g_strdup_printf("SELECT id FROM run r WHERE status != 'running'%s%s%s ORDER BY id",
+				 run ? " AND id = ?1" : "", sweep_id ? " AND ?2 = " : "",
+				 sweep_id ? sweep_expr : "");
+	if (sqlite3_prepare_v2(db, select, -1, &st, NULL) != SQLITE_OK) {
 		g_printerr("nssim report: %s: %s\n", argv[1], sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return 2;
 	}
 	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, sweep_id, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
@@ -664,13 +1636,15 @@ int cmd_report(int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	if (!ids->len) {
-		g_printerr("nssim report: %s: no finished run%s\n", argv[1], run ? " with that id" : "s");
+		g_printerr("nssim report: %s: no finished run%s\n", argv[1],
+			   run ? " with that id" : sweep_id ? "s in that sweep" : "s");
 		sqlite3_close(db);
 		return 2;
 	}
-	runs = g_new0(struct run_stats, ids->len);
-	for (guint i = 0; i < ids->len; i++) {
-		if (!load_run(db, g_array_index(ids, int64_t, i), &runs[i])) {
+	n = ids->len;
+	runs = g_new0(struct run_stats, n);
+	for (guint i = 0; i < n; i++) {
+		if (!load_run(db, g_array_index(ids, int64_t, i), sweep_expr, &runs[i])) {
 			/* a database of another schema, or not nssim's */
 			g_printerr("nssim report: %s: run %" G_GINT64_FORMAT ": %s\n", argv[1],
 				   g_array_index(ids, int64_t, i), sqlite3_errmsg(db));
@@ -683,41 +1657,30 @@ int cmd_report(int argc, char **argv)
 	}
 	sqlite3_close(db);
 
-	if (!format || !strcmp(format, "text")) {
-		for (guint i = 0; i < ids->len; i++)
+	if (by && !check_group_by(by, runs, n, &err)) {
+		g_printerr("nssim report: %s\n", err->message);
+		rc = 2;
+	} else if (by) {
+		GPtrArray *groups = make_groups(runs, n, by);
+
+		print_groups(groups, by, format ? format : "text");
+		free_groups(groups);
+	} else if (!format || !strcmp(format, "text")) {
+		for (guint i = 0; i < n; i++)
 			print_text(&runs[i]);
 	} else if (!strcmp(format, "json")) {
 		g_print("[\n");
-		for (guint i = 0; i < ids->len; i++)
-			print_json(&runs[i], i + 1 == ids->len);
+		for (guint i = 0; i < n; i++)
+			print_json(&runs[i], i + 1 == n);
 		g_print("]\n");
 	} else {
-		g_print("run,kernel,cpus,lazy_tlb,seed,created,freed,user_created");
-		for (int k = 0; k < 3; k++)
-			g_print(",%s_count,%s_p50,%s_p90,%s_p99,%s_max",
-				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k],
-				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k],
-				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k],
-				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k],
-				(const char *[]){ "inactive_ms", "user_inactive_ms", "lazy_pin_ms" }[k]);
-		g_print(",exposure_peak,exposure_avg,exposure_total_s,ipis\n");
-		for (guint i = 0; i < ids->len; i++)
-			print_csv_row(&runs[i]);
+		print_csv(runs, n);
 	}
-	if (svg) {
-		if (g_mkdir_with_parents(svg, 0755) != 0) {
-			g_printerr("nssim report: cannot create %s\n", svg);
-			rc = 2;
-		}
-		for (guint i = 0; !rc && i < ids->len; i++)
-			if (!svg_counts(svg, &runs[i], &err) || !svg_lingering(svg, &runs[i], &err))
-				rc = 2;
-		if (!rc && !svg_pins(svg, runs, ids->len, &err))
-			rc = 2;
-		if (rc && err)
-			g_printerr("nssim report: %s\n", err->message);
+	if (plot && !rc && !write_plots(plot, argv[1], runs, n, by, &err)) {
+		g_printerr("nssim report: %s\n", err->message);
+		rc = 2;
 	}
-	for (guint i = 0; i < ids->len; i++)
+	for (guint i = 0; i < n; i++)
 		free_run(&runs[i]);
 	g_free(runs);
 	return rc;

@@ -12,6 +12,10 @@
  * the next sweep into OUT merges the finished runs of that one first (or,
  * for the same plan, keeps them and runs only the rest).  Each merge
  * commits with a sweep_run row, so none is merged twice.
+ *
+ * The sweep is data too: a sweep row (its id, scenario, times and plan as
+ * JSON), run.sweep on each of its runs, and every run's parameters as
+ * run_param rows (written by the run itself, copied by the merge).
  */
 #include <sqlite3.h>
 #include <string.h>
@@ -114,18 +118,21 @@ static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint
 	static const char *const tables[] = {
 		"event", "transition", "namespace", "task", "violation", "warning", "expectation",
 		"run_source",
+		"run_param",
 	};
 	g_autofree char *q = g_strdup_printf("ATTACH DATABASE '%s' AS src", src);
+	g_autofree char *run = g_strdup_printf(
+		"INSERT INTO run (scenario, kernel, seed, config, started_at, finished_at, status,"
+		" error, fingerprint, events, transitions, sweep)"
+		" SELECT scenario, kernel, seed, config, started_at, finished_at, status, error,"
+		" fingerprint, events, transitions, '%s' FROM src.run", sweep);
 	char *msg = NULL;
 	int64_t id;
 
 	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (sqlite3_exec(db, "INSERT INTO run (scenario, kernel, seed, config, started_at,"
-			 " finished_at, status, error, fingerprint, events, transitions)"
-			 " SELECT scenario, kernel, seed, config, started_at, finished_at, status, error,"
-			 " fingerprint, events, transitions FROM src.run", NULL, NULL, &msg) != SQLITE_OK)
+	if (sqlite3_exec(db, run, NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	id = sqlite3_last_insert_rowid(db);
 	/* the runs' texts, once per content whatever the number of runs */
@@ -235,6 +242,46 @@ static char *sweep_plan(const char *scenario, GPtrArray *all)
 		g_string_append_c(p, '\n');
 	}
 	return g_string_free(p, FALSE);
+}
+
+/* The sweep as data (sweep.plan): its axes in order, values typed as run_param's. */
+static char *plan_json(const char *scenario, GPtrArray *axes, int64_t lo, int64_t hi,
+		       const char *kernel, guint runs)
+{
+	GString *j = g_string_new("{\"scenario\": ");
+
+	sim_json_str(j, scenario);
+	g_string_append(j, ", \"kernel\": ");
+	if (kernel)
+		sim_json_str(j, kernel);
+	else
+		g_string_append(j, "null");
+	g_string_append_printf(j, ", \"seeds\": [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]"
+			       ", \"params\": [", lo, hi);
+	for (guint i = 0; i < axes->len; i++) {
+		struct axis *a = axes->pdata[i];
+
+		g_string_append(j, i ? ", {\"name\": " : "{\"name\": ");
+		sim_json_str(j, a->key);
+		g_string_append(j, ", \"values\": [");
+		for (char **v = a->values; *v; v++) {
+			int64_t n = 0;
+			double d = 0;
+			int type = strcmp(a->key, "kernel") ? nss_param_parse(*v, &n, &d) : SQLITE_TEXT;
+
+			if (v != a->values)
+				g_string_append(j, ", ");
+			if (type == SQLITE_INTEGER)
+				g_string_append_printf(j, "%" G_GINT64_FORMAT, n);
+			else if (type == SQLITE_FLOAT)
+				g_string_append_printf(j, "%.17g", d);
+			else
+				sim_json_str(j, *v);
+		}
+		g_string_append(j, "]}");
+	}
+	g_string_append_printf(j, "], \"runs\": %u}", runs);
+	return g_string_free(j, FALSE);
 }
 
 static bool job_merged(sqlite3 *out, const char *sweep, guint job)
@@ -515,6 +562,27 @@ int cmd_sweep(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* the sweep's row: a resumed sweep has it already */
+	{
+		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+		g_autofree char *started = g_date_time_format_iso8601(now);
+		g_autofree char *pj = plan_json(argv[1], axes, lo, hi, kernel, all->len);
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(out, "INSERT OR IGNORE INTO sweep (id, scenario, started_at, plan)"
+				       " VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK ||
+		    (sqlite3_bind_text(st, 1, sweep_id, -1, SQLITE_STATIC),
+		     sqlite3_bind_text(st, 2, argv[1], -1, SQLITE_STATIC),
+		     sqlite3_bind_text(st, 3, started, -1, SQLITE_STATIC),
+		     sqlite3_bind_text(st, 4, pj, -1, SQLITE_STATIC),
+		     sqlite3_step(st) != SQLITE_DONE)) {
+			g_printerr("nssim sweep: %s: %s\n", db, sqlite3_errmsg(out));
+			sqlite3_finalize(st);
+			sqlite3_close(out);
+			return 2;
+		}
+		sqlite3_finalize(st);
+	}
 	/* what a resumed sweep has already: merged, or finished and kept */
 	for (guint i = 0; i < all->len; i++) {
 		struct job *j = all->pdata[i];
@@ -584,15 +652,28 @@ int cmd_sweep(int argc, char **argv)
 		}
 		remove_run_db(j->db);
 	}
+	if (!bad) {
+		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+		g_autofree char *done = g_date_time_format_iso8601(now);
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(out, "UPDATE sweep SET finished_at = ?1 WHERE id = ?2", -1, &st,
+				       NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, done, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, sweep_id, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+	}
 	sqlite3_close(out);
 	if (!bad)
 		remove_sweep_dir(tmp);
 	else
 		g_printerr("nssim sweep: the runs that could not be merged stay in %s\n", tmp);
-	g_print("sweep: %u runs (%u ok, %u failed or violated, %u errors) in %.1f s into %s\n",
-		all->len, all->len - failed - bad, failed, bad,
+	g_print("sweep %s: %u runs (%u ok, %u failed or violated, %u errors) in %.1f s into %s\n",
+		sweep_id, all->len, all->len - failed - bad, failed, bad,
 		(g_get_monotonic_time() - t0) / 1e6, db);
-	g_print("report: nssim report %s\n", db);
+	g_print("report: nssim report --sweep %s %s\n", sweep_id, db);
 	for (guint i = 0; i < axes->len; i++) {
 		struct axis *a = axes->pdata[i];
 

@@ -5,8 +5,10 @@ transition chains, and a run killed with SIGKILL.
 Usage: test_cli.py NSSIM SOURCE_ROOT
 """
 import json
+import math
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -345,7 +347,7 @@ print(string.format("%s %s %s %s %s %s %s", sim.param.rate, math.type(sim.param.
         self.assertEqual(run(["run", "--db", newer, scen]).returncode, 0)
         con = sqlite3.connect(newer)
         self.assertEqual(con.execute("PRAGMA application_id").fetchone()[0], 0x6e73536d)
-        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 2)
+        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 3)
         con.execute("PRAGMA user_version = 99")
         con.commit()
         con.close()
@@ -649,8 +651,6 @@ class Resurrection(Base):
 
 class SweepReport(Base):
     def test_small_sweep(self):
-        import json
-        import xml.etree.ElementTree as ET
         scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
         r = run(["sweep", scen, "--param", "cpus=2,4", "--param", "lazy_tlb=refcount,shootdown",
                  "--seeds", "1..2", "--param", "duration=300000000", "--db", self.db, "--jobs", "2"])
@@ -663,8 +663,7 @@ class SweepReport(Base):
                           (2, "shootdown", 2), (4, "refcount", 1), (4, "refcount", 2),
                           (4, "shootdown", 1), (4, "shootdown", 2)])
         self.assertTrue(all(st == "ok" for _, st, _, _, _ in rows))
-        svg = os.path.join(self.tmp.name, "svg")
-        rep = run(["report", self.db, "--format", "json", "--svg", svg])
+        rep = run(["report", self.db, "--format", "json"])
         self.assertEqual(rep.returncode, 0, rep.stderr)
         runs = json.loads(rep.stdout)
         self.assertEqual(len(runs), 8)
@@ -680,14 +679,10 @@ class SweepReport(Base):
             else:
                 self.assertEqual(x["ipis"], 0)
         self.assertTrue(any(x["ipis"] > 0 for x in runs if x["lazy_tlb"] == "shootdown"))
-        files = sorted(os.listdir(svg))
-        self.assertIn("pins-vs-cpus.svg", files)
-        self.assertEqual(len(files), 1 + 2 * 8)
-        for f in files:
-            ET.parse(os.path.join(svg, f))     # well-formed
         csv = run(["report", self.db, "--format", "csv", "--run", "3"]).stdout.splitlines()
         self.assertEqual(len(csv), 2)
         self.assertTrue(csv[1].startswith("3,6.19,2,shootdown,1,"))
+        self.assertIn(",duration,", csv[0])
         self.assertEqual(run(["report", self.db, "--run", "99"]).returncode, 2)
         self.assertEqual(run(["report", self.db, "--format", "xml"]).returncode, 2)
 
@@ -749,6 +744,314 @@ class SweepReport(Base):
         r = run(["sweep", bad, "--db", self.db, "--seeds", "1..2"])
         self.assertEqual(r.returncode, 1)
         self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'failed'"), [(2,)])
+
+
+def quantile(values, q):
+    """The report's percentile: linear between the closest ranks."""
+    v = sorted(values)
+    if not v:
+        return float("nan")
+    idx = q / 100 * (len(v) - 1)
+    lo = int(idx)
+    if lo + 1 >= len(v):
+        return v[-1]
+    return v[lo] + (idx - lo) * (v[lo + 1] - v[lo])
+
+
+class SweepData(Base):
+    """Sweeps as data: run_param, sweep, run.sweep; report --sweep and --group-by."""
+    STUDY = ["--param", "cpus=2,4", "--param", "idle=50000000,200000000", "--seeds", "1..2",
+             "--param", "duration=300000000", "--jobs", "2"]
+
+    def sweep(self, extra=()):
+        scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
+        r = run(["sweep", scen, "--db", self.db] + self.STUDY + list(extra))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        m = re.search(r"^sweep (\S+): 8 runs", r.stdout, re.M)
+        self.assertTrue(m, r.stdout)
+        self.assertIn("report: nssim report --sweep %s " % m.group(1), r.stdout)
+        return m.group(1)
+
+    def test_sweep_as_data(self):
+        first = self.sweep()
+        # every parameter of every run, numbers as numbers
+        rows = self.query("SELECT run, name, value, typeof(value) FROM run_param ORDER BY run, name")
+        byrun = {}
+        for run_id, name, value, typ in rows:
+            byrun.setdefault(run_id, {})[name] = (value, typ)
+        self.assertEqual(sorted(byrun), list(range(1, 9)))
+        for run_id, kernel, seed, config in self.query("SELECT id, kernel, seed, config FROM run"):
+            cfg = json.loads(config)
+            want = {k: v for k, v in cfg["params"].items()}
+            want.update(cpus=cfg["cpus"], lazy_tlb=cfg["lazy_tlb"], kernel=kernel, seed=seed)
+            got = byrun[run_id]
+            self.assertEqual(sorted(got), sorted(want))
+            for name, v in want.items():
+                value, typ = got[name]
+                if name in ("kernel", "lazy_tlb"):
+                    self.assertEqual((value, typ), (v, "text"))
+                else:
+                    self.assertEqual((value, typ), (int(v), "integer"), name)
+        self.assertEqual({v[0] for r in byrun.values() for k, v in r.items() if k == "idle"},
+                         {50000000, 200000000})
+        # the sweep's row and its plan; every run names it
+        (sid, scen, started, finished, plan), = self.query("SELECT * FROM sweep")
+        self.assertEqual(sid, first)
+        self.assertTrue(scen.endswith("lazy-tlb-study.lua") and started and finished)
+        plan = json.loads(plan)
+        self.assertEqual(plan["params"], [{"name": "cpus", "values": [2, 4]},
+                                          {"name": "idle", "values": [50000000, 200000000]},
+                                          {"name": "duration", "values": [300000000]}])
+        self.assertEqual((plan["seeds"], plan["runs"]), ([1, 2], 8))
+        self.assertEqual(self.query("SELECT DISTINCT sweep FROM run"), [(first,)])
+
+        # CSV: a column per parameter, each run's own value (as its config says)
+        r = run(["report", self.db, "--format", "csv"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        import csv as csvmod
+        rows = list(csvmod.DictReader(r.stdout.splitlines()))
+        self.assertEqual(len(rows), 8)
+        configs = dict(self.query("SELECT id, config FROM run"))
+        for row in rows:
+            cfg = json.loads(configs[int(row["run"])])
+            for name, v in cfg["params"].items():
+                self.assertEqual(row[name], v, name)
+            self.assertEqual((int(row["cpus"]), row["lazy_tlb"]), (cfg["cpus"], cfg["lazy_tlb"]))
+            self.assertEqual(row["sweep"], first)
+        # JSON: the same parameters, typed
+        runs = json.loads(run(["report", self.db, "--format", "json"]).stdout)
+        self.assertEqual(runs[0]["parameters"]["idle"], 50000000)
+        self.assertEqual(runs[0]["parameters"]["kernel"], "6.19")
+        self.assertEqual(runs[0]["sweep"], first)
+
+        # --group-by: one row per combination, statistics over the seeds
+        g = run(["report", self.db, "--format", "csv", "--group-by", "cpus,idle"])
+        self.assertEqual(g.returncode, 0, g.stderr)
+        groups = list(csvmod.DictReader(g.stdout.splitlines()))
+        self.assertEqual([(x["cpus"], x["idle"], x["runs"]) for x in groups],
+                         [("2", "50000000", "2"), ("2", "200000000", "2"),
+                          ("4", "50000000", "2"), ("4", "200000000", "2")])
+        metrics = [c[:-5] for c in groups[0] if c.endswith("_mean")]
+        self.assertIn("lazy_pin_ms_p90", metrics)
+        self.assertIn("exposure_total_s", metrics)
+        self.assertIn("ipis", metrics)
+        for grp in groups:
+            mine = [x for x in rows if (x["cpus"], x["idle"]) == (grp["cpus"], grp["idle"])]
+            self.assertEqual(grp["run_ids"].split(), [x["run"] for x in mine])
+            for m in metrics:
+                vals = [float(x[m]) for x in mine if x[m] != "nan"]
+                for stat, want in (("mean", sum(vals) / len(vals)), ("p50", quantile(vals, 50)),
+                                   ("p90", quantile(vals, 90)), ("min", min(vals)),
+                                   ("max", max(vals))):
+                    self.assertAlmostEqual(float(grp[m + "_" + stat]), want, places=4,
+                                           msg="%s %s" % (m, stat))
+        # the seeds differ somewhere, so the statistics are not all equal
+        self.assertTrue(any(float(grp["lazy_pin_ms_p90_min"]) < float(grp["lazy_pin_ms_p90_max"])
+                            for grp in groups))
+        j = json.loads(run(["report", self.db, "-f", "json", "-g", "idle"]).stdout)
+        self.assertEqual([(x["group"], len(x["runs"])) for x in j],
+                         [({"idle": 50000000}, 4), ({"idle": 200000000}, 4)])
+        t = run(["report", self.db, "-g", "lazy_tlb"])
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertIn("group lazy_tlb=refcount: 8 runs", t.stdout)
+        bad = run(["report", self.db, "-g", "cpus,nope"])
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--group-by nope: no such parameter", bad.stderr)
+        self.assertEqual(bad.stderr.count("\n"), 1)
+
+        # a second sweep into the same database: its own id; --sweep separates them
+        second = self.sweep(["--param", "rate=20"])
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.query("SELECT sweep, count(*) FROM run GROUP BY sweep ORDER BY min(id)"),
+                         [(first, 8), (second, 8)])
+        self.assertEqual(self.query("SELECT count(*) FROM sweep"), [(2,)])
+        for sid, want in ((first, list(range(1, 9))), (second[:8], list(range(9, 17)))):
+            r = run(["report", self.db, "--sweep", sid, "--format", "csv"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual([int(x["run"]) for x in csvmod.DictReader(r.stdout.splitlines())], want)
+        r = run(["report", self.db, "--sweep", second, "-f", "csv", "-g", "cpus"])
+        self.assertEqual([x["run_ids"] for x in csvmod.DictReader(r.stdout.splitlines())],
+                         ["9 10 11 12", "13 14 15 16"])
+        r = run(["report", self.db, "--sweep", "no-such-sweep"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no run of this database belongs to that sweep", r.stderr)
+        # a plain run has its parameters too, and no sweep
+        scen = self.scenario("scenario { n = 3, params = { x = { 0.5, 'a number' },"
+                             " y = { 'a', 'a string' } } }\nsim.init:clone {}\n")
+        self.assertEqual(run(["run", "--db", self.db, "-p", "x=1.5", "-p", "y=a,b", scen]).returncode, 0)
+        self.assertEqual(self.query("SELECT name, value, typeof(value) FROM run_param WHERE run = 17"
+                                    " ORDER BY name"),
+                         [("cpus", 1, "integer"), ("kernel", "6.19", "text"),
+                          ("lazy_tlb", "refcount", "text"), ("n", 3, "integer"),
+                          ("seed", 1, "integer"), ("x", 1.5, "real"), ("y", "a,b", "text")])
+        self.assertEqual(self.query("SELECT sweep FROM run WHERE id = 17"), [(None,)])
+        r = run(["report", self.db, "--run", "17", "--format", "csv"])
+        row, = csvmod.DictReader(r.stdout.splitlines())
+        self.assertEqual((row["x"], row["y"], row["sweep"]), ("1.5", "a,b", ""))
+
+    def test_old_schema_upgraded(self):
+        # a schema-2 trace: its tables from the schema of then, one run in it
+        scen = self.scenario("scenario { n = 3, params = { note = { '', 'a note' } } }\n"
+                             "sim.init:clone {'newuser'}\n")
+        new = os.path.join(self.tmp.name, "new.db")
+        self.assertEqual(run(["run", "--db", new, "-p", "note=x", scen]).returncode, 0)
+        con = sqlite3.connect(self.db)
+        with open(os.path.join(ROOT, "tests", "schema-2.sql")) as f:
+            con.executescript(f.read())
+        con.execute("ATTACH DATABASE ? AS n", (new,))
+        for table in ("run", "event", "transition", "namespace", "task", "expectation"):
+            cols = [c[1] for c in con.execute("PRAGMA main.table_info(%s)" % table)]
+            con.execute("INSERT INTO main.%s (%s) SELECT %s FROM n.%s"
+                        % (table, ",".join(cols), ",".join(cols), table))
+        con.execute("INSERT INTO sweep_run VALUES ('old-sweep', 0, 1)")
+        con.execute("PRAGMA application_id = %d" % 0x6e73536d)
+        con.execute("PRAGMA user_version = 2")
+        con.commit()
+        con.execute("DETACH DATABASE n")
+        con.close()
+        self.assertNotIn("sweep", [c[1] for c in self.query("PRAGMA table_info(run)")])
+        # read as it is: the parameters from the config
+        before = run(["report", self.db, "--format", "csv"])
+        self.assertEqual(before.returncode, 0, before.stderr)
+        self.assertIn("note", before.stdout.splitlines()[0])
+        self.assertEqual(run(["report", self.db, "--sweep", "old"]).returncode, 0)
+        # a run added: upgraded, the old run's parameters and sweep kept
+        self.assertEqual(run(["run", "--db", self.db, "-p", "n=4", scen]).returncode, 0)
+        self.assertEqual(self.query("PRAGMA user_version"), [(3,)])
+        self.assertEqual(self.query("SELECT id, sweep FROM run ORDER BY id"),
+                         [(1, "old-sweep"), (2, None)])
+        self.assertEqual(self.query("SELECT id, plan FROM sweep"), [("old-sweep", None)])
+        self.assertEqual(self.query("SELECT run, value FROM run_param WHERE name = 'n' ORDER BY run"),
+                         [(1, 3), (2, 4)])
+        self.assertEqual(self.query("SELECT value FROM run_param WHERE run = 1 AND name = 'note'"),
+                         [("x",)])
+        after = run(["report", self.db, "--format", "csv"])
+        self.assertEqual(after.returncode, 0, after.stderr)
+        lines = after.stdout.splitlines()
+        self.assertEqual(len(lines), 3)
+        # the old run reads the same before and after
+        self.assertEqual(lines[1], before.stdout.splitlines()[1])
+        g = run(["report", self.db, "-f", "csv", "-g", "n"])
+        self.assertEqual(len(g.stdout.splitlines()), 3, g.stdout + g.stderr)
+        self.assertEqual(run(["tree", self.db, "--run", "1"]).returncode, 0)
+
+
+@unittest.skipUnless(shutil.which("gnuplot"), "no gnuplot (.ci/setup installs gnuplot-nox)")
+class Plots(Base):
+    """report --plot: gnuplot's PNG and SVG, and the script that drew them."""
+    PNG = b"\x89PNG\r\n\x1a\n"
+
+    def blocks(self, script, prefix):
+        """Each plot's settings in report.gp: name -> its text."""
+        parts = re.split(r"^# ---- (\S+)\n", script, flags=re.M)
+        return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)
+                if parts[i].startswith(prefix)}
+
+    def test_plots(self):
+        import xml.etree.ElementTree as ET
+        scen = os.path.join(ROOT, "scenarios", "lazy-tlb-study.lua")
+        r = run(["sweep", scen, "--param", "cpus=2,4", "--param", "lazy_tlb=refcount,shootdown",
+                 "--seeds", "1..2", "--param", "duration=300000000", "--db", self.db, "-j", "2"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # a run with no namespace but the initial ones: nothing to draw for it
+        empty = self.scenario("sim.init:clone {}\n")
+        self.assertEqual(run(["run", "--db", self.db, empty]).returncode, 0)
+        none = os.path.join(self.tmp.name, "none")
+        r = run(["report", self.db, "--run", "9", "--plot", none])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.listdir(none), ["report.gp"])
+        out = os.path.join(self.tmp.name, "plots")
+        r = run(["report", self.db, "--sweep", self.sweep_id(), "--plot", out])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        files = set(os.listdir(out))
+        names = {f.rsplit(".", 1)[0] for f in files if f != "report.gp"}
+        for n in names:         # every plot in both formats, PNGs that are pictures
+            self.assertIn(n + ".svg", files)
+            with open(os.path.join(out, n + ".png"), "rb") as f:
+                data = f.read()
+            self.assertEqual(data[:8], self.PNG, n)
+            self.assertGreater(len(data), 8000, n)
+            ET.parse(os.path.join(out, n + ".svg"))         # well-formed
+        runs = ["run%d" % i for i in range(1, 9)]
+        self.assertEqual({n for n in names if n.startswith("counts-")}, {"counts-" + x for x in runs})
+        self.assertEqual({n for n in names if n.startswith("lingering-")},
+                         {"lingering-" + x for x in runs})
+        with open(os.path.join(out, "report.gp")) as f:
+            script = f.read()
+        self.assertIn("set terminal pngcairo", script)
+        self.assertIn("set terminal svg", script)
+        # the sweep: a metric against cpus, a line per lazy_tlb, markers and bars over seeds
+        sweep = self.blocks(script, "sweep-")
+        self.assertIn("sweep-lazy_pin_ms_p90", sweep)
+        self.assertIn("sweep-ipis", sweep)
+        pin = sweep["sweep-lazy_pin_ms_p90"]
+        self.assertIn('against cpus, by lazy_tlb; mean over 2 runs (seeds), bars min to max', pin)
+        self.assertIn('set xtics ("2" 2, "4" 4)', pin)
+        self.assertRegex(pin, r"with yerrorlines lw 2 pt \d+ .* title \"refcount\"")
+        self.assertIn('title "shootdown"', pin)
+        self.assertIn("set key at screen", pin)          # outside the data
+        ipis = sweep["sweep-ipis"]
+        self.assertIn('set format y "%.0f"', ipis)       # a count: whole ticks
+        step = float(re.search(r"set ytics 0, ([\d.e+]+)", ipis).group(1))
+        self.assertEqual(step, int(step))
+        # one axis for every run's counts; whole, round ticks
+        counts = self.blocks(script, "counts-")
+        axes = {tuple(re.findall(r"^set [xy](?:range|tics) .*$", b, re.M)) for b in counts.values()}
+        self.assertEqual(len(axes), 1, axes)
+        axis = "\n".join(axes.pop())
+        for xy in "xy":
+            top = float(re.search(r"set %srange \[0:([\d.]+)\]" % xy, axis).group(1))
+            step = float(re.search(r"set %stics 0, ([\d.]+)" % xy, axis).group(1))
+            mant = step / 10 ** math.floor(math.log10(step))
+            self.assertIn(round(mant, 9), (1, 2, 5), axis)      # round ticks
+            self.assertAlmostEqual(top / step, round(top / step), msg=axis)
+            if xy == "y":
+                self.assertEqual(step, int(step))                   # whole namespaces
+        for b in counts.values():
+            self.assertIn('set format y "%.0f"', b)
+            self.assertRegex(b, r"Run \d \(cpus=\d lazy_tlb=\w+ seed=\d\): non-initial namespaces")
+        # --group-by names the parameters of the plots: lazy_tlb along x
+        r = run(["report", self.db, "--sweep", self.sweep_id(), "--plot", out + "2",
+                 "--group-by", "lazy_tlb", "--format", "csv"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out + "2", "report.gp")) as f:
+            by = self.blocks(f.read(), "sweep-")["sweep-lazy_pin_ms_p90"]
+        self.assertIn("against lazy_tlb; mean over 4 runs", by)
+        self.assertIn('set xtics ("refcount" 0, "shootdown" 1)', by)
+        self.assertIn("with yerrorbars", by)        # categories: no line between them
+        # refcount only: no shootdown in any legend, no plot of IPIs that are all 0
+        only = os.path.join(self.tmp.name, "refcount")
+        con = sqlite3.connect(self.db)
+        con.execute("DELETE FROM run WHERE id = 9 OR id IN (SELECT run FROM run_param"
+                    " WHERE name = 'lazy_tlb' AND value = 'shootdown')")
+        con.commit()
+        con.close()
+        r = run(["report", self.db, "--plot", only])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(only, "report.gp")) as f:
+            script = f.read()
+        self.assertNotIn("shootdown", script)
+        self.assertNotIn("sweep-ipis.png", os.listdir(only))
+        self.assertIn("sweep-lazy_pin_ms_p90.png", os.listdir(only))
+        self.assertIn("against cpus;", script)
+
+    def sweep_id(self):
+        return self.query("SELECT id FROM sweep")[0][0]
+
+
+
+class NoGnuplot(Base):
+    def test_no_gnuplot(self):
+        scen = self.scenario("sim.init:clone {'newuser'}\n")
+        self.assertEqual(run(["run", "--db", self.db, scen]).returncode, 0)
+        env = dict(os.environ, PATH=self.tmp.name)
+        out = os.path.join(self.tmp.name, "plots")
+        r = run(["report", self.db, "--plot", out], env=env)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertIn("gnuplot", r.stderr)
+        self.assertFalse(os.path.exists(out))
 
 
 class Jsonl(Base):
