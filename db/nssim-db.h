@@ -66,6 +66,8 @@ struct nss_observer nss_trace_observer(struct nss_trace *t, struct world *w);
 /* What the simulation layer knows about the next event. */
 void nss_trace_set_context(struct nss_trace *t, int64_t time_ns, const char *src,
 			   const char *args);
+/* Name namespace @id in the trace (namespace.label), as sim.label() does. */
+void nss_trace_label(struct nss_trace *t, uint64_t id, const char *label);
 /* The text of a chunk the run executes (role "scenario" or "module"). */
 void nss_trace_add_source(struct nss_trace *t, const char *role, const char *name,
 			  const char *path, const char *text, size_t len);

@@ -127,7 +127,7 @@ static int64_t one_int(sqlite3 *db, const char *sql)
 }
 
 /*
- * Schema 3 over 2 (or 1): run.sweep, the sweep and run_param tables.  The
+ * Schema 3 over 2 (or 1): run.sweep, namespace.label, the sweep and run_param tables.  The
  * tables come from schema.sql (CREATE IF NOT EXISTS); the column and the
  * rows of the runs already there are added here.  Every step can run again
  * (a killed upgrade is finished by the next writer).
@@ -137,6 +137,10 @@ gboolean nss_db_upgrade(sqlite3 *db, GError **error)
 	sqlite3_stmt *st;
 	char *msg = NULL;
 
+	/* namespace.label came with schema 3 too, after the first traces of it */
+	if (!one_int(db, "SELECT count(*) FROM pragma_table_info('namespace') WHERE name = 'label'") &&
+	    sqlite3_exec(db, "ALTER TABLE namespace ADD COLUMN label TEXT", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
 	if (one_int(db, "PRAGMA user_version") >= NSS_DB_SCHEMA_VERSION)
 		return TRUE;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)

@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS namespace (
   created_event  INTEGER,                -- NULL for the initial namespaces (boot)
   inactive_event INTEGER,                -- last time __ns_ref_active reached 0
   freed_event    INTEGER,
+  label          TEXT,                   -- the same on every kernel: init_net, user2 ... or sim.label()
   PRIMARY KEY (run, id)
 );
 

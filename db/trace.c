@@ -22,6 +22,7 @@ enum stmt {
 	ST_EVENT,
 	ST_TRANSITION,
 	ST_NS_INSERT,
+	ST_NS_LABEL,
 	ST_NS_INACTIVE,
 	ST_NS_FREED,
 	ST_TASK_INSERT,
@@ -52,7 +53,8 @@ static const char *const stmt_sql[ST_NR] = {
 	[ST_TRANSITION] = "INSERT INTO transition (run, seq, event, kind, obj, counter, old, new, site)"
 			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_NS_INSERT] = "INSERT OR REPLACE INTO namespace (run, id, type, inum, owner, parent, initial,"
-			 " created_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			 " created_event, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_NS_LABEL] = "UPDATE namespace SET label = ? WHERE run = ? AND id = ?",
 	[ST_NS_INACTIVE] = "UPDATE namespace SET inactive_event = ? WHERE run = ? AND id = ?",
 	[ST_NS_FREED] = "UPDATE namespace SET freed_event = ? WHERE run = ? AND id = ?",
 	[ST_TASK_INSERT] = "INSERT OR REPLACE INTO task (run, id, pid, parent, created_event)"
@@ -84,6 +86,8 @@ struct nss_trace {
 	struct nss_transition tr[TR_BATCH];     /* not yet written */
 	unsigned int ntr;
 	bool no_index;          /* leave the index build to the first reader */
+	/* namespaces seen per type, at boot and since: the default labels */
+	unsigned int nlabel[2][NS_NR_TYPES];
 };
 
 static void flush_transitions(struct nss_trace *t);
@@ -462,6 +466,30 @@ static void insert_ns(struct nss_trace *t, uint64_t id, bool boot)
 		sqlite3_bind_null(s, 8);
 	else
 		sqlite3_bind_int64(s, 8, (sqlite3_int64)world_event_count(t->w));
+	{
+		/*
+		 * A name that does not depend on the kernel modelled, to join runs
+		 * on: ids and inums differ between kernels (7.1 boots one more mount
+		 * namespace), the order in which a scenario makes namespaces of a
+		 * type does not.  Boot's: init_net, init_mnt2 ...; the run's: net1 ...
+		 */
+		unsigned int n = ++t->nlabel[boot][i.type];
+		g_autofree char *label = boot
+			? g_strdup_printf("init_%s%.0u", ns_type_name(i.type), n > 1 ? n : 0)
+			: g_strdup_printf("%s%u", ns_type_name(i.type), n);
+
+		sqlite3_bind_text(s, 9, label, -1, SQLITE_TRANSIENT);
+	}
+	step(t, s);
+}
+
+void nss_trace_label(struct nss_trace *t, uint64_t id, const char *label)
+{
+	sqlite3_stmt *s = t->st[ST_NS_LABEL];
+
+	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, t->run);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)id);
 	step(t, s);
 }
 

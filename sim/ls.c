@@ -23,6 +23,7 @@
 struct ls_ns {
 	int64_t id, inum, owner, created, freed;
 	char *type;
+	char *label;                /* NULL in a trace of before labels */
 	bool initial, has_owner, has_created, has_freed;
 	bool has_ref, has_active;
 	int64_t ref, active;
@@ -48,6 +49,7 @@ static void free_ns(gpointer p)
 	struct ls_ns *n = p;
 
 	g_free(n->type);
+	g_free(n->label);
 	g_ptr_array_free(n->holders, TRUE);
 	g_ptr_array_free(n->active_holders, TRUE);
 	g_free(n);
@@ -122,6 +124,8 @@ static void print_json(GPtrArray *nss, const struct nss_variant *v)
 		g_string_append_printf(o, "%s\n  {\"id\": %" G_GINT64_FORMAT ", \"type\": ",
 				       i ? "," : "", n->id);
 		sim_json_str(o, n->type);
+		g_string_append(o, ", \"label\": ");
+		sim_json_str(o, n->label);
 		json_int(o, "inum", true, n->inum);
 		json_int(o, "owner", n->has_owner, n->owner);
 		g_string_append_printf(o, ", \"initial\": %s", n->initial ? "true" : "false");
@@ -137,14 +141,14 @@ static void print_json(GPtrArray *nss, const struct nss_variant *v)
 	g_print("%s", o->str);
 }
 
-enum { C_ID, C_TYPE, C_INUM, C_OWNER, C_REF, C_ACTIVE, C_FREED, C_HOLDERS, NCOL };
+enum { C_ID, C_TYPE, C_LABEL, C_INUM, C_OWNER, C_REF, C_ACTIVE, C_FREED, C_HOLDERS, NCOL };
 
 /* lsns(8)'s table: numbers to the right, words to the left, the last column ragged */
 static void print_table(GPtrArray *nss, const struct nss_variant *v, bool all)
 {
-	static const char *const head[NCOL] = { "ID", "TYPE", "INUM", "OWNER", "REF", "ACTIVE",
-						"FREED", "HOLDERS" };
-	static const bool right[NCOL] = { true, false, true, true, true, true, true, false };
+	static const char *const head[NCOL] = { "ID", "TYPE", "LABEL", "INUM", "OWNER", "REF",
+						"ACTIVE", "FREED", "HOLDERS" };
+	static const bool right[NCOL] = { true, false, false, true, true, true, true, true, false };
 	const guint ncol = NCOL;
 	g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func(g_free);
 	int width[NCOL];
@@ -160,6 +164,7 @@ static void print_table(GPtrArray *nss, const struct nss_variant *v, bool all)
 
 		g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, n->id));
 		g_ptr_array_add(cells, g_strdup(n->type));
+		g_ptr_array_add(cells, g_strdup(n->label ? n->label : "-"));
 		g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, n->inum));
 		g_ptr_array_add(cells, n->has_owner ? g_strdup_printf("%" G_GINT64_FORMAT, n->owner)
 					: g_strdup("-"));
@@ -233,7 +238,8 @@ static bool load(sqlite3 *db, GPtrArray *nss, int64_t run, int64_t event, bool a
 		" (SELECT new FROM transition t WHERE t.run = n.run AND t.kind = 'ns' AND t.obj = n.id"
 		"   AND t.counter = 'ref' AND t.event <= ?2 ORDER BY t.seq DESC LIMIT 1),"
 		" (SELECT new FROM transition t WHERE t.run = n.run AND t.kind = 'ns' AND t.obj = n.id"
-		"   AND t.counter = 'active' AND t.event <= ?2 ORDER BY t.seq DESC LIMIT 1)"
+		"   AND t.counter = 'active' AND t.event <= ?2 ORDER BY t.seq DESC LIMIT 1),"
+		" n.label"
 		" FROM namespace n WHERE n.run = ?1"
 		" AND (n.created_event IS NULL OR n.created_event <= ?2)"
 		" AND (?3 OR n.freed_event IS NULL OR n.freed_event > ?2) ORDER BY n.id",
@@ -255,6 +261,8 @@ static bool load(sqlite3 *db, GPtrArray *nss, int64_t run, int64_t event, bool a
 		n->has_freed = int_col(st, 6, &n->freed) && n->freed <= event;
 		n->has_ref = int_col(st, 7, &n->ref);
 		n->has_active = int_col(st, 8, &n->active);
+		if (sqlite3_column_type(st, 9) == SQLITE_TEXT)
+			n->label = g_strdup((const char *)sqlite3_column_text(st, 9));
 		/* 6.19 and later: the initial namespaces stay at (1, 1) without a move */
 		if (!n->has_ref && n->initial && v && v->has_active && !v->init_counted) {
 			n->has_ref = n->has_active = true;

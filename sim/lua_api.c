@@ -1834,6 +1834,24 @@ static int l_ns(lua_State *L)
 	return 1;
 }
 
+/* sim.label(id, name): the namespace's name in the trace (namespace.label) */
+static int l_label(lua_State *L)
+{
+	struct sim *s = S(L);
+	lua_Integer id = luaL_checkinteger(L, 1);
+	size_t n;
+	const char *name = luaL_checklstring(L, 2, &n);
+	struct nss_ns_info i;
+
+	luaL_argcheck(L, n > 0 && n <= 64 && !memchr(name, 0, n) && g_utf8_validate(name, (gssize)n, NULL),
+		      2, "a label is 1 to 64 bytes of UTF-8 text");
+	if (!nss_ns_info(sim_world(s), (uint64_t)id, &i))
+		return luaL_error(L, "sim.label: no namespace %I", id);
+	if (s->trace)
+		nss_trace_label(s->trace, (uint64_t)id, name);
+	return 0;
+}
+
 static int l_ns_ids(lua_State *L)
 {
 	g_autoptr(GArray) ids = nss_ns_ids(sim_world(S(L)));
@@ -2107,7 +2125,7 @@ void sim_lua_open(struct sim *s)
 		{ "bind_mount", f_bind_mount }, { "send_signal", f_send_signal }, { NULL, NULL },
 	};
 	static const luaL_Reg sim_fns[] = {
-		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "check", l_check },
+		{ "ns", l_ns }, { "ns_ids", l_ns_ids }, { "label", l_label }, { "check", l_check },
 		{ "handle", l_handle }, { "cpu", l_cpu }, { "cpus", l_cpus },
 		{ "fail_next", l_fail_next }, { NULL, NULL },
 	};

@@ -472,7 +472,7 @@ end
     def test_disk_full_stops_the_run(self):
         # a failed write stops the run at the next call, marks it failed with
         # the reason and exits 2 (it said "status: ok" and crawled on)
-        env = dict(os.environ, NSSIM_TEST_DB_MAX_PAGES="60")
+        env = dict(os.environ, NSSIM_TEST_DB_MAX_PAGES="90")
         r = run(["run", "--db", self.db, os.path.join(ROOT, "bench", "churn.lua")], env=env)
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         self.assertIn("status: failed", r.stdout)
@@ -607,6 +607,38 @@ class SelfContained(Base):
         r = run(["run", "--no-trace", "--source-db", self.db, "--source-run", "2", "other.lua"])
         self.assertEqual(r.returncode, 2)
         self.assertIn("has no stored text of other.lua", r.stderr)
+
+
+class Labels(Base):
+    def test_labels_join_runs_across_kernels(self):
+        scen = os.path.join(ROOT, "scenarios", "nscommon-diagrams.lua")
+        for k in ("6.19", "7.1", "6.18"):
+            r = run(["run", "--kernel", k, "--ignore-expectations", "--db", self.db, scen])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rows = self.query("SELECT run, label, type, created_event FROM namespace"
+                          " WHERE created_event IS NOT NULL ORDER BY run, created_event, id")
+        per_run = {}
+        for r, label, typ, ev in rows:
+            per_run.setdefault(r, []).append((label, typ))
+        self.assertEqual(per_run[1], per_run[2])
+        self.assertEqual(per_run[1], per_run[3])
+        self.assertIn(("net1", "net"), per_run[1])
+        self.assertEqual(self.query("SELECT count(*) FROM namespace WHERE label IS NULL"), [(0,)])
+        self.assertEqual(self.query("SELECT count(*) FROM namespace GROUP BY run, label"
+                                    " HAVING count(*) > 1"), [])
+        self.assertEqual(self.query("SELECT label FROM namespace WHERE run = 1 AND initial"
+                                    " AND type = 'user'"), [("init_user",)])
+        # set from Lua; checked
+        path = self.scenario("local c = sim.init:clone { 'newuser', 'newnet' }\n"
+                             "sim.label(c:ns('net'), 'victim')\n"
+                             "expect_eq(select(2, pcall(sim.label, 99999, 'x')),"
+                             " 'sim.label: no namespace 99999')\n"
+                             "expect(not pcall(sim.label, c:ns('user'), ''))\n")
+        r = run(["run", "--db", self.db, path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.query("SELECT label FROM namespace WHERE run = 4 AND type = 'net'"
+                                    " AND NOT initial"), [("victim",)])
+        self.assertIn(" victim ", run(["ls", self.db]).stdout)
 
 
 class Bench(Base):
@@ -1879,8 +1911,8 @@ class Ls(Base):
         """{id: object} as ls --json must give it, from SQL"""
         kernel = self.query("SELECT kernel FROM run WHERE id = ?", run_id)[0][0]
         out = {}
-        for nid, typ, inum, owner, initial, created, freed in self.query(
-                "SELECT id, type, inum, owner, initial, created_event, freed_event"
+        for nid, typ, label, inum, owner, initial, created, freed in self.query(
+                "SELECT id, type, label, inum, owner, initial, created_event, freed_event"
                 " FROM namespace WHERE run = ?1 AND (created_event IS NULL OR created_event <= ?2)"
                 " AND (?3 OR freed_event IS NULL OR freed_event > ?2)", run_id, event, all_):
             counts = self.query("SELECT ref, active FROM ns_counts_at WHERE run = ? AND ns = ?"
@@ -1894,7 +1926,7 @@ class Ls(Base):
                     " AND event <= ?3 AND (until_event IS NULL OR until_event > ?3)"
                     " AND held != 0", run_id, nid, event):
                 held[counter][by] = n
-            out[nid] = {"id": nid, "type": typ, "inum": inum, "owner": owner,
+            out[nid] = {"id": nid, "type": typ, "label": label, "inum": inum, "owner": owner,
                         "initial": bool(initial), "created_event": created,
                         "freed_event": freed if freed is not None and freed <= event else None,
                         "ref": ref, "active": None if kernel == "6.18" else active,
@@ -1940,24 +1972,25 @@ class Ls(Base):
             for args in ([], ["--event", self.events(run_id) // 2], ["--all"]):
                 objs = json.loads(self.ls("--run", run_id, "--json", *args))
                 lines = self.ls("--run", run_id, *args).splitlines()
-                head = ["ID", "TYPE", "INUM", "OWNER", "REF", "ACTIVE"] + \
+                head = ["ID", "TYPE", "LABEL", "INUM", "OWNER", "REF", "ACTIVE"] + \
                     (["FREED"] if "--all" in args else []) + ["HOLDERS"]
                 self.assertEqual(lines[0].split(), head)
                 self.assertEqual(len(lines), 1 + len(objs), lines)
                 # aligned: each right-aligned column ends where its header does
-                ends = {h: lines[0].index(h) + len(h) for h in head if h not in ("TYPE", "HOLDERS")}
+                ends = {h: lines[0].index(h) + len(h) for h in head
+                        if h not in ("TYPE", "LABEL", "HOLDERS")}
                 start = lines[0].index("HOLDERS")
                 for line, o in zip(lines[1:], objs):
                     cells = line[:start].split()
-                    self.assertEqual(cells[:2], [str(o["id"]), o["type"]], line)
-                    for h, cell in zip(head[2:], cells[2:]):
+                    self.assertEqual(cells[:3], [str(o["id"]), o["type"], o["label"]], line)
+                    for h, cell in zip(head[3:], cells[3:]):
                         self.assertEqual(line[:ends[h]].split()[-1], cell, (h, line))
                     want = [str(o["inum"]), "-" if o["owner"] is None else str(o["owner"]),
                             "-" if o["ref"] is None else str(o["ref"]),
                             "-" if o["active"] is None else str(o["active"])]
-                    self.assertEqual(cells[2:6], want, line)
+                    self.assertEqual(cells[3:7], want, line)
                     if run_id == 3:
-                        self.assertEqual(cells[5], "-", line)   # 6.18: no active count
+                        self.assertEqual(cells[6], "-", line)   # 6.18: no active count
                     held = line[start:]
                     for by, n in o["holders"].items():
                         self.assertIn("%s %s%d" % (by, "+" if o["since_boot"] and n > 0 else "", n),
