@@ -12,8 +12,6 @@
 #include <unistd.h>
 #include "sim.h"
 
-void sim_publish_params(struct sim *s);
-
 static int msgh(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);

@@ -93,18 +93,15 @@ struct sim {
 	GHashTable *stored;         /* --source-db: "role\tname" -> GBytes */
 };
 
-/* source.c */
+/* lua/source.c */
 gboolean sim_source_from_db(struct sim *s, const char *db, gint64 run, GError **error);
 bool sim_source_stored(struct sim *s, const char *role, const char *name);
 int sim_source_load(struct sim *s, lua_State *L, const char *role, const char *name,
 		    const char *path);
-void sim_source_flush(struct sim *s);
 void sim_source_free(struct sim *s);
 
-/* params.c */
+/* lua/params.c */
 gboolean sim_parse_duration(const char *v, int64_t *out);
-void sim_params_header(struct sim *s, lua_State *L, int t, const char *const *known,
-		       guint nknown);
 char *sim_params_describe(struct sim *s);
 G_GNUC_NORETURN void sim_params_describe_exit(struct sim *s);
 
@@ -160,19 +157,14 @@ const char *sim_vec_unsupported(struct sim *s);
 char *sim_vec_fault_outcome(struct sim *s);   /* for --fault-outcome, or NULL */
 gboolean sim_vec_write_c(struct sim *s, const char *path, GError **err);
 
-/* lua_api.c */
-void sim_lua_open(struct sim *s);
-struct world *sim_world(struct sim *s);   /* creates it on first use */
-int sim_push_errno(lua_State *L, int64_t ret);
-/* The trace context of the next event: now, and the caller's src and args. */
-void sim_set_context(struct sim *s, const char *src, const char *args);
+/* lua/: the scenario API (the rest of the Lua side is in lua/lua-private.h) */
+void sim_lua_open(struct sim *s);                  /* lua/register.c */
+struct world *sim_world(struct sim *s);   /* lua/world.c: creates it on first use */
+/* lua/scenario.c: fill sim.param from the parameters (after scenario{} or at start) */
+void sim_publish_params(struct sim *s);
 
-/* clock.c */
-void sim_queue_push(struct sim *s, int64_t time, enum qkind kind, int ref, uint64_t id);
 /* @s as a JSON string (escaped, always valid UTF-8); NULL as null */
 void sim_json_str(GString *o, const char *s);
-/* registry key: the set of sim.process threads (sandbox.c refuses to resume them) */
-#define SIM_PROCESSES "nssim.processes"
 /*
  * Stops that hold where the instruction budget cannot: a CPU time limit
  * (@max_time s, 0: none) and SIGINT/SIGTERM, raised as a scenario error at
@@ -182,19 +174,10 @@ void sim_json_str(GString *o, const char *s);
 void sim_sandbox_arm(lua_State *L, int64_t max_time);
 void sim_sandbox_closing(void);
 void sim_sandbox_disarm(void);
-/* a failed trace write, the event budget or the virtual time limit: a scenario error */
-void sim_check_limits(struct sim *s, lua_State *L);
-/* now + dt, at most the end of virtual time (INT64_MAX ns) */
-int64_t sim_time_add_sat(int64_t now, int64_t dt);
-/* an integer in [lo, hi] from @r, for any lo <= hi */
-int64_t sim_rand_range(GRand *r, int64_t lo, int64_t hi);
-/* Run queued items up to @until (-1: all); a Lua error propagates. */
+/* lua/clock.c: run queued items up to @until (-1: all); a Lua error propagates. */
 void sim_run_until(struct sim *s, lua_State *L, int64_t until);
-bool sim_run_one(struct sim *s, lua_State *L);
-void sim_wake_waiters(struct sim *s);
-void sim_clock_open(struct sim *s, lua_State *L);
 
-/* sandbox.c */
+/* lua/sandbox.c */
 lua_State *sim_sandbox_new(struct sim *s);
 void sim_sandbox_env(struct sim *s, lua_State *L);
 

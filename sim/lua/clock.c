@@ -3,9 +3,21 @@
  * clock.c - virtual time: a binary heap of timed items ordered by (time,
  * sequence), Lua coroutines as simulated processes, deferred kernel work
  * scheduled at its latency, and the run's one seeded random stream.
+ * The lowest layer of sim/lua/: it calls nothing of the files above it
+ * (world.c queues deferred work here; time.c is its face to scripts).
  */
-#include <math.h>
-#include "sim.h"
+#include "lua-private.h"
+
+/*
+ * The trace context of the next event: its time, and the scenario line and
+ * arguments of the call making it (none for queued work and resumes).
+ */
+void sim_set_context(struct sim *s, const char *src, const char *args)
+{
+	g_strlcpy(s->cur_args, args ? args : "", sizeof(s->cur_args));
+	if (s->trace)
+		nss_trace_set_context(s->trace, s->now, src, args);
+}
 
 static bool before(const struct qitem *a, const struct qitem *b)
 {
@@ -170,70 +182,6 @@ void sim_wake_waiters(struct sim *s)
 	g_ptr_array_set_size(s->waiters, 0);
 }
 
-/* ---- Lua: sim.now, sim.us ... ---------------------------------------- */
-
-static struct sim *S(lua_State *L)
-{
-	return lua_touserdata(L, lua_upvalueindex(1));
-}
-
-static int64_t check_time(lua_State *L, int i)
-{
-	lua_Integer v;
-
-	if (lua_isinteger(L, i))
-		v = lua_tointeger(L, i);
-	else
-		v = (lua_Integer)llround(luaL_checknumber(L, i));
-	return v;
-}
-
-static int l_now(lua_State *L)
-{
-	lua_pushinteger(L, S(L)->now);
-	return 1;
-}
-
-static int scale(lua_State *L, double f)
-{
-	lua_pushinteger(L, (lua_Integer)llround(luaL_checknumber(L, 1) * f));
-	return 1;
-}
-
-static int l_us(lua_State *L) { return scale(L, 1e3); }
-static int l_ms(lua_State *L) { return scale(L, 1e6); }
-static int l_s(lua_State *L) { return scale(L, 1e9); }
-
-static int l_process(lua_State *L)
-{
-	struct sim *s = S(L);
-	lua_State *co;
-	int nargs = lua_gettop(L) - 1;
-
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	sim_world(s);
-	co = lua_newthread(L);
-	lua_insert(L, 1);                 /* thread, fn, args */
-	lua_xmove(L, co, nargs + 1);      /* fn and args wait in the coroutine */
-	lua_getfield(L, LUA_REGISTRYINDEX, SIM_PROCESSES);
-	lua_pushvalue(L, 1);
-	lua_pushboolean(L, 1);
-	lua_rawset(L, -3);
-	lua_pop(L, 1);
-	sim_queue_push(s, s->now, Q_RESUME, luaL_ref(L, LUA_REGISTRYINDEX), 0);
-	return 0;
-}
-
-/*
- * now + dt for a delay a scenario gives: virtual time ends at 2^63 - 1 ns
- * (292 years), and a delay past it is an argument error, not a wrap.
- */
-static int64_t time_after(lua_State *L, int arg, int64_t now, int64_t dt)
-{
-	luaL_argcheck(L, dt <= INT64_MAX - now, arg, "delay past the end of virtual time");
-	return now + dt;
-}
-
 int64_t sim_time_add_sat(int64_t now, int64_t dt)
 {
 	return dt > INT64_MAX - now ? INT64_MAX : now + dt;
@@ -255,116 +203,4 @@ int64_t sim_rand_range(GRand *r, int64_t lo, int64_t hi)
 	if (span != UINT64_MAX)
 		x %= span + 1;
 	return (int64_t)((uint64_t)lo + x);
-}
-
-static int l_after(lua_State *L)
-{
-	struct sim *s = S(L);
-	int64_t dt = check_time(L, 1);
-
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	luaL_argcheck(L, dt >= 0, 1, "negative delay");
-	sim_world(s);
-	dt = time_after(L, 1, s->now, dt);
-	lua_pushvalue(L, 2);
-	sim_queue_push(s, dt, Q_CALL, luaL_ref(L, LUA_REGISTRYINDEX), 0);
-	return 0;
-}
-
-static int l_at(lua_State *L)
-{
-	struct sim *s = S(L);
-	int64_t t = check_time(L, 1);
-
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	luaL_argcheck(L, t >= s->now, 1, "time in the past");
-	sim_world(s);
-	lua_pushvalue(L, 2);
-	sim_queue_push(s, t, Q_CALL, luaL_ref(L, LUA_REGISTRYINDEX), 0);
-	return 0;
-}
-
-static int l_run(lua_State *L)
-{
-	struct sim *s = S(L);
-	int64_t until = lua_isnoneornil(L, 1) ? -1 : check_time(L, 1);
-
-	if (lua_isyieldable(L))
-		return luaL_error(L, "sim.run() called from a process; use sim.sleep()");
-	sim_world(s);
-	sim_run_until(s, L, until);
-	return 0;
-}
-
-/* In a process: yield for @dt.  In the main chunk: run everything due. */
-static int l_sleep(lua_State *L)
-{
-	struct sim *s = S(L);
-	int64_t dt = check_time(L, 1);
-
-	luaL_argcheck(L, dt >= 0, 1, "negative delay");
-	if (lua_isyieldable(L)) {
-		time_after(L, 1, s->now, dt);
-		lua_pushinteger(L, dt);
-		return lua_yield(L, 1);
-	}
-	sim_world(s);
-	sim_run_until(s, L, time_after(L, 1, s->now, dt));
-	return 0;
-}
-
-/* The run's random stream: sim.rand() in [0,1), sim.rand(n) in 1..n, (m,n). */
-static int l_rand(lua_State *L)
-{
-	struct sim *s = S(L);
-
-	sim_world(s);   /* the stream is seeded once the header is known */
-	if (lua_isnoneornil(L, 1)) {
-		lua_pushnumber(L, g_rand_double(s->rng));
-	} else {
-		lua_Integer lo = 1, hi = luaL_checkinteger(L, 1);
-
-		if (!lua_isnoneornil(L, 2)) {
-			lo = hi;
-			hi = luaL_checkinteger(L, 2);
-		}
-		luaL_argcheck(L, lo <= hi, 1, "interval is empty");
-		lua_pushinteger(L, sim_rand_range(s->rng, lo, hi));
-	}
-	return 1;
-}
-
-/* sim.exp(mean): an exponentially distributed duration with that mean. */
-static int l_exp(lua_State *L)
-{
-	double mean = luaL_checknumber(L, 1);
-	double u;
-
-	sim_world(S(L));
-	u = g_rand_double(S(L)->rng);
-
-	lua_pushinteger(L, (lua_Integer)llround(-mean * log1p(-u)));
-	return 1;
-}
-
-static int l_uniform(lua_State *L)
-{
-	double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
-
-	sim_world(S(L));
-	lua_pushnumber(L, a + (b - a) * g_rand_double(S(L)->rng));
-	return 1;
-}
-
-void sim_clock_open(struct sim *s, lua_State *L)
-{
-	static const luaL_Reg fns[] = {
-		{ "now", l_now }, { "us", l_us }, { "ms", l_ms }, { "s", l_s },
-		{ "process", l_process }, { "after", l_after }, { "at", l_at },
-		{ "run", l_run }, { "sleep", l_sleep }, { "rand", l_rand },
-		{ "exp", l_exp }, { "uniform", l_uniform }, { NULL, NULL },
-	};
-
-	lua_pushlightuserdata(L, s);
-	luaL_setfuncs(L, fns, 1);
 }

@@ -21,7 +21,7 @@
  */
 #include <string.h>
 #include <unistd.h>
-#include "sim.h"
+#include "lua-private.h"
 
 struct sim_param {
 	char *name;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include "sim.h"
+#include "lua-private.h"
 
 #define HOOK_EVERY 1000
 

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "sim.h"
+#include "lua-private.h"
 
 struct sim_source {
 	char *role;           /* "scenario" or "module" */
