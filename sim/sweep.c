@@ -28,6 +28,15 @@ struct axis {
 	char **values;
 };
 
+static void free_axis(gpointer p)
+{
+	struct axis *a = p;
+
+	g_free(a->key);
+	g_strfreev(a->values);
+	g_free(a);
+}
+
 struct job {
 	GPtrArray *argv;
 	char *db;
@@ -432,7 +441,8 @@ int cmd_sweep(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
 	g_autoptr(GError) err = NULL;
-	g_autoptr(GPtrArray) axes = g_ptr_array_new();
+	/* freed on every return, the early ones too */
+	g_autoptr(GPtrArray) axes = g_ptr_array_new_with_free_func(free_axis);
 	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(free_job);
 	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
 	g_autofree char *tmp = NULL, *plan = NULL, *sweep_id = NULL;
@@ -674,12 +684,5 @@ int cmd_sweep(int argc, char **argv)
 		sweep_id, all->len, all->len - failed - bad, failed, bad,
 		(g_get_monotonic_time() - t0) / 1e6, db);
 	g_print("report: nssim report --sweep %s %s\n", sweep_id, db);
-	for (guint i = 0; i < axes->len; i++) {
-		struct axis *a = axes->pdata[i];
-
-		g_free(a->key);
-		g_strfreev(a->values);
-		g_free(a);
-	}
 	return bad ? 2 : failed ? 1 : 0;
 }

@@ -105,7 +105,10 @@ int sim_source_load(struct sim *s, lua_State *L, const char *role, const char *n
 	if (stored) {
 		const char *data = g_bytes_get_data(stored, &n);
 
-		copy = g_memdup2(data ? data : "", n + 1);
+		/* the stored bytes and a terminating NUL the GBytes does not have */
+		copy = g_malloc(n + 1);
+		if (n)
+			memcpy(copy, data, n);
 		copy[n] = 0;
 	} else {
 		g_autoptr(GError) err = NULL;
