@@ -26,6 +26,8 @@ GQuark nss_db_error_quark(void);
 #define NSS_DB_SCHEMA_VERSION 3
 
 typedef struct sqlite3 sqlite3;
+/* The first column of the first row of @sql, or -1 (no row, an error). */
+int64_t nss_db_int(sqlite3 *db, const char *sql);
 /* Refuse a foreign SQLite file or a newer trace schema, with the reason. */
 gboolean nss_db_check(sqlite3 *db, const char *path, GError **error);
 

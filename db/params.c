@@ -113,18 +113,6 @@ out:
 	return ok;
 }
 
-static int64_t one_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return v;
-}
 
 /*
  * Schema 3 over 2 (or 1): run.sweep, namespace.label, the sweep and run_param tables.  The
@@ -138,14 +126,14 @@ gboolean nss_db_upgrade(sqlite3 *db, GError **error)
 	char *msg = NULL;
 
 	/* namespace.label came with schema 3 too, after the first traces of it */
-	if (!one_int(db, "SELECT count(*) FROM pragma_table_info('namespace') WHERE name = 'label'") &&
+	if (!nss_db_int(db, "SELECT count(*) FROM pragma_table_info('namespace') WHERE name = 'label'") &&
 	    sqlite3_exec(db, "ALTER TABLE namespace ADD COLUMN label TEXT", NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
-	if (one_int(db, "PRAGMA user_version") >= NSS_DB_SCHEMA_VERSION)
+	if (nss_db_int(db, "PRAGMA user_version") >= NSS_DB_SCHEMA_VERSION)
 		return TRUE;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
-	if (!one_int(db, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'sweep'") &&
+	if (!nss_db_int(db, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'sweep'") &&
 	    sqlite3_exec(db, "ALTER TABLE run ADD COLUMN sweep TEXT", NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	/* a schema-2 sweep left its id in sweep_run; its plan is not known */

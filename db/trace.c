@@ -222,7 +222,7 @@ fail:
 	return NULL;
 }
 
-static int64_t pragma_int(sqlite3 *db, const char *pragma)
+int64_t nss_db_int(sqlite3 *db, const char *pragma)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
@@ -244,10 +244,10 @@ static int64_t pragma_int(sqlite3 *db, const char *pragma)
  */
 gboolean nss_db_check(sqlite3 *db, const char *path, GError **error)
 {
-	int64_t app = pragma_int(db, "PRAGMA application_id");
-	int64_t ver = pragma_int(db, "PRAGMA user_version");
-	int64_t tables = pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-	int64_t run = pragma_int(db, "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table'"
+	int64_t app = nss_db_int(db, "PRAGMA application_id");
+	int64_t ver = nss_db_int(db, "PRAGMA user_version");
+	int64_t tables = nss_db_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+	int64_t run = nss_db_int(db, "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table'"
 				     " AND name IN ('run', 'event', 'transition')");
 
 	if (app < 0 || tables < 0) {
@@ -665,7 +665,7 @@ void nss_db_index(const char *path)
 		 * of an older nssim gets the views added since, too.
 		 */
 		if (nss_db_check(t.db, path, NULL) &&
-		    pragma_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
+		    nss_db_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
 				     " (type = 'index' AND name = 'violation_run') OR"
 				     " (type = 'view' AND name IN ('ns_holders', 'ns_holders_at'))") < 3)
 			exec(&t, finish_sql, NULL);
