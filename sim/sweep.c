@@ -65,23 +65,6 @@ static const char *run_option(const char *key)
 	return NULL;
 }
 
-/* Copy one run of @src into the main database, under a new run id, and
- * record it as job @job of sweep @sweep in the same transaction. */
-/* Has the attached run database "src" this table? */
-static bool has_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st;
-	bool yes = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM src.sqlite_master WHERE type = 'table' AND name = ?1",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		yes = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return yes;
-}
-
 /*
  * The scenario's header judges the parameters of a combination (nssim run
  * --check-params stops at the header, writes nothing): FALSE, with its
@@ -110,86 +93,6 @@ static bool check_params(const struct job *j)
 	g_printerr("nssim sweep: %s\n", g_str_has_prefix(err_text, "nssim run: ")
 		   ? err_text + strlen("nssim run: ") : err_text);
 	return false;
-}
-
-static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint job,
-			  GError **err)
-{
-	static const char *const tables[] = {
-		"event", "transition", "namespace", "task", "violation", "warning", "expectation",
-		"run_source",
-		"run_param",
-	};
-	g_autofree char *q = g_strdup_printf("ATTACH DATABASE '%s' AS src", src);
-	g_autofree char *run = g_strdup_printf(
-		"INSERT INTO run (scenario, kernel, seed, config, started_at, finished_at, status,"
-		" error, fingerprint, events, transitions, sweep)"
-		" SELECT scenario, kernel, seed, config, started_at, finished_at, status, error,"
-		" fingerprint, events, transitions, '%s' FROM src.run", sweep);
-	char *msg = NULL;
-	int64_t id;
-
-	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (sqlite3_exec(db, run, NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	id = sqlite3_last_insert_rowid(db);
-	/* the runs' texts, once per content whatever the number of runs */
-	if (has_table(db, "source_blob") &&
-	    sqlite3_exec(db, "INSERT OR IGNORE INTO main.source_blob SELECT * FROM src.source_blob",
-			 NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
-		g_autofree char *cols = NULL;
-		g_autofree char *ins = NULL;
-		GString *c = g_string_new(NULL);
-		sqlite3_stmt *st;
-		g_autofree char *pragma = g_strdup_printf("PRAGMA src.table_info(%s)", tables[i]);
-
-		/* a run database of an older nssim, left by an interrupted sweep */
-		if (!has_table(db, tables[i])) {
-			g_string_free(c, TRUE);
-			continue;
-		}
-		if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) {
-			g_string_free(c, TRUE);
-			goto fail_db;
-		}
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 1);
-
-			if (strcmp(name, "run"))
-				g_string_append_printf(c, ", %s", name);
-		}
-		sqlite3_finalize(st);
-		cols = g_string_free(c, FALSE);
-		ins = g_strdup_printf("INSERT INTO main.%s (run%s) SELECT %" G_GINT64_FORMAT "%s FROM src.%s",
-				      tables[i], cols, id, cols, tables[i]);
-		if (sqlite3_exec(db, ins, NULL, NULL, &msg) != SQLITE_OK)
-			goto fail;
-	}
-	{
-		g_autofree char *mark = g_strdup_printf(
-			"INSERT INTO sweep_run (sweep, job, run) VALUES ('%s', %u, %" G_GINT64_FORMAT ")",
-			sweep, job, id);
-
-		if (sqlite3_exec(db, mark, NULL, NULL, &msg) != SQLITE_OK)
-			goto fail;
-	}
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-	return TRUE;
-fail_db:
-	msg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
-fail:
-	g_set_error(err, NSS_DB_ERROR, 1, "merging %s: %s", src, msg ? msg : "?");
-	sqlite3_free(msg);
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-	return FALSE;
 }
 
 static const char *status_text(int status)
@@ -391,7 +294,7 @@ static char *resume_or_recover(sqlite3 *out, const char *dir, const char *plan, 
 			g_autofree char *run = g_strdup_printf("%s/run-%u.db", dir, i);
 
 			if (finished_status(run) >= 0 && !job_merged(out, id, i)) {
-				if (merge_run(out, run, id, i, &err))
+				if (sim_merge_run(out, run, id, i, &err))
 					merged++;
 				else
 					g_clear_error(&err);
@@ -644,7 +547,7 @@ int cmd_sweep(int argc, char **argv)
 
 		if (j->merged || !g_file_test(j->db, G_FILE_TEST_EXISTS))
 			continue;
-		if (!merge_run(out, j->db, sweep_id, i, &err)) {
+		if (!sim_merge_run(out, j->db, sweep_id, i, &err)) {
 			g_printerr("nssim sweep: %s\n", err->message);
 			g_clear_error(&err);
 			bad++;

@@ -778,6 +778,61 @@ class SweepReport(Base):
         self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'failed'"), [(2,)])
 
 
+class Merge(Base):
+    """nssim merge: runs made anywhere into one database, each once."""
+    SCEN = "scenarios/lazy-tlb-study.lua"
+
+    def runs(self, seeds):
+        dbs = []
+        for seed in seeds:
+            db = os.path.join(self.tmp.name, "r%d.db" % seed)
+            r = run(["run", "--db", db, "--seed=%d" % seed, "--param=duration=100ms",
+                     os.path.join(ROOT, self.SCEN)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            dbs.append(db)
+        return dbs
+
+    def test_merge_runs(self):
+        a, b = self.runs([1, 2])
+        r = run(["merge", self.db, b, a])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("merge: 2 run(s) merged", r.stdout)
+        # in the order given, with their parameters
+        self.assertEqual(self.query("SELECT id, seed, sweep FROM run"), [(1, 2, None), (2, 1, None)])
+        self.assertEqual(self.query("SELECT value FROM run_param WHERE run = 1 AND name = 'duration'"),
+                         [(100000000,)])
+        # a run already there: refused, one line, nothing merged; --resume skips it
+        c, = self.runs([3])
+        r = run(["merge", self.db, c, a])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertIn("r1.db: run 1 is in %s already (run 2); --resume skips it" % self.db, r.stderr)
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(2,)])
+        r = run(["merge", "--resume", self.db, a, c, b])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 run(s) merged", r.stdout)
+        self.assertIn("2 already there", r.stdout)
+        self.assertEqual(self.query("SELECT seed FROM run ORDER BY id"), [(2,), (1,), (3,)])
+
+    def test_merge_bad_input(self):
+        a, = self.runs([1])
+        con = sqlite3.connect(a)
+        con.execute("UPDATE run SET status = 'running'")
+        con.commit()
+        con.close()
+        empty = self.scenario("", "empty.db")
+        for args, why in [([self.db], "expected OUT.db and at least one input"),
+                          ([self.db, a], "r1.db: run 1 has not finished (status running)"),
+                          ([self.db, "/nonexistent.db"], "/nonexistent.db: no such database"),
+                          ([self.db, empty], "empty.db: not an nssim trace"),
+                          ([self.db, self.tmp.name], "a directory without a plan's")]:
+            r = run(["merge"] + args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+            self.assertIn(why, r.stderr)
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(0,)])
+
+
 def quantile(values, q):
     """The report's percentile: linear between the closest ranks."""
     v = sorted(values)
