@@ -13,6 +13,9 @@
  * for the same plan, keeps them and runs only the rest).  Each merge
  * commits with a sweep_run row, so none is merged twice.
  *
+ * The per-run lines come in job order, whichever run finished first; on a
+ * terminal a status line (progress.c) says how many are done.
+ *
  * The sweep is data too: a sweep row (its id, scenario, times and plan as
  * JSON), run.sweep on each of its runs, and every run's parameters as
  * run_param rows (written by the run itself, copied by the merge).
@@ -35,6 +38,7 @@ struct job {
 	GPid pid;
 	int status;     /* -1 not run yet; else nssim run's exit status */
 	bool merged;    /* in the target database already (a resumed sweep) */
+	bool kept;      /* finished by the interrupted sweep this one resumes */
 };
 
 static gboolean parse_seeds(const char *spec, int64_t *lo, int64_t *hi)
@@ -308,6 +312,20 @@ static char *resume_or_recover(sqlite3 *out, const char *dir, const char *plan, 
 	return NULL;
 }
 
+/* The per-run lines, in job order: those finished since the last call. */
+static void print_done(GPtrArray *all, guint *shown)
+{
+	while (*shown < all->len) {
+		struct job *j = all->pdata[*shown];
+
+		if (j->status < 0)
+			break;
+		g_print("[%u/%u] %s: %s%s\n", *shown + 1, all->len, j->label, status_text(j->status),
+			j->kept ? " (kept from the interrupted sweep)" : "");
+		(*shown)++;
+	}
+}
+
 static void free_job(gpointer p)
 {
 	struct job *j = p;
@@ -340,7 +358,7 @@ int cmd_sweep(int argc, char **argv)
 	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
 	g_autofree char *tmp = NULL, *plan = NULL, *sweep_id = NULL;
 	int64_t lo = 1, hi = 1;
-	guint ncombo = 1, next = 0, running = 0, failed = 0, bad = 0;
+	guint ncombo = 1, next = 0, running = 0, failed = 0, bad = 0, shown = 0, done = 0;
 	sqlite3 *out = NULL;
 	gint64 t0 = g_get_monotonic_time();
 
@@ -497,11 +515,13 @@ int cmd_sweep(int argc, char **argv)
 		else if (j->status < 0)
 			remove_run_db(j->db);   /* not finished: run it again */
 		if (j->status >= 0) {
-			g_print("[%u/%u] %s: %s (kept from the interrupted sweep)\n", i + 1, all->len,
-				j->label, status_text(j->status));
+			j->kept = true;
+			done++;
 			failed += j->status == 1;
 		}
 	}
+	print_done(all, &shown);
+	sim_progress_begin();
 
 	/* run the others, at most `jobs` at a time */
 	while (next < all->len || running) {
@@ -521,6 +541,8 @@ int cmd_sweep(int argc, char **argv)
 		}
 		if (!running)
 			break;
+		sim_progress_show("sweep: %u of %u runs done, %u running, %.0f s", done, all->len, running,
+				  (g_get_monotonic_time() - t0) / 1e6);
 		{
 			int status;
 			GPid pid = waitpid(-1, &status, 0);
@@ -532,14 +554,17 @@ int cmd_sweep(int argc, char **argv)
 					j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 					j->pid = 0;
 					running--;
-					g_print("[%u/%u] %s: %s\n", i + 1, all->len, j->label,
-						status_text(j->status));
+					done++;
 					failed += j->status == 1;
 					bad += j->status > 1;
 				}
 			}
+			/* the runs' lines in job order; a status line between them on a terminal */
+			sim_progress_end();
+			print_done(all, &shown);
 		}
 	}
+	sim_progress_end();
 
 	/* gather, in combination order; each merge commits with its sweep_run row */
 	for (guint i = 0; i < all->len; i++) {
@@ -557,12 +582,12 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (!bad) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-		g_autofree char *done = g_date_time_format_iso8601(now);
+		g_autofree char *finished = g_date_time_format_iso8601(now);
 		sqlite3_stmt *st = NULL;
 
 		if (sqlite3_prepare_v2(out, "UPDATE sweep SET finished_at = ?1 WHERE id = ?2", -1, &st,
 				       NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, done, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 1, finished, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, sweep_id, -1, SQLITE_STATIC);
 			sqlite3_step(st);
 		}

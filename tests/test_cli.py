@@ -6,6 +6,7 @@ Usage: test_cli.py NSSIM SOURCE_ROOT
 """
 import json
 import math
+import shlex
 import os
 import re
 import shutil
@@ -717,6 +718,30 @@ class SweepReport(Base):
         self.assertIn(",duration,", csv[0])
         self.assertEqual(run(["report", self.db, "--run", "99"]).returncode, 2)
         self.assertEqual(run(["report", self.db, "--format", "xml"]).returncode, 2)
+
+    def test_lines_in_job_order(self):
+        scen = os.path.join(ROOT, "scenarios/lazy-tlb-study.lua")
+        params = ["--param", "duration=100ms", "--param", "cpus=2,4", "--param",
+                  "lazy_tlb=refcount,shootdown", "--seeds", "1..2"]
+        r = run(["sweep", scen, "--db", self.db, "-j", "2"] + params)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # the runs' lines in job order, whichever finished first (not a terminal: no status line)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("[")]
+        self.assertEqual([l.split("]")[0] for l in lines], ["[%d/8" % k for k in range(1, 9)])
+        self.assertEqual([l.split(": ")[0].split("] ")[1] for l in lines],
+                         ["duration=100ms cpus=%d lazy_tlb=%s seed=%d" % (c, m, seed)
+                          for c in (2, 4) for m in ("refcount", "shootdown") for seed in (1, 2)])
+        self.assertNotIn("\r", r.stdout + r.stderr)
+        if shutil.which("script"):
+            # on a terminal: a status line between the runs' lines, cleared before each
+            cmd = [NSSIM, "sweep", scen, "--db", self.db + "2", "-j", "2"] + params
+            t = subprocess.run(["script", "-qec", " ".join(map(shlex.quote, cmd)), "/dev/null"],
+                               capture_output=True, timeout=60)
+            out = t.stdout.decode()
+            self.assertEqual(t.returncode, 0, out)
+            self.assertRegex(out, r"\rsweep: \d of 8 runs done, [12] running, \d+ s\x1b\[K")
+            self.assertRegex(out, r"\r\x1b\[K\[\d/8\] duration=100ms cpus=2 lazy_tlb=refcount seed=1: ok")
+            self.assertIn("[8/8] duration=100ms cpus=4 lazy_tlb=shootdown seed=2: ok\r\n", out)
 
     def killed_sweep(self, scen, params):
         # a sweep killed (SIGKILL, with its runs) once its first run finished
