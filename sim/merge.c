@@ -518,7 +518,9 @@ int cmd_merge(int argc, char **argv)
 				g_autofree char *key = r->sweep
 					? g_strdup_printf("%s/%" G_GINT64_FORMAT, r->sweep, r->job) : NULL;
 
-				if (pass == 0 && key && !g_hash_table_add(seen, g_steal_pointer(&key))) {
+				/* with --resume, the second is skipped as already there */
+				if (pass == 0 && key && !g_hash_table_add(seen, g_steal_pointer(&key)) &&
+				    !resume) {
 					g_printerr("nssim merge: %s: job %" G_GINT64_FORMAT " of sweep %s is"
 						   " given twice\n", x->path, r->job, r->sweep);
 					goto refused;
