@@ -1898,6 +1898,41 @@ class Explore(Base):
             self.assertEqual(r.returncode, 2, bad)
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
 
+    def test_shards_find_the_same_bugs(self):
+        # every shard draws every sequence and runs its own: the union of the
+        # shards' bugs, each from its lowest sequence, is the unsharded search's
+        def bugs(out):
+            found = {}
+            for m in re.finditer(r"^bug \d+ after [0-9.]+ s \(sequence (\d+)\): (\S+) in a (.+?) event;"
+                                 r" minimal scenario \(\d+ operations\):\n(.*?)(?=^bug |^explore: )",
+                                 out, re.M | re.S):
+                key = (m.group(2), m.group(3))
+                self.assertNotIn(key, found)
+                found[key] = (int(m.group(1)), m.group(4))
+            return found
+        args = ["explore", "--kernel", "6.19-prefix", "--seed", "3", "--sequences", "3000",
+                "--time-limit", "300", "--bugs", "100", "--jobs", "2"]
+        r = run(args)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        whole = bugs(r.stdout)
+        self.assertGreaterEqual(len(whole), 3)
+        union = {}
+        for i in (1, 2, 3):
+            r = run(args + ["--shard", "%d/3" % i])
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            self.assertIn("explore: shard %d/3: sequences k with k-1 = %d modulo 3\n" % (i, i - 1),
+                          r.stdout)
+            self.assertIn(": 1000 sequences", r.stdout)
+            for key, (nr, text) in bugs(r.stdout).items():
+                self.assertEqual((nr - 1) % 3, i - 1)
+                if key not in union or nr < union[key][0]:
+                    union[key] = (nr, text)
+        self.assertEqual(union, whole)
+        for bad in ("0/2", "3/2", "1", "x/2"):
+            r = run(["explore", "--time-limit", "1", "--shard", bad])
+            self.assertEqual((r.returncode, r.stderr), (2, "nssim explore: --shard %s: I/N with"
+                             " 1 <= I <= N, for the random search\n" % bad))
+
     def test_progress_only_on_a_terminal(self):
         # a status line rewritten in place on a terminal; logs and pipes get none
         import shlex
