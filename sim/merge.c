@@ -467,7 +467,7 @@ int cmd_merge(int argc, char **argv)
 		"runs keep their sweep id, job and parameters.  Every input run must have\n"
 		"finished; one OUT has already (same sweep and job, or the same scenario\n"
 		"text, kernel, seed, parameters and fingerprint) is refused, or skipped with\n"
-		"--resume.  Each run is merged in one transaction: a killed merge can be\n"
+		"--resume.  Each input is merged in one transaction: a killed merge can be\n"
 		"started again with --resume.  Exit 2 on bad input, with one line.\n"
 		"Example: nssim merge study.db study.db.plan/");
 	g_option_context_add_main_entries(ctx, entries, NULL);
