@@ -239,6 +239,25 @@ static int64_t one_int(sqlite3 *db, const char *sql)
 	" (SELECT group_concat(name || '=' || quote(value), ' ') FROM (SELECT name, value FROM " \
 	s ".run_param p WHERE p.run = r.id ORDER BY name)) AS params"
 
+/* src's run @run by content, to find it given twice */
+static char *run_identity(sqlite3 *db, int64_t run)
+{
+	static const char *const sql =
+		"SELECT r.kernel || '|' || r.seed || '|' || ifnull(r.fingerprint, '') || '|' ||"
+		" ifnull(sha, '') || '|' || ifnull(params, '') FROM (SELECT r.*, " RUN_IDENTITY("src")
+		" FROM src.run r WHERE r.id = ?1) r";
+	sqlite3_stmt *st;
+	char *key = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, run);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			key = g_strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	return key;
+}
+
 /*
  * Is src's run @run in main already?  Its id there, else 0.  Same sweep and
  * job, or the same run by content.
@@ -515,14 +534,19 @@ int cmd_merge(int argc, char **argv)
 			for (guint k = 0; k < runs->len; k++) {
 				const struct src_run *r = &g_array_index(runs, struct src_run, k);
 				int64_t there = already_merged(out, r->id, r->sweep, r->job);
-				g_autofree char *key = r->sweep
-					? g_strdup_printf("%s/%" G_GINT64_FORMAT, r->sweep, r->job) : NULL;
+				g_autofree char *key = pass ? NULL : r->sweep
+					? g_strdup_printf("%s/%" G_GINT64_FORMAT, r->sweep, r->job)
+					: run_identity(out, r->id);
 
 				/* with --resume, the second is skipped as already there */
 				if (pass == 0 && key && !g_hash_table_add(seen, g_steal_pointer(&key)) &&
 				    !resume) {
-					g_printerr("nssim merge: %s: job %" G_GINT64_FORMAT " of sweep %s is"
-						   " given twice\n", x->path, r->job, r->sweep);
+					if (r->sweep)
+						g_printerr("nssim merge: %s: job %" G_GINT64_FORMAT " of sweep %s"
+							   " is given twice\n", x->path, r->job, r->sweep);
+					else
+						g_printerr("nssim merge: %s: run %" G_GINT64_FORMAT " is given"
+							   " twice\n", x->path, r->id);
 					goto refused;
 				}
 				if (there && !resume) {

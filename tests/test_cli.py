@@ -833,6 +833,10 @@ class Merge(Base):
         self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
         self.assertIn("r1.db: run 1 is in %s already (run 2); --resume skips it" % self.db, r.stderr)
         self.assertEqual(self.query("SELECT count(*) FROM run"), [(2,)])
+        # the same run twice on the command line: refused before anything is merged
+        r = run(["merge", self.db, c, c])
+        self.assertEqual((r.returncode, r.stderr), (2, "nssim merge: %s: run 1 is given twice\n" % c))
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(2,)])
         r = run(["merge", "--resume", self.db, a, c, b])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("1 run(s) merged", r.stdout)
