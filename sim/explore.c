@@ -582,6 +582,7 @@ struct found {
 	char *rule, *event_op, *lua;
 	guint len, orig_len;
 	double at_s;
+	guint64 nr;           /* the random sequence it came from, from 1; 0 exhaustive */
 };
 
 /*
@@ -615,6 +616,7 @@ struct seq_ctx {
 struct seq_batch {
 	uint32_t n;           /* sequences in it */
 	uint32_t pad;
+	uint64_t first;       /* the first one's number; the next ones' follow by --shard's N */
 	struct op ops[];      /* n * depth */
 };
 
@@ -674,6 +676,8 @@ int cmd_explore(int argc, char **argv)
 	gint depth = 24, max_bugs = 4, jobs = -1;      /* -1: the online CPUs */
 	gint64 max_seqs = 0;
 	gboolean exhaustive = FALSE, no_faults = FALSE, no_time_opt = FALSE;
+	g_autofree char *shard = NULL;
+	guint shard_i = 1, shard_n = 1;
 	GOptionEntry entries[] = {
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled (default 6.19)", "V" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default 1)", "N" },
@@ -682,6 +686,7 @@ int cmd_explore(int argc, char **argv)
 		{ "bugs", 0, 0, G_OPTION_ARG_INT, &max_bugs, "Stop after this many distinct bugs (default 4)", "N" },
 		{ "sequences", 'n', 0, G_OPTION_ARG_INT64, &max_seqs, "Random search: stop after this many sequences (default 0: only the time limit); with it, the result does not depend on --jobs or the machine", "N" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Random search: worker processes (default: the online CPUs); the same seed gives the same sequences and bugs whatever N", "N" },
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Random search: run only sequence k (from 1) with k-1 equal to I-1 modulo N; every sequence is still drawn, so the shards' bugs together, each kept from its lowest sequence, are the unsharded search's (with --sequences, and --bugs not cutting it short)", "I/N" },
 		{ "exhaustive", 0, 0, G_OPTION_ARG_NONE, &exhaustive, "Every sequence up to --depth over a fixed alphabet, skipping states seen before", NULL },
 		{ "no-time", 0, 0, G_OPTION_ARG_NONE, &no_time_opt, "Random search: no time namespaces (for kernels without CONFIG_TIME_NS, such as the User-Mode Linux builds)", NULL },
 		{ "no-faults", 0, 0, G_OPTION_ARG_NONE, &no_faults, "Random search: never make a fallible site fail (default: 1 operation in 16 arms one)", NULL },
@@ -721,6 +726,25 @@ int cmd_explore(int argc, char **argv)
 		g_printerr("nssim explore: --jobs (1..1024) and --sequences (0 or more) are for the"
 			   " random search\n");
 		return 2;
+	}
+	if (shard) {
+		char *end;
+		guint64 a = g_ascii_strtoull(shard, &end, 10), b = 0;
+		bool ok = end != shard && *end == '/';
+
+		if (ok) {
+			const char *nb = end + 1;
+
+			b = g_ascii_strtoull(nb, &end, 10);
+			ok = end != nb && !*end && a >= 1 && a <= b && b <= 1000000;
+		}
+		if (!ok || exhaustive) {
+			g_printerr("nssim explore: --shard %s: I/N with 1 <= I <= N, for the random search\n",
+				   shard);
+			return 2;
+		}
+		shard_i = (guint)a;
+		shard_n = (guint)b;
 	}
 	if (jobs == -1)
 		jobs = exhaustive ? 1 : (gint)MIN(g_get_num_processors(), 1024);
@@ -839,9 +863,14 @@ int cmd_explore(int argc, char **argv)
 						drawing = false;
 						break;
 					}
+					/* another shard's sequences are drawn all the same: the stream goes on */
 					for (gint i = 0; i < depth; i++)
 						random_op(g, &seq[i], !no_faults);
 					submitted++;
+					if ((submitted - 1) % shard_n != shard_i - 1)
+						continue;
+					if (!b->n)
+						b->first = submitted;
 					b->n++;
 					if (submitted <= (guint64)emit_n &&
 					    !emit_sequence(kernel, seed, depth, submitted, seq, emit_dir,
@@ -885,7 +914,8 @@ int cmd_explore(int argc, char **argv)
 				if (res[k].violated && !bug_known(bugs, res[k].rule, res[k].sig)) {
 					struct found f = { .rule = g_strdup(res[k].rule),
 							   .event_op = g_strdup(res[k].sig),
-							   .orig_len = depth };
+							   .orig_len = depth,
+							   .nr = b->first + (guint64)k * shard_n };
 					guint n = shrink(kernel, seq, depth, res[k].rule, res[k].sig,
 							 &shrink_runs);
 					struct runner w;
@@ -929,8 +959,12 @@ int cmd_explore(int argc, char **argv)
 				kernel, seed, no_faults ? " --no-faults" : "", no_time ? " --no-time" : "", b->rule, b->event_op, b->orig_len, b->len, b->rule,
 				b->event_op, kernel, b->lua);
 
-			g_print("bug %u after %.2f s: %s in a %s event; minimal scenario (%u operations):\n%s\n",
-				i + 1, b->at_s, b->rule, b->event_op, b->len, text);
+			char from[48] = "";
+
+			if (b->nr)
+				g_snprintf(from, sizeof(from), " (sequence %" G_GUINT64_FORMAT ")", b->nr);
+			g_print("bug %u after %.2f s%s: %s in a %s event; minimal scenario (%u operations):\n%s\n",
+				i + 1, b->at_s, from, b->rule, b->event_op, b->len, text);
 			if (out) {
 				g_autofree char *path = i == 0 ? g_strdup(out)
 					: g_strdup_printf("%.*s-%u.lua", (int)(strlen(out) -
@@ -945,6 +979,9 @@ int cmd_explore(int argc, char **argv)
 			g_free(b->event_op);
 			g_free(b->lua);
 		}
+		if (shard_n > 1)
+			g_print("explore: shard %u/%u: sequences k with k-1 = %u modulo %u\n", shard_i,
+				shard_n, shard_i - 1, shard_n);
 		g_print("explore: kernel %s, seed %" G_GINT64_FORMAT ": %" G_GUINT64_FORMAT
 			" sequences (%.0f/s, %.0f operations/s), %" G_GUINT64_FORMAT
 			" faults injected, %u shrink runs, %u distinct violation(s) in %.1f s\n",

@@ -15,6 +15,7 @@ static const struct {
 	{ "tree", cmd_tree, "Draw the namespace ownership tree of a trace at an event" },
 	{ "ls", cmd_ls, "List the namespaces alive at an event of a trace, with counts and holders" },
 	{ "sweep", cmd_sweep, "Run a scenario over parameter values and seeds, in parallel, into one database" },
+	{ "merge", cmd_merge, "Merge trace databases (a sweep plan's runs, shards, any runs) into one" },
 	{ "export", cmd_export, "Export a run as a C test vector for a real kernel, as JSON lines, or as a Perfetto trace" },
 	{ "explore", cmd_explore, "Search random operation sequences for invariant violations; shrink them" },
 	{ "faultsim", cmd_faultsim, "Fail each pass through each fallible site in turn; report broken error paths" },

@@ -217,6 +217,13 @@ int cmd_explore(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 int cmd_faultsim(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+
+/* merge.c: copy the one run of database @src into @db, new id, as job @job
+ * of @sweep (NULL: no sweep), in one transaction */
+gboolean sim_merge_run(struct sqlite3 *db, const char *src, const char *sweep, guint job, GError **err);
+/* the "sweep" file of a --plan directory */
+char *sim_plan_sweep_text(const char *id, const char *scenario, guint runs, const char *plan_json);
 
 /* perfetto.c: a run of trace database @path as Chrome trace-event JSON, to
  * @out (NULL or "-": stdout); @run 0: the last.  Exit status: 0 or 2. */

@@ -13,12 +13,23 @@
  * for the same plan, keeps them and runs only the rest).  Each merge
  * commits with a sweep_run row, so none is merged twice.
  *
+ * Runs made elsewhere: --plan FILE writes every run's command line instead
+ * (absolute paths, a database each in the plan directory, run-KEY.db with
+ * KEY the job number), for GNU parallel, xargs -P or a Slurm array
+ * (--slurm); `nssim merge` (merge.c) gathers them.  --shard I/N keeps the
+ * jobs whose number is I-1 modulo N, here or in a plan; the pieces of a
+ * sweep share an id, a hash of its plan, so the merge makes one sweep.
+ *
+ * The per-run lines come in job order, whichever run finished first; on a
+ * terminal a status line (progress.c) says how many are done.
+ *
  * The sweep is data too: a sweep row (its id, scenario, times and plan as
  * JSON), run.sweep on each of its runs, and every run's parameters as
  * run_param rows (written by the run itself, copied by the merge).
  */
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "sim.h"
@@ -44,6 +55,8 @@ struct job {
 	GPid pid;
 	int status;     /* -1 not run yet; else nssim run's exit status */
 	bool merged;    /* in the target database already (a resumed sweep) */
+	bool kept;      /* finished by the interrupted sweep this one resumes */
+	bool other;     /* another --shard's */
 };
 
 static gboolean parse_seeds(const char *spec, int64_t *lo, int64_t *hi)
@@ -74,23 +87,6 @@ static const char *run_option(const char *key)
 	return NULL;
 }
 
-/* Copy one run of @src into the main database, under a new run id, and
- * record it as job @job of sweep @sweep in the same transaction. */
-/* Has the attached run database "src" this table? */
-static bool has_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st;
-	bool yes = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM src.sqlite_master WHERE type = 'table' AND name = ?1",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		yes = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return yes;
-}
-
 /*
  * The scenario's header judges the parameters of a combination (nssim run
  * --check-params stops at the header, writes nothing): FALSE, with its
@@ -119,86 +115,6 @@ static bool check_params(const struct job *j)
 	g_printerr("nssim sweep: %s\n", g_str_has_prefix(err_text, "nssim run: ")
 		   ? err_text + strlen("nssim run: ") : err_text);
 	return false;
-}
-
-static gboolean merge_run(sqlite3 *db, const char *src, const char *sweep, guint job,
-			  GError **err)
-{
-	static const char *const tables[] = {
-		"event", "transition", "namespace", "task", "violation", "warning", "expectation",
-		"run_source",
-		"run_param",
-	};
-	g_autofree char *q = g_strdup_printf("ATTACH DATABASE '%s' AS src", src);
-	g_autofree char *run = g_strdup_printf(
-		"INSERT INTO run (scenario, kernel, seed, config, started_at, finished_at, status,"
-		" error, fingerprint, events, transitions, sweep)"
-		" SELECT scenario, kernel, seed, config, started_at, finished_at, status, error,"
-		" fingerprint, events, transitions, '%s' FROM src.run", sweep);
-	char *msg = NULL;
-	int64_t id;
-
-	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (sqlite3_exec(db, run, NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	id = sqlite3_last_insert_rowid(db);
-	/* the runs' texts, once per content whatever the number of runs */
-	if (has_table(db, "source_blob") &&
-	    sqlite3_exec(db, "INSERT OR IGNORE INTO main.source_blob SELECT * FROM src.source_blob",
-			 NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
-		g_autofree char *cols = NULL;
-		g_autofree char *ins = NULL;
-		GString *c = g_string_new(NULL);
-		sqlite3_stmt *st;
-		g_autofree char *pragma = g_strdup_printf("PRAGMA src.table_info(%s)", tables[i]);
-
-		/* a run database of an older nssim, left by an interrupted sweep */
-		if (!has_table(db, tables[i])) {
-			g_string_free(c, TRUE);
-			continue;
-		}
-		if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) {
-			g_string_free(c, TRUE);
-			goto fail_db;
-		}
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 1);
-
-			if (strcmp(name, "run"))
-				g_string_append_printf(c, ", %s", name);
-		}
-		sqlite3_finalize(st);
-		cols = g_string_free(c, FALSE);
-		ins = g_strdup_printf("INSERT INTO main.%s (run%s) SELECT %" G_GINT64_FORMAT "%s FROM src.%s",
-				      tables[i], cols, id, cols, tables[i]);
-		if (sqlite3_exec(db, ins, NULL, NULL, &msg) != SQLITE_OK)
-			goto fail;
-	}
-	{
-		g_autofree char *mark = g_strdup_printf(
-			"INSERT INTO sweep_run (sweep, job, run) VALUES ('%s', %u, %" G_GINT64_FORMAT ")",
-			sweep, job, id);
-
-		if (sqlite3_exec(db, mark, NULL, NULL, &msg) != SQLITE_OK)
-			goto fail;
-	}
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-	return TRUE;
-fail_db:
-	msg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
-fail:
-	g_set_error(err, NSS_DB_ERROR, 1, "merging %s: %s", src, msg ? msg : "?");
-	sqlite3_free(msg);
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-	return FALSE;
 }
 
 static const char *status_text(int status)
@@ -246,8 +162,10 @@ static char *sweep_plan(const char *scenario, GPtrArray *all)
 		struct job *j = all->pdata[i];
 
 		g_string_append_printf(p, "%u\t%s", i, j->label);
+		/* not where its database goes: the shards of a sweep share its plan */
 		for (guint k = 0; k < j->argv->len && j->argv->pdata[k]; k++)
-			g_string_append_printf(p, "\t%s", (const char *)j->argv->pdata[k]);
+			if (strcmp(j->argv->pdata[k], j->db))
+				g_string_append_printf(p, "\t%s", (const char *)j->argv->pdata[k]);
 		g_string_append_c(p, '\n');
 	}
 	return g_string_free(p, FALSE);
@@ -400,7 +318,7 @@ static char *resume_or_recover(sqlite3 *out, const char *dir, const char *plan, 
 			g_autofree char *run = g_strdup_printf("%s/run-%u.db", dir, i);
 
 			if (finished_status(run) >= 0 && !job_merged(out, id, i)) {
-				if (merge_run(out, run, id, i, &err))
+				if (sim_merge_run(out, run, id, i, &err))
 					merged++;
 				else
 					g_clear_error(&err);
@@ -412,6 +330,128 @@ static char *resume_or_recover(sqlite3 *out, const char *dir, const char *plan, 
 			merged, db);
 	remove_sweep_dir(dir);
 	return NULL;
+}
+
+/* --shard I/N: I in 1..N */
+static bool parse_shard(const char *spec, guint *i, guint *n)
+{
+	char *end;
+	guint64 a, b;
+
+	a = g_ascii_strtoull(spec, &end, 10);
+	if (end == spec || *end != '/')
+		return false;
+	spec = end + 1;
+	b = g_ascii_strtoull(spec, &end, 10);
+	if (end == spec || *end || b < 1 || b > 100000 || a < 1 || a > b)
+		return false;
+	*i = (guint)a;
+	*n = (guint)b;
+	return true;
+}
+
+/*
+ * A sweep's id when its runs are made in pieces (--plan, --shard): the same
+ * for every piece, so that nssim merge gathers them as one sweep.  A hash
+ * of the plan (scenario text and every run's command line), shaped as a
+ * UUID.
+ */
+static char *plan_id(const char *plan)
+{
+	g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, plan, -1);
+
+	return g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+}
+
+/* A word for sh: bare when it is safe, else single-quoted. */
+static void shell_word(GString *line, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			 "_./=,:+@%-") == strlen(w)) {
+		g_string_append(line, w);
+	} else {
+		g_autofree char *q = g_shell_quote(w);
+
+		g_string_append(line, q);
+	}
+}
+
+/*
+ * --plan FILE: one sh command line per run of this shard, in job order;
+ * each removes what an earlier, killed attempt left of its database, then
+ * runs.  --slurm SCRIPT: an array job whose task N runs line N.
+ */
+static bool write_plan(GPtrArray *all, const char *file, const char *slurm, const char *dir,
+		       const char *db, guint mine)
+{
+	GString *p = g_string_new(NULL);
+	g_autoptr(GError) err = NULL;
+	bool ok;
+
+	for (guint i = 0; i < all->len; i++) {
+		struct job *j = all->pdata[i];
+
+		if (j->other)
+			continue;
+		g_string_append(p, "rm -f ");
+		shell_word(p, j->db);
+		g_string_append_c(p, ' ');
+		{
+			g_autofree char *w = g_strconcat(j->db, "-wal", NULL);
+			g_autofree char *s = g_strconcat(j->db, "-shm", NULL);
+
+			shell_word(p, w);
+			g_string_append_c(p, ' ');
+			shell_word(p, s);
+		}
+		g_string_append(p, " &&");
+		for (guint k = 0; k < j->argv->len && j->argv->pdata[k]; k++) {
+			g_string_append_c(p, ' ');
+			shell_word(p, j->argv->pdata[k]);
+		}
+		g_string_append_c(p, '\n');
+	}
+	ok = g_file_set_contents(file, p->str, -1, &err);
+	g_string_free(p, TRUE);
+	if (ok && slurm) {
+		GString *s = g_string_new("#!/bin/sh\n");
+		g_autofree char *out = g_build_filename(dir, "slurm-%A_%a.out", NULL);
+
+		g_string_append_printf(s, "# nssim sweep --slurm: task N of the array runs line N of the plan.\n"
+				       "#SBATCH --job-name=nssim-sweep\n#SBATCH --array=1-%u\n"
+				       "#SBATCH --output=%s\n", mine, out);
+		g_string_append(s, "set -eu\nplan=");
+		shell_word(s, file);
+		g_string_append_printf(s, "\nline=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" \"$plan\")\n"
+				       "if [ -z \"$line\" ]; then\n"
+				       "\techo \"nssim sweep --slurm: no line $SLURM_ARRAY_TASK_ID in $plan\" >&2\n"
+				       "\texit 2\nfi\nexec sh -c \"$line\"\n"
+				       "# when every task is done: nssim merge %s %s\n", db, dir);
+		ok = g_file_set_contents(slurm, s->str, -1, &err) && !chmod(slurm, 0755);
+		g_string_free(s, TRUE);
+	}
+	if (!ok)
+		g_printerr("nssim sweep: %s\n", err ? err->message : g_strerror(errno));
+	return ok;
+}
+
+/* The per-run lines, in job order: those finished since the last call. */
+static void print_done(GPtrArray *all, guint *shown, guint mine)
+{
+	static guint n;
+
+	if (!*shown)
+		n = 0;
+	while (*shown < all->len) {
+		struct job *j = all->pdata[*shown];
+
+		if (!j->other && j->status < 0)
+			break;
+		if (!j->other)
+			g_print("[%u/%u] %s: %s%s\n", ++n, mine, j->label, status_text(j->status),
+				j->kept ? " (kept from the interrupted sweep)" : "");
+		(*shown)++;
+	}
 }
 
 static void free_job(gpointer p)
@@ -428,6 +468,7 @@ int cmd_sweep(int argc, char **argv)
 {
 	g_auto(GStrv) params = NULL;
 	g_autofree char *seeds = NULL, *db = NULL, *kernel = NULL, *scripts = NULL;
+	g_autofree char *plan_file = NULL, *plan_dir = NULL, *shard = NULL, *slurm = NULL;
 	gint jobs = 0;
 	gboolean jobs_given = FALSE;
 	GOptionEntry entries[] = {
@@ -437,6 +478,10 @@ int cmd_sweep(int argc, char **argv)
 		{ "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel modelled, for every run", "V" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs at a time (default: online CPUs)", "N" },
 		{ "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts, "Directory of Lua modules for require() (default: $NSSIM_SCRIPTS, else nssim's own)", "DIR" },
+		{ "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_file, "Run nothing: write the runs to FILE, one sh command line each, in job order (for GNU parallel, xargs -P, a batch system); then nssim merge DB PLAN-DIR", "FILE" },
+		{ "plan-dir", 0, 0, G_OPTION_ARG_FILENAME, &plan_dir, "Where the plan's runs write their databases, run-KEY.db with KEY the job number (default: DB.plan/)", "DIR" },
+		{ "slurm", 0, 0, G_OPTION_ARG_FILENAME, &slurm, "Run nothing: write a Slurm sbatch script whose array task N runs line N of the plan (--plan, default SCRIPT.plan)", "SCRIPT" },
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Only the jobs of shard I of N: job numbers (from 0, in combination order) equal to I-1 modulo N; the shards' databases merge (nssim merge) into the whole sweep", "I/N" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua");
@@ -447,7 +492,11 @@ int cmd_sweep(int argc, char **argv)
 	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
 	g_autofree char *tmp = NULL, *plan = NULL, *sweep_id = NULL;
 	int64_t lo = 1, hi = 1;
-	guint ncombo = 1, next = 0, running = 0, failed = 0, bad = 0;
+	guint ncombo = 1, next = 0, running = 0, failed = 0, bad = 0, shown = 0;
+	guint shard_i = 1, shard_n = 1, mine = 0, done = 0;
+	int key_width;
+	const char *scen;
+	g_autofree char *scen_abs = NULL;
 	sqlite3 *out = NULL;
 	gint64 t0 = g_get_monotonic_time();
 
@@ -494,9 +543,41 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (jobs == 0)
 		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	tmp = g_strconcat(db, ".sweep", NULL);
+	if (shard && !parse_shard(shard, &shard_i, &shard_n)) {
+		g_printerr("nssim sweep: --shard %s: I/N, 1 <= I <= N\n", shard);
+		return 2;
+	}
+	if (slurm && !plan_file)
+		plan_file = g_strconcat(slurm, ".plan", NULL);
+	if (plan_dir && !plan_file) {
+		g_printerr("nssim sweep: --plan-dir goes with --plan or --slurm\n");
+		return 2;
+	}
+	/* a plan's lines run anywhere: absolute paths */
+	if (plan_file) {
+		g_autofree char *d = plan_dir ? g_steal_pointer(&plan_dir) : g_strconcat(db, ".plan", NULL);
+
+		plan_dir = g_canonicalize_filename(d, NULL);
+		tmp = g_strdup(plan_dir);
+		scen_abs = g_canonicalize_filename(argv[1], NULL);
+		if (scripts) {
+			g_autofree char *s = g_steal_pointer(&scripts);
+
+			scripts = g_canonicalize_filename(s, NULL);
+		}
+	} else {
+		tmp = g_strconcat(db, ".sweep", NULL);
+	}
+	scen = scen_abs ? scen_abs : argv[1];
 
 	/* the combinations, parameters in the order given, seeds innermost */
+	{
+		guint64 last = (guint64)ncombo * (guint64)(hi - lo + 1) - 1;
+
+		for (key_width = 1; last >= 10; last /= 10)
+			key_width++;
+		key_width = MAX(key_width, 4);
+	}
 	for (guint c = 0; c < ncombo; c++) {
 		for (int64_t seed = lo; seed <= hi; seed++) {
 			struct job *j = g_new0(struct job, 1);
@@ -504,7 +585,9 @@ int cmd_sweep(int argc, char **argv)
 			guint rest = c;
 
 			j->argv = g_ptr_array_new_with_free_func(g_free);
-			j->db = g_strdup_printf("%s/run-%u.db", tmp, all->len);
+			/* a plan's keys have one width, so that they sort as numbers too */
+			j->db = plan_file ? g_strdup_printf("%s/run-%0*u.db", tmp, key_width, all->len)
+				: g_strdup_printf("%s/run-%u.db", tmp, all->len);
 			g_ptr_array_add(j->argv, g_strdup(self ? self : "nssim"));
 			g_ptr_array_add(j->argv, g_strdup("run"));
 			/* the merge reads the run once: its indexes would be built for nothing */
@@ -532,10 +615,12 @@ int cmd_sweep(int argc, char **argv)
 				}
 			}
 			g_string_append_printf(label, "seed=%" G_GINT64_FORMAT, seed);
-			g_ptr_array_add(j->argv, g_strdup(argv[1]));
+			g_ptr_array_add(j->argv, g_strdup(scen));
 			g_ptr_array_add(j->argv, NULL);
 			j->label = g_string_free(label, FALSE);
 			j->status = -1;
+			j->other = all->len % shard_n != shard_i - 1;
+			mine += !j->other;
 			g_ptr_array_add(all, j);
 		}
 	}
@@ -544,6 +629,33 @@ int cmd_sweep(int argc, char **argv)
 	for (guint k = 0; k < all->len; k += (guint)(hi - lo + 1))
 		if (!check_params(all->pdata[k]))
 			return 2;
+	if (plan_file) {
+		g_autofree char *id = plan_id(plan);
+		g_autofree char *pj = plan_json(argv[1], axes, lo, hi, kernel, all->len);
+		g_autofree char *text = sim_plan_sweep_text(id, scen, all->len, pj);
+		g_autofree char *path = g_build_filename(plan_dir, "sweep", NULL);
+
+		if (g_mkdir_with_parents(plan_dir, 0755) ||
+		    !g_file_set_contents(path, text, -1, &err)) {
+			g_printerr("nssim sweep: %s: %s\n", plan_dir, err ? err->message : g_strerror(errno));
+			return 2;
+		}
+		if (!write_plan(all, plan_file, slurm, plan_dir, db, mine))
+			return 2;
+		g_print("sweep %s: %u of %u runs planned in %s, their databases to go into %s/\n",
+			id, mine, all->len, plan_file, plan_dir);
+		if (slurm)
+			g_print("slurm: sbatch %s\n", slurm);
+		g_print("then: nssim merge %s %s\n", db, plan_dir);
+		return 0;
+	}
+	/* the shards of one sweep share its id; its plan file says which shard */
+	if (shard_n > 1) {
+		g_autofree char *whole = g_steal_pointer(&plan);
+
+		sweep_id = plan_id(whole);
+		plan = g_strdup_printf("%sshard %u/%u\n", whole, shard_i, shard_n);
+	}
 
 	if (!nss_trace_init_db(db, &err)) {
 		g_printerr("nssim sweep: %s\n", err->message);
@@ -556,11 +668,18 @@ int cmd_sweep(int argc, char **argv)
 	}
 	sqlite3_busy_timeout(out, 10000);
 	/* an earlier sweep into the same database that did not finish */
-	sweep_id = resume_or_recover(out, tmp, plan, db);
-	if (!sweep_id) {
+	{
+		char *resumed = resume_or_recover(out, tmp, plan, db);
+
+		if (resumed) {
+			g_free(sweep_id);
+			sweep_id = resumed;
+		}
+		if (!resumed) {
 		g_autofree char *text = NULL;
 
-		sweep_id = g_uuid_string_random();
+		if (!sweep_id)
+			sweep_id = g_uuid_string_random();
 		text = g_strdup_printf("nssim-sweep %s\n%s", sweep_id, plan);
 		g_autofree char *plan_path = g_build_filename(tmp, "plan", NULL);
 
@@ -570,6 +689,7 @@ int cmd_sweep(int argc, char **argv)
 			g_printerr("nssim sweep: %s: %s\n", tmp, err ? err->message : g_strerror(errno));
 			sqlite3_close(out);
 			return 2;
+		}
 		}
 	}
 	/* the sweep's row: a resumed sweep has it already */
@@ -597,6 +717,8 @@ int cmd_sweep(int argc, char **argv)
 	for (guint i = 0; i < all->len; i++) {
 		struct job *j = all->pdata[i];
 
+		if (j->other)
+			continue;
 		j->merged = job_merged(out, sweep_id, i);
 		j->status = j->merged ? merged_status(out, sweep_id, i) : finished_status(j->db);
 		if (j->merged)
@@ -604,18 +726,20 @@ int cmd_sweep(int argc, char **argv)
 		else if (j->status < 0)
 			remove_run_db(j->db);   /* not finished: run it again */
 		if (j->status >= 0) {
-			g_print("[%u/%u] %s: %s (kept from the interrupted sweep)\n", i + 1, all->len,
-				j->label, status_text(j->status));
+			j->kept = true;
+			done++;
 			failed += j->status == 1;
 		}
 	}
+	print_done(all, &shown, mine);
+	sim_progress_begin();
 
 	/* run the others, at most `jobs` at a time */
 	while (next < all->len || running) {
 		while (next < all->len && running < (guint)jobs) {
 			struct job *j = all->pdata[next++];
 
-			if (j->status >= 0)
+			if (j->status >= 0 || j->other)
 				continue;
 			if (!g_spawn_async(NULL, (char **)j->argv->pdata, NULL,
 					   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
@@ -628,6 +752,8 @@ int cmd_sweep(int argc, char **argv)
 		}
 		if (!running)
 			break;
+		sim_progress_show("sweep: %u of %u runs done, %u running, %.0f s", done, mine, running,
+				  (g_get_monotonic_time() - t0) / 1e6);
 		{
 			int status;
 			GPid pid = waitpid(-1, &status, 0);
@@ -639,22 +765,25 @@ int cmd_sweep(int argc, char **argv)
 					j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 					j->pid = 0;
 					running--;
-					g_print("[%u/%u] %s: %s\n", i + 1, all->len, j->label,
-						status_text(j->status));
+					done++;
 					failed += j->status == 1;
 					bad += j->status > 1;
 				}
 			}
+			/* the runs' lines in job order; a status line between them on a terminal */
+			sim_progress_end();
+			print_done(all, &shown, mine);
 		}
 	}
+	sim_progress_end();
 
 	/* gather, in combination order; each merge commits with its sweep_run row */
 	for (guint i = 0; i < all->len; i++) {
 		struct job *j = all->pdata[i];
 
-		if (j->merged || !g_file_test(j->db, G_FILE_TEST_EXISTS))
+		if (j->other || j->merged || !g_file_test(j->db, G_FILE_TEST_EXISTS))
 			continue;
-		if (!merge_run(out, j->db, sweep_id, i, &err)) {
+		if (!sim_merge_run(out, j->db, sweep_id, i, &err)) {
 			g_printerr("nssim sweep: %s\n", err->message);
 			g_clear_error(&err);
 			bad++;
@@ -664,13 +793,16 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (!bad) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-		g_autofree char *done = g_date_time_format_iso8601(now);
+		g_autofree char *finished = g_date_time_format_iso8601(now);
 		sqlite3_stmt *st = NULL;
 
-		if (sqlite3_prepare_v2(out, "UPDATE sweep SET finished_at = ?1 WHERE id = ?2", -1, &st,
+		/* a shard's sweep is finished when every shard's runs are in */
+		if (sqlite3_prepare_v2(out, "UPDATE sweep SET finished_at = ?1 WHERE id = ?2 AND"
+				       " (SELECT count(*) FROM sweep_run WHERE sweep = ?2) = ?3", -1, &st,
 				       NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, done, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 1, finished, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, sweep_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, all->len);
 			sqlite3_step(st);
 		}
 		sqlite3_finalize(st);
@@ -681,7 +813,7 @@ int cmd_sweep(int argc, char **argv)
 	else
 		g_printerr("nssim sweep: the runs that could not be merged stay in %s\n", tmp);
 	g_print("sweep %s: %u runs (%u ok, %u failed or violated, %u errors) in %.1f s into %s\n",
-		sweep_id, all->len, all->len - failed - bad, failed, bad,
+		sweep_id, mine, mine - failed - bad, failed, bad,
 		(g_get_monotonic_time() - t0) / 1e6, db);
 	g_print("report: nssim report --sweep %s %s\n", sweep_id, db);
 	return bad ? 2 : failed ? 1 : 0;

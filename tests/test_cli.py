@@ -6,6 +6,7 @@ Usage: test_cli.py NSSIM SOURCE_ROOT
 """
 import json
 import math
+import shlex
 import os
 import re
 import shutil
@@ -718,6 +719,30 @@ class SweepReport(Base):
         self.assertEqual(run(["report", self.db, "--run", "99"]).returncode, 2)
         self.assertEqual(run(["report", self.db, "--format", "xml"]).returncode, 2)
 
+    def test_lines_in_job_order(self):
+        scen = os.path.join(ROOT, "scenarios/lazy-tlb-study.lua")
+        params = ["--param", "duration=100ms", "--param", "cpus=2,4", "--param",
+                  "lazy_tlb=refcount,shootdown", "--seeds", "1..2"]
+        r = run(["sweep", scen, "--db", self.db, "-j", "2"] + params)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # the runs' lines in job order, whichever finished first (not a terminal: no status line)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("[")]
+        self.assertEqual([l.split("]")[0] for l in lines], ["[%d/8" % k for k in range(1, 9)])
+        self.assertEqual([l.split(": ")[0].split("] ")[1] for l in lines],
+                         ["duration=100ms cpus=%d lazy_tlb=%s seed=%d" % (c, m, seed)
+                          for c in (2, 4) for m in ("refcount", "shootdown") for seed in (1, 2)])
+        self.assertNotIn("\r", r.stdout + r.stderr)
+        if shutil.which("script"):
+            # on a terminal: a status line between the runs' lines, cleared before each
+            cmd = [NSSIM, "sweep", scen, "--db", self.db + "2", "-j", "2"] + params
+            t = subprocess.run(["script", "-qec", " ".join(map(shlex.quote, cmd)), "/dev/null"],
+                               capture_output=True, timeout=60)
+            out = t.stdout.decode()
+            self.assertEqual(t.returncode, 0, out)
+            self.assertRegex(out, r"\rsweep: \d of 8 runs done, [12] running, \d+ s\x1b\[K")
+            self.assertRegex(out, r"\r\x1b\[K\[\d/8\] duration=100ms cpus=2 lazy_tlb=refcount seed=1: ok")
+            self.assertIn("[8/8] duration=100ms cpus=4 lazy_tlb=shootdown seed=2: ok\r\n", out)
+
     def killed_sweep(self, scen, params):
         # a sweep killed (SIGKILL, with its runs) once its first run finished
         p = subprocess.Popen([NSSIM, "sweep", scen, "--db", self.db, "-j", "1"] + params,
@@ -776,6 +801,237 @@ class SweepReport(Base):
         r = run(["sweep", bad, "--db", self.db, "--seeds", "1..2"])
         self.assertEqual(r.returncode, 1)
         self.assertEqual(self.query("SELECT count(*) FROM run WHERE status = 'failed'"), [(2,)])
+
+
+class Merge(Base):
+    """nssim merge: runs made anywhere into one database, each once."""
+    SCEN = "scenarios/lazy-tlb-study.lua"
+
+    def runs(self, seeds):
+        dbs = []
+        for seed in seeds:
+            db = os.path.join(self.tmp.name, "r%d.db" % seed)
+            r = run(["run", "--db", db, "--seed=%d" % seed, "--param=duration=100ms",
+                     os.path.join(ROOT, self.SCEN)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            dbs.append(db)
+        return dbs
+
+    def test_merge_runs(self):
+        a, b = self.runs([1, 2])
+        r = run(["merge", self.db, b, a])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("merge: 2 run(s) merged", r.stdout)
+        # in the order given, with their parameters
+        self.assertEqual(self.query("SELECT id, seed, sweep FROM run"), [(1, 2, None), (2, 1, None)])
+        self.assertEqual(self.query("SELECT value FROM run_param WHERE run = 1 AND name = 'duration'"),
+                         [(100000000,)])
+        # a run already there: refused, one line, nothing merged; --resume skips it
+        c, = self.runs([3])
+        r = run(["merge", self.db, c, a])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertIn("r1.db: run 1 is in %s already (run 2); --resume skips it" % self.db, r.stderr)
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(2,)])
+        # the same run twice on the command line: refused before anything is merged
+        r = run(["merge", self.db, c, c])
+        self.assertEqual((r.returncode, r.stderr), (2, "nssim merge: %s: run 1 is given twice\n" % c))
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(2,)])
+        r = run(["merge", "--resume", self.db, a, c, b])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 run(s) merged", r.stdout)
+        self.assertIn("2 already there", r.stdout)
+        self.assertEqual(self.query("SELECT seed FROM run ORDER BY id"), [(2,), (1,), (3,)])
+
+    def test_merge_bad_input(self):
+        a, = self.runs([1])
+        con = sqlite3.connect(a)
+        con.execute("UPDATE run SET status = 'running'")
+        con.commit()
+        con.close()
+        empty = self.scenario("", "empty.db")
+        for args, why in [([self.db], "expected OUT.db and at least one input"),
+                          ([self.db, a], "r1.db: run 1 has not finished (status running)"),
+                          ([self.db, "/nonexistent.db"], "/nonexistent.db: no such database"),
+                          ([self.db, empty], "empty.db: not an nssim trace"),
+                          ([self.db, self.tmp.name], "a directory without a plan's")]:
+            r = run(["merge"] + args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+            self.assertIn(why, r.stderr)
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(0,)])
+
+
+class ScaleOut(Base):
+    """A sweep run elsewhere: --plan (GNU parallel, Slurm), --shard; nssim merge gathers it."""
+    PARAMS = ["--param", "duration=100ms", "--param", "cpus=2,4", "--param",
+              "lazy_tlb=refcount,shootdown", "--seeds", "1..2"]
+
+    def scen(self):
+        return os.path.join(ROOT, "scenarios/lazy-tlb-study.lua")
+
+    def runs_of(self, db):
+        """(job, parameters, fingerprint) of every run, in job order, and the sweep rows."""
+        con = sqlite3.connect(db)
+        try:
+            rows = con.execute(
+                "SELECT s.job, (SELECT group_concat(name || '=' || quote(value), ' ') FROM"
+                " (SELECT name, value FROM run_param p WHERE p.run = r.id ORDER BY name)),"
+                " r.fingerprint, r.status, r.sweep = s.sweep"
+                " FROM run r JOIN sweep_run s ON s.run = r.id ORDER BY s.job").fetchall()
+            sweeps = con.execute("SELECT id, finished_at IS NOT NULL, json_extract(plan, '$.runs')"
+                                 " FROM sweep").fetchall()
+        finally:
+            con.close()
+        return rows, sweeps
+
+    def builtin(self):
+        db = os.path.join(self.tmp.name, "builtin.db")
+        r = run(["sweep", self.scen(), "--db", db, "-j", "2"] + self.PARAMS)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows, sweeps = self.runs_of(db)
+        self.assertEqual(len(rows), 8)
+        self.assertEqual([x[0] for x in rows], list(range(8)))
+        return rows
+
+    def same_runs(self, db, expect):
+        rows, sweeps = self.runs_of(db)
+        self.assertEqual(rows, expect)
+        # one sweep, finished, its plan's every run in
+        self.assertEqual(len(sweeps), 1, sweeps)
+        self.assertEqual(sweeps[0][1:], (1, 8))
+
+    def plan(self, extra=()):
+        r = run(["sweep", self.scen(), "--db", self.db] + self.PARAMS + list(extra))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def test_shards(self):
+        expect = self.builtin()
+        shards = []
+        for i in (1, 2, 3):
+            db = os.path.join(self.tmp.name, "shard%d.db" % i)
+            r = run(["sweep", self.scen(), "--db", db, "--shard", "%d/3" % i] + self.PARAMS)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            jobs = [x[0] for x in self.runs_of(db)[0]]
+            self.assertEqual(jobs, [j for j in range(8) if j % 3 == i - 1])
+            self.assertIn("[%d/%d] " % (len(jobs), len(jobs)), r.stdout)
+            self.assertEqual(self.runs_of(db)[1][0][1], 0)     # that sweep is not finished alone
+            shards.append(db)
+        r = run(["merge", self.db] + shards[::-1])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("8 run(s) merged", r.stdout)
+        self.same_runs(self.db, expect)
+        # the same shard again: refused, one line
+        r = run(["merge", self.db, shards[1]])
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"^nssim merge: .*shard2.db: run 1 is in .* already \(run \d+\);"
+                         r" --resume skips it\n$")
+        for bad in ("0/3", "4/3", "1/0", "1", "a/b", "1/3x"):
+            r = run(["sweep", self.scen(), "--db", self.db, "--shard", bad] + self.PARAMS)
+            self.assertEqual((r.returncode, r.stderr),
+                             (2, "nssim sweep: --shard %s: I/N, 1 <= I <= N\n" % bad))
+
+    def test_plan_lines(self):
+        # a plan's lines are sh command lines: absolute paths, quoted; run from anywhere
+        d = os.path.join(self.tmp.name, "it's a dir")
+        os.mkdir(d)
+        scen = os.path.join(d, "s $x.lua")
+        shutil.copy(os.path.join(ROOT, "scenarios/lazy-tlb-study.lua"), scen)
+        plan = os.path.join(self.tmp.name, "plan")
+        r = run(["sweep", scen, "--db", os.path.join(d, "out.db"), "--plan", plan,
+                 "--param", "duration=50ms", "--param", "cpus=2,3", "--seeds", "1..6"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        plan_dir = os.path.join(d, "out.db.plan")
+        self.assertIn("12 of 12 runs planned in %s, their databases to go into %s/" % (plan, plan_dir),
+                      r.stdout)
+        self.assertIn("then: nssim merge %s %s" % (os.path.join(d, "out.db"), plan_dir), r.stdout)
+        with open(plan) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 12)
+        for k, line in enumerate(lines):
+            self.assertIn(" && %s run --no-index --db " % NSSIM, line)
+            self.assertIn("run-%04d.db" % k, line)
+        # nothing run yet, no database
+        self.assertEqual(sorted(os.listdir(plan_dir)), ["sweep"])
+        self.assertFalse(os.path.exists(os.path.join(d, "out.db")))
+        # every line run by sh, from another directory, backwards
+        for line in reversed(lines):
+            p = subprocess.run(["sh", "-c", line], cwd="/", capture_output=True, text=True)
+            self.assertIn(p.returncode, (0, 1), p.stderr)     # 1: this run failed or violated
+        # a line run twice: its database has its one run
+        p = subprocess.run(["sh", "-c", lines[3]], cwd="/", capture_output=True, text=True)
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        # plan order whatever order they ran in; parameters and the sweep kept
+        r = run(["merge", self.db, plan_dir])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^merge: 12 run\(s\) merged into %s \((\d+) failed or violated\)"
+                         % re.escape(self.db))
+        self.assertEqual(self.query("SELECT r.id, s.job FROM run r JOIN sweep_run s ON s.run = r.id"),
+                         [(k + 1, k) for k in range(12)])
+        self.assertEqual(self.query("SELECT value FROM run_param WHERE name = 'seed' ORDER BY run"),
+                         [(x,) for x in [1, 2, 3, 4, 5, 6] * 2])
+        self.assertEqual(self.query("SELECT count(DISTINCT sweep), min(sweep) = (SELECT id FROM sweep)"
+                                    " FROM run"), [(1, 1)])
+        # again: refused; --resume: nothing to do
+        r = run(["merge", self.db, plan_dir])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("run-0000.db: run 1 is in %s already (run 1)" % self.db, r.stderr)
+        r = run(["merge", "--resume", self.db, os.path.join(plan_dir, "run-0004.db"), plan_dir])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("0 run(s) merged into %s (0 failed or violated), 13 already there" % self.db,
+                      r.stdout)
+        self.assertEqual(self.query("SELECT count(*) FROM run"), [(12,)])
+        # a run still running (or killed): refused, naming it
+        con = sqlite3.connect(os.path.join(plan_dir, "run-0005.db"))
+        con.execute("UPDATE run SET status = 'running'")
+        con.commit()
+        con.close()
+        r = run(["merge", os.path.join(self.tmp.name, "other.db"), plan_dir])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("run-0005.db: run 1 has not finished (status running)", r.stderr)
+        r = run(["sweep", scen, "--db", self.db, "--plan-dir", d])
+        self.assertEqual((r.returncode, r.stderr),
+                         (2, "nssim sweep: --plan-dir goes with --plan or --slurm\n"))
+
+    def test_parallel(self):
+        if not shutil.which("parallel"):
+            self.skipTest("GNU parallel is not installed (Debian package parallel; .ci/setup installs it)")
+        expect = self.builtin()
+        plan = os.path.join(self.tmp.name, "plan")
+        self.plan(["--plan", plan])
+        with open(plan) as f:
+            p = subprocess.run(["parallel", "-j", "3"], stdin=f, capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = run(["merge", self.db, self.db + ".plan"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.same_runs(self.db, expect)
+
+    def test_slurm(self):
+        # No Slurm here (slurmctld, slurmd and munge in CI are not worth it): the
+        # script is run as an array task would be, once per index, by hand.
+        expect = self.builtin()
+        script = os.path.join(self.tmp.name, "job.sh")
+        r = self.plan(["--slurm", script, "--plan-dir", os.path.join(self.tmp.name, "runs")])
+        self.assertIn("slurm: sbatch %s" % script, r.stdout)
+        with open(script) as f:
+            text = f.read()
+        self.assertIn("#SBATCH --array=1-8\n", text)
+        self.assertTrue(os.access(script, os.X_OK))
+        with open(script + ".plan") as f:
+            self.assertEqual(len(f.read().splitlines()), 8)
+        for task in range(8, 0, -1):
+            env = dict(os.environ, SLURM_ARRAY_TASK_ID=str(task))
+            p = subprocess.run([script], env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        p = subprocess.run([script], env=dict(os.environ, SLURM_ARRAY_TASK_ID="9"),
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no line 9 in", p.stderr)
+        r = run(["merge", self.db, os.path.join(self.tmp.name, "runs")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.same_runs(self.db, expect)
 
 
 def quantile(values, q):
@@ -1645,6 +1901,41 @@ class Explore(Base):
             r = run(["explore", "--time-limit", "1"] + bad)
             self.assertEqual(r.returncode, 2, bad)
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+    def test_shards_find_the_same_bugs(self):
+        # every shard draws every sequence and runs its own: the union of the
+        # shards' bugs, each from its lowest sequence, is the unsharded search's
+        def bugs(out):
+            found = {}
+            for m in re.finditer(r"^bug \d+ after [0-9.]+ s \(sequence (\d+)\): (\S+) in a (.+?) event;"
+                                 r" minimal scenario \(\d+ operations\):\n(.*?)(?=^bug |^explore: )",
+                                 out, re.M | re.S):
+                key = (m.group(2), m.group(3))
+                self.assertNotIn(key, found)
+                found[key] = (int(m.group(1)), m.group(4))
+            return found
+        args = ["explore", "--kernel", "6.19-prefix", "--seed", "3", "--sequences", "3000",
+                "--time-limit", "300", "--bugs", "100", "--jobs", "2"]
+        r = run(args)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        whole = bugs(r.stdout)
+        self.assertGreaterEqual(len(whole), 3)
+        union = {}
+        for i in (1, 2, 3):
+            r = run(args + ["--shard", "%d/3" % i])
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            self.assertIn("explore: shard %d/3: sequences k with k-1 = %d modulo 3\n" % (i, i - 1),
+                          r.stdout)
+            self.assertIn(": 1000 sequences", r.stdout)
+            for key, (nr, text) in bugs(r.stdout).items():
+                self.assertEqual((nr - 1) % 3, i - 1)
+                if key not in union or nr < union[key][0]:
+                    union[key] = (nr, text)
+        self.assertEqual(union, whole)
+        for bad in ("0/2", "3/2", "1", "x/2"):
+            r = run(["explore", "--time-limit", "1", "--shard", bad])
+            self.assertEqual((r.returncode, r.stderr), (2, "nssim explore: --shard %s: I/N with"
+                             " 1 <= I <= N, for the random search\n" % bad))
 
     def test_progress_only_on_a_terminal(self):
         # a status line rewritten in place on a terminal; logs and pipes get none
