@@ -83,6 +83,8 @@ void nss_trace_expectation(struct nss_trace *t, uint64_t event, const char *src,
 gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *error,
 			 const char *fingerprint, uint64_t events, uint64_t transitions,
 			 GError **err);
+/* Remove a trace database and its WAL and shared-memory files. */
+void nss_db_remove(const char *path);
 /* Close without building the indexes (a sweep's run; readers build them). */
 void nss_trace_set_no_index(struct nss_trace *t, bool no_index);
 /* Build the indexes and views of a trace closed without them, if writable. */

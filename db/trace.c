@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "nssim-db.h"
 #include "schema-sql.h"
 #include "finish-sql.h"
@@ -641,6 +642,17 @@ gboolean nss_trace_close(struct nss_trace *t, const char *status, const char *er
 		ok = FALSE;
 	nss_trace_abandon(t);
 	return ok;
+}
+
+void nss_db_remove(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+	for (guint k = 0; k < G_N_ELEMENTS(suffixes); k++) {
+		g_autofree char *f = g_strconcat(path, suffixes[k], NULL);
+
+		unlink(f);
+	}
 }
 
 void nss_trace_set_no_index(struct nss_trace *t, bool no_index)

@@ -204,17 +204,6 @@ static double lua_churn(const char *self, const char *script, const char *db, bo
 		(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6) / (double)*events;
 }
 
-static void remove_db(const char *db)
-{
-	const char *suffixes[] = { "", "-wal", "-shm" };
-
-	for (guint x = 0; x < G_N_ELEMENTS(suffixes); x++) {
-		g_autofree char *f = g_strconcat(db, suffixes[x], NULL);
-
-		unlink(f);
-	}
-}
-
 /*
  * The Lua churn as users run it, and its cost per event against the size
  * of the world: each size replaces its tasks enough times to make about
@@ -250,7 +239,7 @@ static gboolean lua_bench(const char *dir, const char *sizes, unsigned int round
 		g_string_append_printf(json, ", \"lua_us_per_event_%s\": %.3f",
 				       m == 0 ? "untraced" : m == 1 ? "traced" : "traced_no_index",
 				       c * 1e6);
-		remove_db(db);
+		nss_db_remove(db);
 	}
 	g_print("cost per event against the size of the world (untraced):\n");
 	g_string_append(json, ", \"lua_size_sweep\": [");
@@ -365,15 +354,8 @@ int cmd_bench(int argc, char **argv)
 		events, tr_traced, events / t_plain, events / t_traced, tr_plain / t_plain,
 		tr_traced / t_traced, tr_traced / t_base, u.machine, u.release,
 		sysconf(_SC_NPROCESSORS_ONLN), NSSIM_BUILDTYPE, json->str);
-	for (int k = 0; k < 2; k++) {
-		const char *suffixes[] = { "", "-wal", "-shm" };
-
-		for (guint x = 0; x < G_N_ELEMENTS(suffixes); x++) {
-			g_autofree char *f = g_strconcat(k ? base_db : trace_db, suffixes[x], NULL);
-
-			unlink(f);
-		}
-	}
+	nss_db_remove(trace_db);
+	nss_db_remove(base_db);
 	if (tmp)
 		rmdir(tmp);
 	return 0;

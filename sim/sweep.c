@@ -122,17 +122,6 @@ static const char *status_text(int status)
 	return status == 0 ? "ok" : status == 1 ? "failed or violated" : "error";
 }
 
-static void remove_run_db(const char *path)
-{
-	const char *sfx[] = { "", "-wal", "-shm" };
-
-	for (guint k = 0; k < G_N_ELEMENTS(sfx); k++) {
-		g_autofree char *f = g_strconcat(path, sfx[k], NULL);
-
-		unlink(f);
-	}
-}
-
 /* Every file of a sweep directory, then the directory. */
 static void remove_sweep_dir(const char *dir)
 {
@@ -722,9 +711,9 @@ int cmd_sweep(int argc, char **argv)
 		j->merged = job_merged(out, sweep_id, i);
 		j->status = j->merged ? merged_status(out, sweep_id, i) : finished_status(j->db);
 		if (j->merged)
-			remove_run_db(j->db);
+			nss_db_remove(j->db);
 		else if (j->status < 0)
-			remove_run_db(j->db);   /* not finished: run it again */
+			nss_db_remove(j->db);   /* not finished: run it again */
 		if (j->status >= 0) {
 			j->kept = true;
 			done++;
@@ -789,7 +778,7 @@ int cmd_sweep(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		remove_run_db(j->db);
+		nss_db_remove(j->db);
 	}
 	if (!bad) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
